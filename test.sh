@@ -4,6 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 
+tools/install-test-deps.sh
 if command -v ovs-vsctl >/dev/null 2>&1 && [ -x tools/ovs/ovs-start.sh ]; then
   tools/ovs/ovs-start.sh || { echo "test.sh: could not start Open vSwitch" >&2; exit 1; }
 fi

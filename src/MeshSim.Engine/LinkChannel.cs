@@ -14,6 +14,7 @@ internal sealed class LinkChannel : IEventHandler
     private readonly SimRandom _loss;
     private readonly Queue<Frame> _waiting = new();
     private Frame? _onWire;
+    private long _onWireEpoch;
     public long QueueDrops, LossDrops, DownDrops;
 
     public LinkChannel(Link link, Port from, Port to, SimRandom loss)
@@ -73,6 +74,7 @@ internal sealed class LinkChannel : IEventHandler
             return;
         }
         _onWire = frame;
+        _onWireEpoch = _link.Epoch;
         net.Sim.Schedule(serialisationNs, this, SerialisationDone, null);
     }
 
@@ -89,13 +91,21 @@ internal sealed class LinkChannel : IEventHandler
         _link.Network.Sim.Schedule(options.LatencyNs, this, Arrival | (_link.Epoch << 1), frame);
     }
 
+    private void LoseToLinkDown(Port at, Frame frame)
+    {
+        DownDrops++;
+        _link.Network.NotifyDropped(at, frame.Data, DropReason.LinkDown);
+        frame.Release();
+    }
+
     public void OnEvent(Simulator sim, long arg, object? state)
     {
         if ((arg & 1) == SerialisationDone)
         {
             var frame = _onWire!;
             _onWire = null;
-            Propagate(frame);
+            if (_onWireEpoch != _link.Epoch) LoseToLinkDown(_from, frame);   // the link went down mid-frame
+            else Propagate(frame);
             if (_waiting.Count > 0)
             {
                 var next = _waiting.Dequeue();
@@ -106,9 +116,7 @@ internal sealed class LinkChannel : IEventHandler
         var arrived = (Frame)state!;
         if (!_link.IsUp || (arg >> 1) != _link.Epoch || !_to.AdminUp)
         {
-            DownDrops++;
-            _link.Network.NotifyDropped(_to, arrived.Data, DropReason.LinkDown);
-            arrived.Release();
+            LoseToLinkDown(_to, arrived);
             return;
         }
         if (_link.Taps.Length != 0) _link.Tap(_to, TapDirection.Receive, arrived);

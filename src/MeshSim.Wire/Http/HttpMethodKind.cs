@@ -50,6 +50,12 @@ public static class HttpMethods
         _ => HttpMethodKind.Extension,
     };
 
+    /// <summary>True when <paramref name="b"/> may appear in a token (RFC 9110 tchar).</summary>
+    public static bool IsTokenByte(byte b) => HttpCharacterClasses.Token.Contains(b);
+
+    /// <summary>True for a non-empty token.</summary>
+    public static bool IsToken(ReadOnlySpan<byte> s) => !s.IsEmpty && s.IndexOfAnyExcept(HttpCharacterClasses.Token) < 0;
+
     /// <summary>The token of a known method; empty for <see cref="HttpMethodKind.None"/> and <see cref="HttpMethodKind.Extension"/>.</summary>
     public static ReadOnlySpan<byte> Token(HttpMethodKind method) => method switch
     {

@@ -1,10 +1,12 @@
+using MeshSim.Wire;
+
 namespace MeshSim.Stack.Sockets;
 
 // SEGMENT ARRIVES (RFC 9293 3.10.7), for every state but LISTEN (the listener's) and CLOSED (the host's).
 public sealed partial class TcpSocket
 {
     /// <summary>Processes one segment addressed to this connection.</summary>
-    internal void Input(in TcpHeader seg, ReadOnlySpan<byte> payload)
+    internal void Input(in TcpRepr seg, ReadOnlySpan<byte> payload)
     {
         Stats.SegmentsReceived++;
         if (State == TcpState.SynSent) { InputSynSent(in seg); Finish(); return; }
@@ -12,7 +14,7 @@ public sealed partial class TcpSocket
 
         int segLen = seg.SegmentLength(payload.Length);
         // 1. Sequence acceptability (3.10.7.4, first check).
-        if (!IsAcceptable(seg.SeqNumber, segLen))
+        if (!IsAcceptable(seg.SequenceNumber, segLen))
         {
             Stats.OutOfWindow++;
             if (!seg.Has(TcpFlags.Rst)) { _ackNow = true; Finish(); }
@@ -21,7 +23,7 @@ public sealed partial class TcpSocket
         // 2. RST (with RFC 5961 3.2: only an exact match resets; others get a challenge ACK).
         if (seg.Has(TcpFlags.Rst))
         {
-            if (seg.SeqNumber == _rcvNxt)
+            if (seg.SequenceNumber == _rcvNxt)
             {
                 var err = State == TcpState.SynReceived && Listener is not null
                     ? new TcpException(TcpError.ConnectionRefused, "reset during handshake")
@@ -35,7 +37,7 @@ public sealed partial class TcpSocket
         //    SYN of a peer that did not get our SYN-ACK.
         if (seg.Has(TcpFlags.Syn))
         {
-            if (State == TcpState.SynReceived && seg.SeqNumber == _irs) SendSyn();
+            if (State == TcpState.SynReceived && seg.SequenceNumber == _irs) SendSyn();
             else _ackNow = true;
             Finish();
             return;
@@ -47,12 +49,12 @@ public sealed partial class TcpSocket
 
         // 5. Payload.
         if (payload.Length > 0 && State is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2)
-            ProcessPayload(seg.SeqNumber, payload);
+            ProcessPayload(seg.SequenceNumber, payload);
 
         // 6. FIN.
         if (seg.Has(TcpFlags.Fin))
         {
-            uint finSeq = seg.SeqNumber + (uint)payload.Length;
+            uint finSeq = seg.SequenceNumber + (uint)payload.Length;
             if (Seq.Ge(finSeq, _rcvNxt)) { _finPending = true; _finSeqIn = finSeq; }
             else if (State == TcpState.TimeWait) { _ackNow = true; _timeWaitAt = _sim.Now + 2 * _cfg.MslNs; } // retransmitted FIN
         }
@@ -77,14 +79,14 @@ public sealed partial class TcpSocket
             || (Seq.Le(_rcvNxt, last) && Seq.Lt(last, _rcvNxt + (uint)wnd));
     }
 
-    private void InputSynSent(in TcpHeader seg)
+    private void InputSynSent(in TcpRepr seg)
     {
         bool ackOk = false;
         if (seg.Has(TcpFlags.Ack))
         {
-            if (Seq.Le(seg.AckNumber, _iss) || Seq.Gt(seg.AckNumber, _sndNxt))
+            if (Seq.Le(seg.AcknowledgmentNumber, _iss) || Seq.Gt(seg.AcknowledgmentNumber, _sndNxt))
             {
-                if (!seg.Has(TcpFlags.Rst)) EmitRaw(TcpFlags.Rst, seg.AckNumber, 0, default);
+                if (!seg.Has(TcpFlags.Rst)) EmitRaw(TcpFlags.Rst, seg.AcknowledgmentNumber, 0, default);
                 return;
             }
             ackOk = true;
@@ -95,15 +97,15 @@ public sealed partial class TcpSocket
             return;
         }
         if (!seg.Has(TcpFlags.Syn)) return;
-        _irs = seg.SeqNumber;
-        _rcvNxt = seg.SeqNumber + 1;
+        _irs = seg.SequenceNumber;
+        _rcvNxt = seg.SequenceNumber + 1;
         ApplySynOptions(in seg);
-        _sndWnd = seg.Window;
-        _sndWl1 = seg.SeqNumber; _sndWl2 = seg.AckNumber;
+        _sndWnd = seg.WindowSize;
+        _sndWl1 = seg.SequenceNumber; _sndWl2 = seg.AcknowledgmentNumber;
         if (ackOk)
         {
-            _sndUna = seg.AckNumber;
-            OnRttAck(seg.AckNumber);
+            _sndUna = seg.AcknowledgmentNumber;
+            OnRttAck(seg.AcknowledgmentNumber);
             _rtoAt = Never; _retries = 0;
             State = TcpState.Established;
             _ackNow = true;
@@ -117,16 +119,16 @@ public sealed partial class TcpSocket
     }
 
     /// <summary>Step five of SEGMENT ARRIVES. Returns false when the segment must be dropped.</summary>
-    private bool ProcessAck(in TcpHeader seg, int payloadLength)
+    private bool ProcessAck(in TcpRepr seg, int payloadLength)
     {
-        uint ack = seg.AckNumber;
+        uint ack = seg.AcknowledgmentNumber;
         if (State == TcpState.SynReceived)
         {
             if (Seq.Lt(_sndUna, ack) && Seq.Le(ack, _sndNxt))
             {
                 State = TcpState.Established;
-                _sndWnd = (long)seg.Window << _sndShift;
-                _sndWl1 = seg.SeqNumber; _sndWl2 = ack;
+                _sndWnd = (long)seg.WindowSize << _sndShift;
+                _sndWl1 = seg.SequenceNumber; _sndWl2 = ack;
                 _sndUna = ack;
                 OnRttAck(ack);
                 _rtoAt = Never; _retries = 0;
@@ -146,16 +148,16 @@ public sealed partial class TcpSocket
             OnNewAck(ack);
         }
         else if (ack == _sndUna && payloadLength == 0 && !seg.Has(TcpFlags.Fin)
-                 && ((long)seg.Window << _sndShift) == _sndWnd && _sndMax != _sndUna)
+                 && ((long)seg.WindowSize << _sndShift) == _sndWnd && _sndMax != _sndUna)
         {
             OnDuplicateAck();
         }
         // Window update (SND.WL1/WL2 rule keeps old segments from shrinking the window).
-        if (Seq.Lt(_sndWl1, seg.SeqNumber) || (_sndWl1 == seg.SeqNumber && Seq.Le(_sndWl2, ack)))
+        if (Seq.Lt(_sndWl1, seg.SequenceNumber) || (_sndWl1 == seg.SequenceNumber && Seq.Le(_sndWl2, ack)))
         {
-            long w = (long)seg.Window << _sndShift;
+            long w = (long)seg.WindowSize << _sndShift;
             windowChanged = w != _sndWnd;
-            _sndWnd = w; _sndWl1 = seg.SeqNumber; _sndWl2 = ack;
+            _sndWnd = w; _sndWl1 = seg.SequenceNumber; _sndWl2 = ack;
         }
         if (windowChanged && _sndWnd > 0 && _tx.Count > 0) RequestWake();
 

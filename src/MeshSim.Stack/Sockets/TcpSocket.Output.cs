@@ -1,3 +1,5 @@
+using MeshSim.Wire;
+
 namespace MeshSim.Stack.Sockets;
 
 // Segment emission: new data within min(peer window, cwnd), FIN after the data, pure ACKs, the
@@ -137,10 +139,11 @@ public sealed partial class TcpSocket
     {
         var flags = State == TcpState.SynSent ? TcpFlags.Syn : TcpFlags.Syn | TcpFlags.Ack;
         bool offerScale = State == TcpState.SynSent || _peerWindowScale;
-        var h = new TcpHeader(LocalPort, RemotePort, _iss, State == TcpState.SynSent ? 0 : _rcvNxt, flags,
-                              (ushort)Math.Min(_rx.Free, 65535), (ushort)_ourMss, offerScale ? (sbyte)_rcvShift : (sbyte)-1);
-        _rcvWndAdvertised = h.Window;
-        _rcvEdgeAdvertised = _rcvNxt + h.Window;
+        var options = new TcpOptions(MaxSegmentSize: (ushort)_ourMss, WindowScale: offerScale ? (byte)_rcvShift : null);
+        var h = new TcpRepr(LocalPort, RemotePort, _iss, State == TcpState.SynSent ? 0 : _rcvNxt, flags,
+                            (ushort)Math.Min(_rx.Free, 65535), options);
+        _rcvWndAdvertised = h.WindowSize;
+        _rcvEdgeAdvertised = _rcvNxt + h.WindowSize;
         if (Seq.Lt(_sndMax, _iss + 1)) { _sndNxt = _iss + 1; _sndMax = _iss + 1; }
         else Stats.Retransmissions++;
         Stats.SegmentsSent++;
@@ -159,7 +162,7 @@ public sealed partial class TcpSocket
         ushort field = (ushort)(wnd >> _rcvShift);
         _rcvWndAdvertised = field << _rcvShift;
         _rcvEdgeAdvertised = _rcvNxt + (uint)_rcvWndAdvertised;
-        var h = new TcpHeader(LocalPort, RemotePort, seq, _rcvNxt, flags | TcpFlags.Ack, field);
+        var h = new TcpRepr(LocalPort, RemotePort, seq, _rcvNxt, flags | TcpFlags.Ack, field);
         _ackNow = false; _segsSinceAck = 0; _delAckAt = Never;
         Stats.SegmentsSent++;
         _sink.SendSegment(LocalAddress, RemoteAddress, in h, payload);
@@ -168,7 +171,7 @@ public sealed partial class TcpSocket
     /// <summary>Emits a segment without the connection's ACK (RSTs answering bad ACKs).</summary>
     private void EmitRaw(TcpFlags flags, uint seq, uint ack, ReadOnlySpan<byte> payload)
     {
-        var h = new TcpHeader(LocalPort, RemotePort, seq, ack, flags, 0);
+        var h = new TcpRepr(LocalPort, RemotePort, seq, ack, flags, 0);
         Stats.SegmentsSent++;
         _sink.SendSegment(LocalAddress, RemoteAddress, in h, payload);
     }

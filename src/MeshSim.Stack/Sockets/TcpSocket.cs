@@ -143,22 +143,22 @@ public sealed partial class TcpSocket : IEventHandler
     }
 
     /// <summary>Passive open from a listener that received <paramref name="syn"/>: answers SYN-ACK.</summary>
-    internal void AcceptSyn(in TcpHeader syn)
+    internal void AcceptSyn(in TcpRepr syn)
     {
         State = TcpState.SynReceived;
-        _irs = syn.SeqNumber;
-        _rcvNxt = syn.SeqNumber + 1;
+        _irs = syn.SequenceNumber;
+        _rcvNxt = syn.SequenceNumber + 1;
         ApplySynOptions(in syn);
-        _sndWnd = syn.Window;            // the window in a SYN is never scaled (RFC 7323 2.2)
-        _sndWl1 = syn.SeqNumber; _sndWl2 = _iss;
+        _sndWnd = syn.WindowSize;            // the window in a SYN is never scaled (RFC 7323 2.2)
+        _sndWl1 = syn.SequenceNumber; _sndWl2 = _iss;
         SendSyn();
     }
 
-    private void ApplySynOptions(in TcpHeader syn)
+    private void ApplySynOptions(in TcpRepr syn)
     {
-        _sndMss = Math.Min(syn.Mss != 0 ? syn.Mss : 536, _ourMss);
-        _peerWindowScale = syn.WindowScale >= 0;
-        if (_peerWindowScale) _sndShift = Math.Min((int)syn.WindowScale, 14); // RFC 7323: larger shifts are treated as 14
+        _sndMss = Math.Min(syn.Options.MaxSegmentSize ?? 536, _ourMss);
+        _peerWindowScale = syn.Options.WindowScale.HasValue;
+        if (_peerWindowScale) _sndShift = Math.Min((int)syn.Options.WindowScale!.Value, 14); // RFC 7323: larger shifts are treated as 14
         else { _sndShift = 0; _rcvShift = 0; }
         _cwnd = (long)_cfg.InitialCwndSegments * _sndMss;
         if (_scratch.Length < _sndMss) _scratch = new byte[_sndMss];

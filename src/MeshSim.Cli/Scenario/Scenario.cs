@@ -21,6 +21,9 @@ public sealed record ScenarioSpec(
     string SourcePath);
 
 /// <summary>Mesh-wide settings: the virtual IP clients call, how hosts learn its MAC, and which rule variant to compile.</summary>
+/// <param name="VirtualIp">The address clients call.</param>
+/// <param name="VirtualMac">The MAC the ARP responder (or the static entries) give the virtual IP.</param>
+/// <param name="Arp">"responder" (switch flows answer ARP) or "static" (an entry on every host).</param>
 /// <param name="Rules">"fixed" (default: same-host services work) or "faithful" (the thesis' appendix A rules, bug included).</param>
 public sealed record MeshSpec(Ipv4Address VirtualIp, MacAddress VirtualMac, string Arp, string Rules);
 

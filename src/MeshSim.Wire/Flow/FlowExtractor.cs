@@ -18,16 +18,20 @@ namespace MeshSim.Wire;
 /// offset &gt; 0 and "later" for offset &gt; 0, and later fragments have no L4 fields.</item>
 /// <item>ARP/RARP: only Ethernet/IPv4 ARP fills nw_src/nw_dst (spa/tpa), nw_proto (the opcode,
 /// when ≤ 255) and arp_sha/arp_tha; dl fields stay.</item>
-/// <item>ICMP: type into TpSrc, code into TpDst. TCP: ports and the 12 flag bits. UDP: ports.</item>
+/// <item>ICMP and IGMP: type into TpSrc, code into TpDst (8 bytes needed). TCP: ports and the 12 flag
+/// bits (a bad data offset leaves them zero). UDP, SCTP: ports.</item>
+/// <item>The IPv4 version nibble is not checked (counted in <see cref="ExtractCounters.Ipv4BadVersion"/> only).</item>
 /// </list>
-/// Where MeshSim is stricter: an IPv4 header with a version other than 4 counts as malformed (OVS's
-/// datapath trusts the kernel here), and <see cref="FlowKey.L3Offset"/>/<see cref="FlowKey.L4Offset"/>
-/// are set only for a header that passed its checks, so a switch can rewrite there without re-checking.
-/// For other IP protocols L4Offset marks where their header starts.
+/// Differences: only the outer VLAN tag is read (OVS reads two by default; a second TPID becomes
+/// EthType here); IPv6, MPLS and NSH are identified by EthType but not parsed.
+/// <see cref="FlowKey.L3Offset"/>/<see cref="FlowKey.L4Offset"/> are set only for a header that
+/// passed its length checks (OVS records offsets before checking), so a switch can rewrite there
+/// without re-checking. For other IP protocols L4Offset marks where their header starts.
+/// The sequence and results were checked against <c>ovs-ofctl parse-pcap</c> of OVS 3.1.
 /// </remarks>
 public static class FlowExtractor
 {
-    private const int EthHeader = 14, VlanTag = 4, Ipv4Min = 20, ArpLength = 28, TcpMin = 20, UdpHeader = 8, IcmpHeader = 8;
+    private const int EthHeader = 14, VlanTag = 4, Ipv4Min = 20, ArpLength = 28, TcpMin = 20, UdpHeader = 8, IcmpHeader = 8, IgmpHeader = 8, SctpHeader = 12;
     private const ushort VlanCfi = 0x1000;
 
     /// <summary>Resets <paramref name="key"/> and fills it from <paramref name="frame"/>.</summary>
@@ -81,7 +85,7 @@ public static class FlowExtractor
     {
         if (ip.Length < Ipv4Min) { counters.Ipv4TooShort++; return; }
         byte versionIhl = ip[0];
-        if (versionIhl >> 4 != 4) { counters.Ipv4BadVersion++; return; }
+        if (versionIhl >> 4 != 4) counters.Ipv4BadVersion++;      // counted, but extracted anyway, as OVS does
         int headerLength = (versionIhl & 0x0F) * 4;
         if (headerLength < Ipv4Min || headerLength > ip.Length) { counters.Ipv4BadHeaderLength++; return; }
         int totalLength = BinaryPrimitives.ReadUInt16BigEndian(ip[2..]);
@@ -127,6 +131,16 @@ public static class FlowExtractor
                 if (l4.Length < IcmpHeader) { counters.IcmpTooShort++; return; }
                 key.TpSrc = l4[0];
                 key.TpDst = l4[1];
+                break;
+            case IpProtocol.Igmp:                   // OVS keeps IGMP type/code in tp_src/tp_dst as well
+                if (l4.Length < IgmpHeader) { counters.IgmpTooShort++; return; }
+                key.TpSrc = l4[0];
+                key.TpDst = l4[1];
+                break;
+            case IpProtocol.Sctp:
+                if (l4.Length < SctpHeader) { counters.SctpTooShort++; return; }
+                key.TpSrc = BinaryPrimitives.ReadUInt16BigEndian(l4);
+                key.TpDst = BinaryPrimitives.ReadUInt16BigEndian(l4[2..]);
                 break;
         }
         key.L4Offset = (ushort)l4Offset;

@@ -39,9 +39,9 @@ public readonly record struct KeyField(string Name, int Word, int Shift, int Bit
     public static readonly KeyField CtNwSrc = new("ct_nw_src", 8, 32, 32);
     public static readonly KeyField CtNwDst = new("ct_nw_dst", 8, 0, 32);
     public static readonly KeyField Metadata = new("metadata", 9, 0, 64);
-    public static readonly KeyField TunId = new("tun_id", 18, 0, 64);
-    public static readonly KeyField TunSrc = new("tun_src", 19, 32, 32);
-    public static readonly KeyField TunDst = new("tun_dst", 19, 0, 32);
+    public static readonly KeyField PktMark = new("pkt_mark", 18, 32, 32);
+    public static readonly KeyField CtLabelHigh = new("ct_label[64..127]", 19, 0, 64);
+    public static readonly KeyField CtLabelLow = new("ct_label[0..63]", 20, 0, 64);
 
     private static readonly KeyField[] Regs = Enumerable.Range(0, 16)
         .Select(i => new KeyField($"reg{i}", 10 + i / 2, i % 2 == 0 ? 32 : 0, 32)).ToArray();
@@ -54,7 +54,7 @@ public readonly record struct KeyField(string Name, int Word, int Shift, int Bit
     [
         InPort, DlType, VlanTci, DlSrc, NwProto, NwTos, DlDst, NwTtl, NwFrag, NwSrc, NwDst,
         TpSrc, TpDst, TcpFlags, CtState, CtNwProto, ArpSha, CtZone, ArpTha, CtTpSrc,
-        CtMark, CtTpDst, CtNwSrc, CtNwDst, Metadata, .. Regs, TunId, TunSrc, TunDst,
+        CtMark, CtTpDst, CtNwSrc, CtNwDst, Metadata, .. Regs, PktMark, CtLabelHigh, CtLabelLow,
     ];
 
     /// <summary>Finds a field by its canonical name ("nw_src", "reg3"), or null.</summary>

@@ -15,7 +15,7 @@ namespace MeshSim.Ovs.Classification;
 public struct PacketKey
 {
     /// <summary>Number of 64-bit words in a key.</summary>
-    public const int WordCount = 20;
+    public const int WordCount = 21;
 
     /// <summary>The packed words; index with <see cref="KeyField"/> positions.</summary>
     public KeyWords Words;
@@ -50,14 +50,14 @@ public struct PacketKey
         Words[6] = (flow.ArpTha.Value << 16) | (Words[6] & 0xFFFF);
     }
 
-    /// <summary>Clears all pipeline metadata that a fresh packet starts without (ct_*, regs, metadata),
-    /// keeping headers, in_port and tunnel metadata.</summary>
+    /// <summary>Clears all pipeline metadata that a fresh packet starts without (ct_*, regs, metadata,
+    /// pkt_mark), keeping headers and in_port.</summary>
     public void ClearMetadata()
     {
         Words[4] &= ~0xFFFFUL;
         Words[5] &= ~0xFFFFUL;
         Words[6] &= ~0xFFFFUL;
-        for (int i = 7; i <= 17; i++) Words[i] = 0;
+        for (int i = 7; i < WordCount; i++) Words[i] = 0;
     }
 
     /// <summary>Clears what ct_clear clears: the conntrack state and the original-direction tuple.</summary>
@@ -68,6 +68,8 @@ public struct PacketKey
         Words[6] &= ~0xFFFFUL;     // ct_tp_src
         Words[7] = 0;              // ct_mark, ct_tp_dst
         Words[8] = 0;              // ct_nw_src, ct_nw_dst
+        Words[19] = 0;             // ct_label
+        Words[20] = 0;
     }
 
     /// <summary>The words as a read-only span (hashing, comparing).</summary>

@@ -50,22 +50,30 @@ public sealed class DbService
         catch (TcpException) { s.Abort(); }
     }
 
-    /// <summary>Client side: one query over a kept-open connection; returns the row bytes.</summary>
+    /// <summary>Client side: a pool of kept-open connections, one query at a time on each (as a
+    /// database driver's pool does); concurrent queries open more connections.</summary>
     public sealed class Client(Host host, Endpoint db)
     {
-        private TcpSocket? _socket;
-        private MessageReader? _reader;
+        private readonly Stack<(TcpSocket Socket, MessageReader Reader)> _idle = new();
 
         /// <summary>Sends <paramref name="query"/> and waits for its rows.</summary>
         public async SimTask<byte[]> QueryAsync(string query)
         {
-            if (_socket is null || _socket.State != TcpState.Established)
+            (TcpSocket Socket, MessageReader Reader) conn = default;
+            while (_idle.Count > 0 && conn.Socket is null)
             {
-                _socket = await host.ConnectAsync(db.Address, db.Port);
-                _reader = new MessageReader(_socket);
+                var c = _idle.Pop();
+                if (c.Socket.State == TcpState.Established) conn = c; else c.Socket.Close();
             }
-            await _socket.SendAsync(MessageReader.Frame(System.Text.Encoding.UTF8.GetBytes(query)));
-            return await _reader!.ReadAsync() ?? throw new TcpException(TcpError.ConnectionReset, $"database {db} closed the connection");
+            if (conn.Socket is null)
+            {
+                var s = await host.ConnectAsync(db.Address, db.Port);
+                conn = (s, new MessageReader(s));
+            }
+            await conn.Socket.SendAsync(MessageReader.Frame(System.Text.Encoding.UTF8.GetBytes(query)));
+            var rows = await conn.Reader.ReadAsync() ?? throw new TcpException(TcpError.ConnectionReset, $"database {db} closed the connection");
+            _idle.Push(conn);
+            return rows;
         }
     }
 

@@ -58,7 +58,7 @@ internal sealed class ByteRing
         if ((uint)n > (uint)Count) throw new ArgumentOutOfRangeException(nameof(n));
         _head = (_head + n) % _buf.Length;
         Count -= n;
-        if (Count == 0) _head = 0;
+        // Never reset the head when empty: out-of-order bytes may already sit past it (receive side).
     }
 
     /// <summary>Moves up to dest.Length bytes from the head into <paramref name="dest"/>.</summary>

@@ -36,6 +36,9 @@ public sealed class P4JsonBuilder
         Pipe("ingress"); Pipe("egress");
     }
 
+    /// <summary>Nodes may be reused by callers; JSON nodes can have one parent, so attach copies.</summary>
+    internal static JsonNode? Own(JsonNode? n) => n is null || n.Parent is null ? n : n.DeepClone();
+
     private PipelineParts Pipe(string name) => _pipes.TryGetValue(name, out var p) ? p : _pipes[name] = new PipelineParts();
 
     /// <summary>v1model's standard_metadata_t exactly as p4c lays it out.</summary>
@@ -76,7 +79,7 @@ public sealed class P4JsonBuilder
     public P4JsonBuilder FieldList(string name, params JsonObject[] fields)
     {
         var els = new JsonArray();
-        foreach (var f in fields) els.Add(f);
+        foreach (var f in fields) els.Add(Own(f));
         _fieldLists.Add(new JsonObject { ["id"] = _fieldLists.Count + 1, ["name"] = name, ["elements"] = els });
         return this;
     }
@@ -107,7 +110,7 @@ public sealed class P4JsonBuilder
             _ops.Add(Op("verify", cond, E.Hex((ulong)v)));
             return this;
         }
-        public ParseStateBuilder Key(params JsonObject[] parts) { foreach (var p in parts) _key.Add(p); return this; }
+        public ParseStateBuilder Key(params JsonObject[] parts) { foreach (var p in parts) _key.Add(Own(p)); return this; }
         public ParseStateBuilder Lookahead(int bitOffset, int width) { _key.Add(new JsonObject { ["type"] = "lookahead", ["value"] = new JsonArray(bitOffset, width) }); return this; }
         public ParseStateBuilder Case(string value, string? next, string? mask = null)
         {
@@ -121,7 +124,7 @@ public sealed class P4JsonBuilder
         }
         private static JsonObject Op(string op, params JsonObject[] ps)
         {
-            var a = new JsonArray(); foreach (var p in ps) a.Add(p);
+            var a = new JsonArray(); foreach (var p in ps) a.Add(Own(p));
             return new JsonObject { ["parameters"] = a, ["op"] = op };
         }
     }
@@ -153,7 +156,7 @@ public sealed class P4JsonBuilder
     /// <summary>A calculation over fields (or other inputs): used by checksums and <c>hash()</c>.</summary>
     public P4JsonBuilder Calculation(string name, string algo, params JsonObject[] inputs)
     {
-        var a = new JsonArray(); foreach (var i in inputs) a.Add(i);
+        var a = new JsonArray(); foreach (var i in inputs) a.Add(Own(i));
         _calcs.Add(new JsonObject { ["name"] = name, ["id"] = _calcs.Count, ["algo"] = algo, ["input"] = a });
         return this;
     }
@@ -163,7 +166,7 @@ public sealed class P4JsonBuilder
         _checksums.Add(new JsonObject
         {
             ["name"] = name, ["id"] = _checksums.Count, ["target"] = new JsonArray(header, field), ["type"] = "generic",
-            ["calculation"] = calculation, ["verify"] = verify, ["update"] = update, ["if_cond"] = condition,
+            ["calculation"] = calculation, ["verify"] = verify, ["update"] = update, ["if_cond"] = Own(condition),
         });
         return this;
     }
@@ -172,7 +175,7 @@ public sealed class P4JsonBuilder
     public int Action(string name, (string Name, int Width)[] parameters, params JsonObject[] primitives)
     {
         var rd = new JsonArray(); foreach (var (n, w) in parameters) rd.Add(new JsonObject { ["name"] = n, ["bitwidth"] = w });
-        var prims = new JsonArray(); foreach (var p in primitives) prims.Add(p);
+        var prims = new JsonArray(); foreach (var p in primitives) prims.Add(Own(p));
         int id = _actions.Count;
         _actions.Add(new JsonObject { ["name"] = name, ["id"] = id, ["runtime_data"] = rd, ["primitives"] = prims });
         _actionIds[name] = (id, parameters.Length);
@@ -182,7 +185,7 @@ public sealed class P4JsonBuilder
     /// <summary>A primitive call for an action body.</summary>
     public static JsonObject Prim(string op, params JsonObject[] args)
     {
-        var a = new JsonArray(); foreach (var x in args) a.Add(x);
+        var a = new JsonArray(); foreach (var x in args) a.Add(Own(x));
         return new JsonObject { ["op"] = op, ["parameters"] = a };
     }
 
@@ -194,7 +197,7 @@ public sealed class P4JsonBuilder
 
     public P4JsonBuilder Conditional(string pipeline, string name, JsonObject expression, string? trueNext, string? falseNext)
     {
-        Pipe(pipeline).Conditionals.Add(new JsonObject { ["name"] = name, ["id"] = _condId++, ["expression"] = expression, ["true_next"] = trueNext, ["false_next"] = falseNext });
+        Pipe(pipeline).Conditionals.Add(new JsonObject { ["name"] = name, ["id"] = _condId++, ["expression"] = Own(expression), ["true_next"] = trueNext, ["false_next"] = falseNext });
         return this;
     }
 
@@ -203,7 +206,7 @@ public sealed class P4JsonBuilder
         var o = new JsonObject { ["name"] = name, ["id"] = _profId++, ["max_size"] = maxSize };
         if (selectorAlgo is not null)
         {
-            var a = new JsonArray(); foreach (var i in selectorInputs) a.Add(i);
+            var a = new JsonArray(); foreach (var i in selectorInputs) a.Add(Own(i));
             o["selector"] = new JsonObject { ["algo"] = selectorAlgo, ["input"] = a };
         }
         Pipe(pipeline).Profiles.Add(o);
@@ -278,7 +281,7 @@ public sealed class P4JsonBuilder
         /// <summary>A const entry; <paramref name="matches"/> are JSON match_key objects (see <see cref="Exact"/> etc.).</summary>
         public TableBuilder Entry(string action, int priority, JsonObject[] matches, params (UInt128 Value, int Width)[] data)
         {
-            var mk = new JsonArray(); foreach (var m in matches) mk.Add(m);
+            var mk = new JsonArray(); foreach (var m in matches) mk.Add(Own(m));
             var d = new JsonArray(); foreach (var (v, w) in data) d.Add(E.HexStr(v, w));
             _entries.Add(new JsonObject
             {

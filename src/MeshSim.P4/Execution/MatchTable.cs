@@ -175,7 +175,7 @@ public sealed class MatchTable : ControlNode
             {
                 if (k.Kind != MatchKind.Range) continue;
                 var v = key.AsSpan(k.ByteOffset, k.ByteWidth);
-                if (v.SequenceCompareTo(ek.AsSpan(k.ByteOffset, k.ByteWidth)) < 0) return false;
+                if (v.SequenceCompareTo(entry.RangeStart!.AsSpan(k.ByteOffset, k.ByteWidth)) < 0) return false;
                 if (v.SequenceCompareTo(end.AsSpan(k.ByteOffset, k.ByteWidth)) > 0) return false;
             }
         }
@@ -320,13 +320,15 @@ public sealed class MatchTable : ControlNode
                     if (m.Kind != MatchKind.Range || m.Value > m.MaskOrEnd) return TableOpResult.BadMatchKey;
                     if (m.Value > Bits.Mask(k.Width) || m.MaskOrEnd > Bits.Mask(k.Width)) return TableOpResult.BadMatchKey;
                     entry.RangeEnd ??= new byte[KeyBytes];
+                    entry.RangeStart ??= new byte[KeyBytes];
+                    Bits.WriteBytes(entry.RangeStart.AsSpan(k.ByteOffset, k.ByteWidth), m.Value);
                     Bits.WriteBytes(entry.RangeEnd.AsSpan(k.ByteOffset, k.ByteWidth), m.MaskOrEnd);
                     anyRange = true;
                     msk = 0; break;
                 default: return TableOpResult.BadMatchKey;
             }
             if (k.Kind != MatchKind.Range && value > Bits.Mask(k.Width)) return TableOpResult.BadMatchKey;
-            if (k.Kind == MatchKind.Range) { Bits.WriteBytes(key, value); Bits.WriteBytes(mask, 0); continue; }
+            if (k.Kind == MatchKind.Range) { Bits.WriteBytes(key, 0); Bits.WriteBytes(mask, 0); continue; }
             Bits.WriteBytes(key, value & msk);
             Bits.WriteBytes(mask, msk);
         }
@@ -339,7 +341,7 @@ public sealed class MatchTable : ControlNode
         MatchKind.Exact => _exact!.ContainsKey(e.Key),
         MatchKind.Lpm => _lpm[e.PrefixLength]?.ContainsKey(e.Key) == true,
         _ => _ordered.Any(o => o.Priority == e.Priority && o.Key.AsSpan().SequenceEqual(e.Key) && o.Mask.AsSpan().SequenceEqual(e.Mask)
-                               && (o.RangeEnd ?? []).AsSpan().SequenceEqual(e.RangeEnd ?? [])),
+                               && (o.RangeEnd ?? []).AsSpan().SequenceEqual(e.RangeEnd ?? []) && (o.RangeStart ?? []).AsSpan().SequenceEqual(e.RangeStart ?? [])),
     };
 
     private void Index(TableEntry e)
@@ -405,7 +407,7 @@ public sealed class MatchTable : ControlNode
         {
             string hex(byte[] b) => string.Join(' ', b.AsSpan(k.ByteOffset, k.ByteWidth).ToArray().Select(x => x.ToString("x2")));
             sb.Append("* ").Append(k.Name).Append(new string(' ', Math.Max(1, 22 - k.Name.Length)))
-              .Append(": ").Append(k.Kind.ToString().ToUpperInvariant()).Append("   ").Append(hex(e.Key));
+              .Append(": ").Append(k.Kind.ToString().ToUpperInvariant()).Append("   ").Append(hex(k.Kind == MatchKind.Range && e.RangeStart is not null ? e.RangeStart : e.Key));
             if (k.Kind == MatchKind.Lpm) sb.Append('/').Append(e.PrefixLength);
             if (k.Kind is MatchKind.Ternary or MatchKind.Optional) sb.Append(" &&& ").Append(hex(e.Mask));
             if (k.Kind == MatchKind.Range && e.RangeEnd is not null) sb.Append(" -> ").Append(hex(e.RangeEnd));

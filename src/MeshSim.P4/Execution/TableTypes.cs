@@ -43,8 +43,8 @@ public sealed class TableEntry
     public int Handle;
     public required byte[] Key;
     public required byte[] Mask;
-    /// <summary>Range ends (same layout as <see cref="Key"/>, meaningful for range elements only).</summary>
-    public byte[]? RangeEnd;
+    /// <summary>Range starts and ends (same layout as <see cref="Key"/>, meaningful for range elements only; their Key/Mask bytes are zero).</summary>
+    public byte[]? RangeStart, RangeEnd;
     public int PrefixLength;
     public int Priority;
     public ActionBinding? Action;

@@ -29,7 +29,7 @@ public static class Conformance
     /// dumps compared; each line MeshSim rejects is added alone and OVS must reject it too
     /// (at most <paramref name="maxRejectChecks"/> of them, since each costs a process).
     /// </summary>
-    public static Report CompareFlows(OvsBridge bridge, IReadOnlyList<string> lines, int maxRejectChecks = 200, bool openFlow15 = false,
+    public static Report CompareFlows(OvsBridge bridge, IReadOnlyList<string> lines, int maxRejectChecks = 200,
                                       IReadOnlyList<string>? groups = null)
     {
         void Reset()
@@ -71,8 +71,8 @@ public static class Conformance
             parsed = OvsRuleFile.ParseFlows(keep);
         }
 
-        var ours = parsed.Entries.Select(e => OvsFormatter.FormatFlow(e.Entry, openFlow15 ? OfVersion.OpenFlow15 : OfVersion.OpenFlow10)).ToList();
-        var theirs = bridge.DumpFlows(openFlow15);
+        var ours = parsed.Entries.Select(e => OvsFormatter.FormatFlow(e.Entry)).ToList();
+        var theirs = bridge.DumpFlows();
         CompareLineSets(ours, theirs, report);
 
         foreach (var error in parsed.Errors.Take(maxRejectChecks))

@@ -127,4 +127,14 @@ internal static class TestPrograms
         }
         return Load(b);
     }
+
+    /// <summary>The router with an extra ingress table "lb" (exact dstAddr, indirect_ws over a crc16 5-tuple selector).</summary>
+    public static P4Program Selector()
+    {
+        var b = RouterBuilder();
+        b.ActionProfile("ingress", "lb_selector", 64, "crc16", F("ipv4", "srcAddr"), F("ipv4", "dstAddr"), F("ipv4", "protocol"), F("l4", "srcPort"), F("l4", "dstPort"));
+        b.Table("ingress", "MyIngress.lb").Key("exact", "ipv4", "dstAddr").Actions("forward", "NoAction").Indirect("lb_selector", withSelector: true).Next(null);
+        b.Init("ingress", "MyIngress.lb");
+        return Load(b);
+    }
 }

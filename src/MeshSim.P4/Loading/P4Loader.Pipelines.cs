@@ -165,7 +165,14 @@ internal sealed partial class LoaderRun
                 var pipe = new Pipeline(name);
                 var links = new List<Action>();
                 foreach (var (ap, app) in Json.Items(pj, "action_profiles", path)) Guard(() => LoadActionProfile(ap, app));
-                foreach (var (t, tp) in Json.Items(pj, "tables", path)) Guard(() => LoadTable(t, tp, pipe, links));
+                foreach (var (t, tp) in Json.Items(pj, "tables", path))
+                    Guard(() =>
+                    {
+                        string? tn = Json.OptStr(t, "name");
+                        if (tn is not null) _failed.Add("node:" + tn);
+                        LoadTable(t, tp, pipe, links);
+                        if (tn is not null) _failed.Remove("node:" + tn);
+                    });
                 foreach (var (c, cp) in Json.Items(pj, "conditionals", path))
                     Guard(() =>
                     {
@@ -197,9 +204,10 @@ internal sealed partial class LoaderRun
         if (!pipe.Nodes.TryAdd(node.Name, node)) throw new LoadException(path + ".name", $"duplicate control node '{node.Name}' in pipeline '{pipe.Name}'");
     }
 
-    private static ControlNode? Node(Pipeline pipe, string? name, string path)
+    private ControlNode? Node(Pipeline pipe, string? name, string path)
     {
         if (name is null) return null;
+        if (!pipe.Nodes.ContainsKey(name) && _failed.Contains("node:" + name)) return null; // already reported
         return pipe.Nodes.TryGetValue(name, out var n) ? n : throw new LoadException(path, $"invalid reference to table, conditional or action call '{name}' in pipeline '{pipe.Name}'");
     }
 

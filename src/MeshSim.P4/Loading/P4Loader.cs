@@ -47,6 +47,8 @@ internal sealed partial class LoaderRun(JsonElement root)
     private readonly Dictionary<string, HeaderStack> _stacks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HeaderUnion> _unions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string H, string F)> _aliases = new(StringComparer.Ordinal);
+    /// <summary>Objects that failed to load: references to them are not reported again (one error per cause).</summary>
+    private readonly HashSet<string> _failed = new(StringComparer.Ordinal);
 
     /// <summary>Runs <paramref name="body"/>; a failure is recorded and loading continues with the next object.</summary>
     private void Guard(Action body)
@@ -66,9 +68,10 @@ internal sealed partial class LoaderRun(JsonElement root)
                 if (a.ValueKind != JsonValueKind.Array || a.GetArrayLength() != 2 || a[0].ValueKind != JsonValueKind.String) throw new LoadException(path, "expected [name, [header, field]]", Json.Snip(a));
                 _aliases[a[0].GetString()!] = Json.Pair(a[1], path + "[1]");
             });
+        int before = Errors.Count;
         LoadHeaderTypes();
         LoadHeaders();
-        if (Errors.Count > 0) return; // later stages need every header
+        if (Errors.Count > before) return; // later stages need every header
         LoadStacksAndUnions();
         LoadErrors();
         LoadFieldLists();
@@ -105,6 +108,7 @@ internal sealed partial class LoaderRun(JsonElement root)
             Guard(() =>
             {
                 string name = Json.Str(ht, "name", path);
+                _failed.Add("header_type:" + name);
                 var fields = new List<FieldDef>();
                 int bit = 0, varbit = -1;
                 foreach (var (f, fp) in Json.Items(ht, "fields", path))
@@ -135,6 +139,7 @@ internal sealed partial class LoaderRun(JsonElement root)
                 }
                 var type = new HeaderType { Name = name, Id = Json.Int(ht, "id", path), Fields = fields.ToArray(), FixedBits = bit, VarbitIndex = varbit, MaxLengthBytes = maxLen };
                 if (!_types.TryAdd(name, type)) throw new LoadException(path + ".name", $"duplicate header type '{name}'");
+                _failed.Remove("header_type:" + name);
                 list.Add(type);
             });
         Program.HeaderTypes = list.ToArray();
@@ -150,7 +155,11 @@ internal sealed partial class LoaderRun(JsonElement root)
             {
                 string name = Json.Str(h, "name", path);
                 string typeName = Json.Str(h, "header_type", path);
-                if (!_types.TryGetValue(typeName, out var type)) throw new LoadException(path + ".header_type", $"invalid reference to object of type 'header_type' with name '{typeName}'");
+                if (!_types.TryGetValue(typeName, out var type))
+                {
+                    if (_failed.Contains("header_type:" + typeName)) return;
+                    throw new LoadException(path + ".header_type", $"invalid reference to object of type 'header_type' with name '{typeName}'");
+                }
                 bool meta = Json.Bool(h, "metadata", false);
                 if (!meta && type.VarbitIndex < 0 && type.FixedBits % 8 != 0)
                     throw new LoadException(path, $"header '{name}' is {type.FixedBits} bits, not a whole number of bytes");

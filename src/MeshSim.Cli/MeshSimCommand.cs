@@ -13,6 +13,7 @@ public static class MeshSimCommand
         {
             Commands.Run.RunCommand.Create(),
         };
+        foreach (var c in Commands.Lab.InspectCommands.Create()) root.Subcommands.Add(c);
         return root;
     }
 

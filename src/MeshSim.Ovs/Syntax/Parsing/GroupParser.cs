@@ -156,6 +156,8 @@ internal static class GroupParser
             anyAction = true;
         }
         if (!anyAction) throw ctx.Error(bucketOffset, "bucket must specify actions");
+        if (type is GroupType.All or GroupType.Indirect && (watchPort != Bucket.NoWatchPort || watchGroup != Bucket.NoWatchGroup))
+            throw ctx.Error(bucketOffset, "watch_port and watch_group are not supported in all and indirect groups (OFPGMFC_WATCH_UNSUPPORTED)");
         if (type == GroupType.FastFailover && watchPort == Bucket.NoWatchPort && watchGroup == Bucket.NoWatchGroup)
             throw ctx.Error(bucketOffset, "fast failover bucket requires watch_port or watch_group");
         return (id, weight, watchPort, watchGroup, actions, bucketOffset);

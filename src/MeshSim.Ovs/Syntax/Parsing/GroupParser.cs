@@ -152,7 +152,9 @@ internal static class GroupParser
                     continue;
             }
             // Anything else is an action written directly in the bucket.
-            actions.AddRange(ActionParser.ParseList(text, kv.KeyOffset, kv.ValueOffset + kv.Value.Length + (kv.Delimiter == '(' ? 1 : 0), ctx, check));
+            int valueEnd = kv.ValueOffset + kv.Value.Length;
+            bool closed = kv.Delimiter == '(' && valueEnd < end && text[valueEnd] == ')';
+            actions.AddRange(ActionParser.ParseList(text, kv.KeyOffset, valueEnd + (closed ? 1 : 0), ctx, check));
             anyAction = true;
         }
         if (!anyAction) throw ctx.Error(bucketOffset, "bucket must specify actions");

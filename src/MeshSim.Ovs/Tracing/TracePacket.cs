@@ -42,8 +42,16 @@ public sealed class TracePacket
             error = syntax is null ? "invalid packet" : $"column {syntax.Column}: {syntax.Message}";
             return false;
         }
+        // ofproto/trace parses exact flows with the field registry, where tp_src/tp_dst are TCP's fields.
+        if (flow!.Match.NwProto != 6)
+            foreach (var token in text.Split(',', StringSplitOptions.TrimEntries))
+                if (token.StartsWith("tp_src=", StringComparison.Ordinal) || token.StartsWith("tp_dst=", StringComparison.Ordinal))
+                {
+                    error = $"prerequisites not met for setting {token[..6]} (it means tcp_{token[3..6]}; use udp_{token[3..6]} for UDP)";
+                    return false;
+                }
         var key = default(PacketKey);
-        foreach (var f in flow!.Match.Fields)
+        foreach (var f in flow.Match.Fields)
         {
             if (!f.IsExact)
             {

@@ -17,7 +17,7 @@ public struct ExtractCounters
     public long LlcTooShort;
     /// <summary>EtherType IPv4 but fewer than 20 bytes.</summary>
     public long Ipv4TooShort;
-    /// <summary>IPv4 version nibble is not 4.</summary>
+    /// <summary>IPv4 version nibble is not 4 (the frame is still extracted as IPv4, as OVS does).</summary>
     public long Ipv4BadVersion;
     /// <summary>IPv4 IHL below 5 or beyond the frame.</summary>
     public long Ipv4BadHeaderLength;
@@ -37,9 +37,13 @@ public struct ExtractCounters
     public long UdpTooShort;
     /// <summary>ICMP shorter than 8 bytes.</summary>
     public long IcmpTooShort;
+    /// <summary>IGMP shorter than 8 bytes.</summary>
+    public long IgmpTooShort;
+    /// <summary>SCTP shorter than 12 bytes.</summary>
+    public long SctpTooShort;
 
     /// <summary>Sum of all anomaly counters (excluding <see cref="Frames"/> and <see cref="Ipv4LaterFragments"/>).</summary>
     public readonly long Anomalies =>
         EthernetTooShort + VlanTagTooShort + LlcTooShort + Ipv4TooShort + Ipv4BadVersion + Ipv4BadHeaderLength
-        + Ipv4BadTotalLength + ArpTooShort + ArpUnsupported + TcpTooShort + TcpBadDataOffset + UdpTooShort + IcmpTooShort;
+        + Ipv4BadTotalLength + ArpTooShort + ArpUnsupported + TcpTooShort + TcpBadDataOffset + UdpTooShort + IcmpTooShort + IgmpTooShort + SctpTooShort;
 }

@@ -23,14 +23,14 @@ public class HttpHeadParserTests
     private static (HttpHeadResult Result, List<string> Calls) Request(string text, HttpParserOptions options = default)
     {
         var sink = new RecordingSink();
-        var result = HttpHeadParser.ParseRequest(Ascii.Bytes(text), ref sink, options);
+        var result = HttpHeadParser.ParseRequest(Latin1.Bytes(text), ref sink, options);
         return (result, sink.Calls);
     }
 
     private static (HttpHeadResult Result, List<string> Calls) Response(string text, HttpParserOptions options = default)
     {
         var sink = new RecordingSink();
-        var result = HttpHeadParser.ParseResponse(Ascii.Bytes(text), ref sink, options);
+        var result = HttpHeadParser.ParseResponse(Latin1.Bytes(text), ref sink, options);
         return (result, sink.Calls);
     }
 
@@ -98,7 +98,7 @@ public class HttpHeadParserTests
     {
         foreach (var (text, isRequest) in new[] { (ThesisRequest, true), (ThesisResponse, false) })
         {
-            var bytes = Ascii.Bytes(text);
+            var bytes = Latin1.Bytes(text);
             for (int cut = 0; cut < bytes.Length; cut++)
             {
                 var sink = new RecordingSink();
@@ -115,7 +115,7 @@ public class HttpHeadParserTests
     [Fact]
     public void Every_split_point_of_a_two_segment_sequence_gives_the_same_result()
     {
-        var bytes = Ascii.Bytes(ThesisRequest + "tail");
+        var bytes = Latin1.Bytes(ThesisRequest + "tail");
         for (int cut = 0; cut <= bytes.Length; cut++)
         {
             var sequence = TwoSegments(bytes, cut);
@@ -130,7 +130,7 @@ public class HttpHeadParserTests
     [Fact]
     public void Bytes_arriving_one_at_a_time_complete_exactly_when_the_blank_line_arrives()
     {
-        var bytes = Ascii.Bytes(ThesisRequest);
+        var bytes = Latin1.Bytes(ThesisRequest);
         var received = new List<byte>();
         int completedAt = -1;
         foreach (byte b in bytes)
@@ -168,7 +168,7 @@ public class HttpHeadParserTests
     [Fact]
     public void Lenient_head_without_crlfcrlf_waits_at_every_prefix()
     {
-        var bytes = Ascii.Bytes("GET / HTTP/1.1\nHost: a\n\n");
+        var bytes = Latin1.Bytes("GET / HTTP/1.1\nHost: a\n\n");
         for (int cut = 0; cut < bytes.Length; cut++)
         {
             var sink = new RecordingSink();
@@ -279,7 +279,7 @@ public class HttpHeadParserTests
     [Fact]
     public void Parsing_allocates_nothing()
     {
-        var bytes = Ascii.Bytes(ThesisRequest);
+        var bytes = Latin1.Bytes(ThesisRequest);
         var sink = new CountingSink();
         HttpHeadParser.ParseRequest(bytes, ref sink); // warm up
         long before = GC.GetAllocatedBytesForCurrentThread();

@@ -20,7 +20,7 @@ internal struct RecordingSink() : IHttpHeadSink
     private static string Text(ReadOnlySpan<byte> b) => Encoding.Latin1.GetString(b);
 }
 
-internal static class Ascii
+internal static class Latin1
 {
     public static byte[] Bytes(string s) => Encoding.Latin1.GetBytes(s);
 }

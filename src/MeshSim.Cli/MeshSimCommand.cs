@@ -9,7 +9,10 @@ public static class MeshSimCommand
     /// <summary>Builds the command tree.</summary>
     public static RootCommand Create()
     {
-        var root = new RootCommand("meshsim: packet-level simulator of a service mesh built from programmable switches");
+        var root = new RootCommand("meshsim: packet-level simulator of a service mesh built from programmable switches")
+        {
+            Commands.Run.RunCommand.Create(),
+        };
         return root;
     }
 

@@ -9,6 +9,13 @@ namespace MeshSim.Ovs;
 /// </summary>
 public sealed record SetFieldAction(OvsFieldId Field, UInt128 Value, UInt128 Mask) : OvsAction
 {
+    /// <summary>
+    /// True when written as a legacy <c>mod_*</c> action (mod_dl_src, mod_nw_ttl, mod_tp_dst…).
+    /// Execution is identical; only the printed spelling differs (e.g. <c>mod_nw_ttl</c> stays
+    /// <c>mod_nw_ttl</c> over OpenFlow 1.5 while <c>set_field:…-&gt;nw_ttl</c> does not).
+    /// </summary>
+    public bool Legacy { get; init; }
+
     /// <summary>set_field of the whole field.</summary>
     public static SetFieldAction Whole(OvsFieldId field, UInt128 value) => new(field, value, OvsFields.Get(field).FullMask);
 }

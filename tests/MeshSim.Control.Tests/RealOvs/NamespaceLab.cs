@@ -68,6 +68,22 @@ internal sealed partial class NamespaceLab : IDisposable
         }
     }
 
+    /// <summary>Applies a diff as one atomic <c>ovs-ofctl bundle</c> transaction.</summary>
+    public void Apply(RuleSetDiff diff, string dir)
+    {
+        var file = Path.Combine(dir, diff.Switch + ".bundle");
+        File.WriteAllText(file, diff.Render());
+        Ofctl("-O", "OpenFlow15", "bundle", Bridge(diff.Switch), file);
+    }
+
+    /// <summary>Number of flows and groups installed on a switch.</summary>
+    public (int Flows, int Groups) Counts(string sw)
+    {
+        var flows = Ofctl("-O", "OpenFlow15", "dump-flows", Bridge(sw)).Stdout.Split('\n').Count(l => l.Contains("cookie=", StringComparison.Ordinal));
+        var groups = Ofctl("-O", "OpenFlow15", "dump-groups", Bridge(sw)).Stdout.Split('\n').Count(l => l.Contains("group_id=", StringComparison.Ordinal));
+        return (flows, groups);
+    }
+
     /// <summary>Starts <c>python3 -m http.server</c> bound to the instance's address and port inside its host's namespace, and waits until it listens.</summary>
     public void Serve(ServiceInstance i)
     {

@@ -1,5 +1,6 @@
 using MeshSim.Control.Compiler;
 using MeshSim.Control.Registry;
+using MeshSim.Control.Rules;
 using MeshSim.Control.Samples;
 
 namespace MeshSim.Control.Tests.RealOvs;
@@ -111,5 +112,27 @@ public sealed class ThesisLabOnRealOvsTests(ThesisLabFixture f) : IClassFixture<
         f.Lab.Curl("H2", $"http://{Vip}:{Pair("product-api", "postgres", "H2").Port}/");
         Assert.Equal(MeshOptions.ThesisLab.VirtualMac.ToString(), f.Lab.Neighbour("H2", Vip));
         Assert.True(f.Lab.PacketsWithCookie("s1", Cookies.Arp("vip")) > 0);
+    }
+
+    [Fact]
+    public void A_health_change_applied_as_a_diff_moves_new_connections_off_the_instance()
+    {
+        var p = Pair("public-api", "product-api");
+        var critical = new ServiceRegistry(f.Registry.Services.Select(s => s.Name != "product-api" ? s
+            : s with { Instances = s.Instances.Select(i => i.Id == "product-api-2" ? i with { Health = HealthStatus.Critical } : i).ToArray() }), f.Registry.Policy);
+        var after = MeshCompiler.Compile(critical, ThesisLab.Topology(), MeshOptions.ThesisLab);
+        var diff = RuleSetDiff.Compute(f.Compiled.For("s1"), after.For("s1"));
+        Assert.Equal(1, diff.Count); // one group-mod, no flow touched
+        try
+        {
+            f.Lab.Apply(diff, f.OutDir);
+            Assert.Equal((after.For("s1").Flows.Count, after.For("s1").Groups.Count), f.Lab.Counts("s1"));
+            for (int i = 0; i < 12; i++)
+                Assert.Equal((200, "product-api-1"), f.Lab.Curl("H1", $"http://{Vip}:{p.Port}/"));
+        }
+        finally
+        {
+            f.Lab.Apply(RuleSetDiff.Compute(after.For("s1"), f.Compiled.For("s1")), f.OutDir);
+        }
     }
 }

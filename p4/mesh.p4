@@ -6,12 +6,12 @@
  * written for one work for the other. Compile with p4c-bm2-ss to run it on simple_switch.
  *
  *  1. ARP responder for virtual IPs (arp_vip), L2 forwarding/flooding otherwise (l2).
- *  2. VIP load balancing: vip -> select (action selector over the 5-tuple); the first packet of a
+ *  2. VIP load balancing: vip -> lb (action selector over the 5-tuple); the first packet of a
  *     connection pins its backend in conn_table (SilkRoad-style, CRC32 of the 5-tuple); FIN/RST unpin.
  *  3. Mesh-header L7 routing (l7): method, route prefix, first carried header -> subset or deny;
  *     weighted rollouts are member multiplicities in a subset's selector group; per-rule counters.
  *  4. Circuit breaking: consecutive 5xx responses per instance trip it for a cool-down (tripped_until);
- *     a pick that lands on a tripped instance is retried once with a second selector (select_retry).
+ *     a pick that lands on a tripped instance is retried once with a second selector (lb_retry).
  */
 #include <core.p4>
 #include <v1model.p4>
@@ -209,13 +209,13 @@ control MeshIngress(inout headers hdr, inout meta_t meta, inout standard_metadat
         counters = l7_counter;
         size = 4096;
     }
-    table select {
+    table lb {
         key = { meta.vip: exact; meta.subset: exact; hdr.ipv4.srcAddr: selector; hdr.ipv4.dstAddr: selector;
                 hdr.ipv4.protocol: selector; meta.sport: selector; meta.dport: selector; }
         actions = { pick; NoAction; }
         implementation = backends_a;
     }
-    table select_retry {
+    table lb_retry {
         key = { meta.vip: exact; meta.subset: exact; hdr.ipv4.srcAddr: selector; hdr.ipv4.dstAddr: selector;
                 hdr.ipv4.protocol: selector; meta.sport: selector; meta.dport: selector; }
         actions = { pick; NoAction; }
@@ -238,8 +238,11 @@ control MeshIngress(inout headers hdr, inout meta_t meta, inout standard_metadat
     }
 
     apply {
+        /* l2 is reached from two places; P4 applies a table once, so a flag joins them
+           (the JSON graph links both predecessors to the l2 node directly). */
+        bool to_l2 = false;
         if (hdr.arp.isValid()) {
-            if (arp_vip.apply().miss) { l2.apply(); }
+            if (arp_vip.apply().miss) { to_l2 = true; }
         } else if (hdr.ipv4.isValid()) {
             if (hdr.mesh.isValid() && hdr.mesh.t == 1) { cb_instance.apply(); }
             if (vip.apply().hit) {
@@ -248,8 +251,8 @@ control MeshIngress(inout headers hdr, inout meta_t meta, inout standard_metadat
                 }
                 conn_lookup();
                 if (meta.pinned == 0) {
-                    select.apply();
-                    if (meta.until > meta.now) { select_retry.apply(); }
+                    lb.apply();
+                    if (meta.until > meta.now) { lb_retry.apply(); }
                     pin_conn();
                 }
                 if (backend.apply().hit) {
@@ -260,8 +263,9 @@ control MeshIngress(inout headers hdr, inout meta_t meta, inout standard_metadat
                 fwd.apply();
             }
         } else {
-            l2.apply();
+            to_l2 = true;
         }
+        if (to_l2) { l2.apply(); }
     }
 }
 

@@ -9,7 +9,7 @@ namespace MeshSim.P4.Programs;
 /// output). One v1model pipeline does four jobs:
 /// <list type="number">
 /// <item>ARP responder for virtual IPs (<c>arp_vip</c>), plain L2 forwarding otherwise (<c>l2</c>).</item>
-/// <item>VIP load balancing (<c>vip</c> → <c>select</c>: an action selector hashing the 5-tuple) with
+/// <item>VIP load balancing (<c>vip</c> → <c>lb</c>: an action selector hashing the 5-tuple) with
 /// per-connection consistency: the first packet of a connection pins the chosen backend in the
 /// <c>conn_table</c> register (indexed by a CRC32 of the 5-tuple, SilkRoad-style), later packets follow
 /// the pin, TCP FIN/RST unpins. Changing a selector group therefore moves no open connection; a
@@ -22,7 +22,7 @@ namespace MeshSim.P4.Programs;
 /// <item>Circuit breaking: responses carrying a mesh header are counted per backend instance
 /// (<c>cb_instance</c>); <c>threshold</c> consecutive 5xx trip the instance for <c>cooldown</c> µs
 /// (<c>tripped_until</c> register). A selection that lands on a tripped instance is retried once with a
-/// second selector (CRC32 instead of CRC16), so a tripped instance still receives new flows only
+/// second selector (<c>lb_retry</c>) (CRC32 instead of CRC16), so a tripped instance still receives new flows only
 /// when both hashes choose it; it returns by itself when the cool-down ends.</item>
 /// </list>
 /// L7 decisions are taken when a connection's first packet carries the mesh header (UDP, or TCP
@@ -193,13 +193,13 @@ public static class MeshProgram
             .OnAction("deny", null).Next("tbl_conn_lookup");
         b.Counter("MeshIngress.l7_counter", 0, directTable: "MeshIngress.l7");
         b.Table(I, "tbl_conn_lookup").Actions("conn_lookup").Default("conn_lookup", isConst: true).Next("node_pinned");
-        b.Conditional(I, "node_pinned", Op("!=", M("pinned"), Hex(0)), "MeshIngress.backend", "MeshIngress.select");
+        b.Conditional(I, "node_pinned", Op("!=", M("pinned"), Hex(0)), "MeshIngress.backend", "MeshIngress.lb");
         b.ActionProfile(I, "MeshIngress.backends_a", 4096, "crc16", tuple);
         b.ActionProfile(I, "MeshIngress.backends_b", 4096, "crc32", tuple);
-        b.Table(I, "MeshIngress.select").Key("exact", "meta", "vip", "meta.vip").Key("exact", "meta", "subset", "meta.subset")
+        b.Table(I, "MeshIngress.lb").Key("exact", "meta", "vip", "meta.vip").Key("exact", "meta", "subset", "meta.subset")
             .Actions("pick", "NoAction").Indirect("MeshIngress.backends_a", withSelector: true).Next("node_tripped");
-        b.Conditional(I, "node_tripped", Op(">", M("until"), M("now")), "MeshIngress.select_retry", "tbl_pin");
-        b.Table(I, "MeshIngress.select_retry").Key("exact", "meta", "vip", "meta.vip").Key("exact", "meta", "subset", "meta.subset")
+        b.Conditional(I, "node_tripped", Op(">", M("until"), M("now")), "MeshIngress.lb_retry", "tbl_pin");
+        b.Table(I, "MeshIngress.lb_retry").Key("exact", "meta", "vip", "meta.vip").Key("exact", "meta", "subset", "meta.subset")
             .Actions("pick", "NoAction").Indirect("MeshIngress.backends_b", withSelector: true).Next("tbl_pin");
         b.Table(I, "tbl_pin").Actions("pin_conn").Default("pin_conn", isConst: true).Next("MeshIngress.backend");
         b.Table(I, "MeshIngress.backend").Key("exact", "meta", "pinned", "meta.pinned").Actions("dnat", "stale_pin").Default("stale_pin").HitMiss("node_fin", null);

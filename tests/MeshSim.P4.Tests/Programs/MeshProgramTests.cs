@@ -26,8 +26,8 @@ public class MeshProgramTests
             $"act_prof_create_group {p}", $"act_prof_add_member_to_group {p} 0 0", $"act_prof_add_member_to_group {p} 1 0", $"act_prof_add_member_to_group {p} 2 0",
             $"act_prof_create_group {p}", $"act_prof_add_member_to_group {p} 3 1",
         }),
-        "table_indirect_add_with_group select 1 0 => 0", "table_indirect_add_with_group select 1 1 => 1",
-        "table_indirect_add_with_group select_retry 1 0 => 0", "table_indirect_add_with_group select_retry 1 1 => 1",
+        "table_indirect_add_with_group lb 1 0 => 0", "table_indirect_add_with_group lb 1 1 => 1",
+        "table_indirect_add_with_group lb_retry 1 0 => 0", "table_indirect_add_with_group lb_retry 1 1 => 1",
     ];
 
     private static Harness Mesh(params string[] extra) => new(TestPrograms.Load(MeshProgram.Build()), [.. ServiceCommands(), .. extra]);
@@ -143,8 +143,8 @@ public class MeshProgramTests
             cmds.Add($"act_prof_create_group {p}");                                                           // group 2
             for (int i = 0; i < 10; i++) cmds.Add($"act_prof_add_member_to_group {p} {4 + i} 2");
         }
-        cmds.Add("table_indirect_add_with_group select 1 2 => 2");
-        cmds.Add("table_indirect_add_with_group select_retry 1 2 => 2");
+        cmds.Add("table_indirect_add_with_group lb 1 2 => 2");
+        cmds.Add("table_indirect_add_with_group lb_retry 1 2 => 2");
         cmds.Add("table_add l7 set_subset 1 0&&&0 1->2048 0&&&0 0&&&0 0&&&0 0&&&0 0&&&0 => 2 100");
         var h = Mesh([.. cmds]);
         int canary = 0, n = 2000;

@@ -8,7 +8,7 @@ public class RunCommandTests
         var (code, output, error) = CliProcess.Run("run");
         Assert.True(code == 0, error + output);
         Assert.StartsWith("*** thesis-lab: 4 hosts, 2 switches, 5 links, 5 services (seed 1)", output);
-        Assert.EndsWith("*** 6/6 expectations held\n", output);
+        Assert.EndsWith("*** 8/8 expectations held\n", output);
     }
 
     [Fact]
@@ -23,7 +23,7 @@ public class RunCommandTests
             var (code, output, _) = CliProcess.RunIn(dir.FullName, "run", "lab.yaml");
             Assert.Equal(1, code);
             Assert.Matches(@"FAIL  latency: api p99 < 1ms\s+p99 = \d+\.\d{3} ms", output);
-            Assert.EndsWith("*** 5/6 expectations held\n", output);
+            Assert.EndsWith("*** 7/8 expectations held\n", output);
         }
         finally { dir.Delete(true); }
     }

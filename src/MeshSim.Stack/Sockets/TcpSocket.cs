@@ -319,8 +319,8 @@ public sealed partial class TcpSocket : IEventHandler
     {
         long next = Math.Min(_rtoAt, Math.Min(_delAckAt, _timeWaitAt));
         if (next == Never || next >= _timerEventAt) return;
-        _timerEventAt = next;
-        _sim.ScheduleAt(Math.Max(next, _sim.Now), this, TimerEvent);
+        _timerEventAt = Math.Max(next, _sim.Now);   // a deadline already due fires now, not never
+        _sim.ScheduleAt(_timerEventAt, this, TimerEvent);
     }
 
     private void OnTimers()

@@ -37,8 +37,10 @@ public sealed class Port
 
     /// <summary>Puts <paramref name="frame"/> on the link; ownership passes to the link. A port without a
     /// live link drops (and releases) the frame and counts it.</summary>
+    /// <exception cref="InvalidOperationException">The frame was already released (an ownership bug).</exception>
     public void Send(Frame frame)
     {
+        if (frame.IsReleased) throw new InvalidOperationException($"{this}: frame {frame.Id} was sent after it was released");
         if (Link is null || !IsLive)
         {
             TxDropped++;

@@ -51,11 +51,13 @@ public sealed class Port
         Link.Transmit(this, frame);
     }
 
-    /// <summary>Sets the administrative state and tells the owner.</summary>
+    /// <summary>Sets the administrative state and tells the owner and the peer. Shutting a port drops
+    /// the carrier: frames queued, being serialised or in flight on its link are lost.</summary>
     public void SetAdminUp(bool up)
     {
         if (AdminUp == up) return;
         AdminUp = up;
+        if (!up) Link?.LoseCarrier();
         Owner.OnPortStateChanged(this);
         if (Peer is { } peer) peer.Owner.OnPortStateChanged(peer);
     }

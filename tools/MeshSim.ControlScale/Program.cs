@@ -15,6 +15,11 @@ var sizes = args.Length > 0 ? args.Select(a => int.Parse(a, CultureInfo.Invarian
 var options = MeshOptions.ThesisLab;
 var topology = ScaleMesh.Topology(Switches, HostsPerSwitch);
 
+// A fixed single-thread loop, so figures from a busy machine can be scaled: ~100 ms on an idle 2.6 GHz core.
+var cal = Stopwatch.StartNew();
+long acc = 0;
+for (int i = 0; i < 100_000_000; i++) acc += i ^ (acc >> 3);
+Console.WriteLine($"calibration loop: {cal.ElapsedMilliseconds} ms ({acc & 1})");
 Console.WriteLine($"{Switches} switches (full mesh), {Switches * HostsPerSwitch} hosts, {Instances} instances and {Upstreams} upstreams per service");
 Console.WriteLine($"{"services",8} {"compile ms",10} {"flows/sw max",12} {"flows/sw avg",12} {"groups/sw max",13} {"pair flows",10} {"all flows",10} {"all groups",10} {"render MB",9} {"diff ms",8} {"diff mods",9} {"sw touched",10}");
 foreach (var n in sizes)

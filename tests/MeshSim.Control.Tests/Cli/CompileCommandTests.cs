@@ -7,7 +7,7 @@ namespace MeshSim.Control.Tests.Cli;
 
 public class CompileCommandTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
+    internal static (int Code, string Out, string Err) Run(params string[] args)
     {
         var (o, e) = (new StringWriter(), new StringWriter());
         var root = new RootCommand { CompileCommand.Create() };

@@ -88,3 +88,20 @@ public class SimulatorProperties
             .Classify(c.Services.Any(s => s.Instances.Select(i => i.Host).Distinct().Count() < s.Instances.Count), "shared hosts");
     }
 }
+
+[Properties(Arbitrary = [typeof(UpdateGenerators)], MaxTest = 20)]
+public class UpdateUnderLoadProperties
+{
+    /// <summary>
+    /// Changing the registry under load (instances made unhealthy or healthy, added, intentions
+    /// flipped) never breaks an established connection to an instance that is still there, never
+    /// delivers to a wrong host, and fresh connections follow the new registry.
+    /// </summary>
+    [Property]
+    public Property Updates_keep_established_connections_and_route_new_ones_by_the_new_registry(MeshUpdate u)
+    {
+        var t = u.Before.Topology();
+        var failures = SimulatedMesh.CheckUpdate(u.Before.Registry(t), u.After.Registry(t), t, MeshCase.Options);
+        return (failures.Count == 0).Label(string.Join("\n", failures));
+    }
+}

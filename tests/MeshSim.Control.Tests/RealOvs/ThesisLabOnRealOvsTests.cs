@@ -26,7 +26,7 @@ public sealed class ThesisLabFixture : IDisposable
             : s with { Instances = [.. s.Instances, new ServiceInstance("product-api-2", "H3", h3.Ip, 19573, h3.Mac, ["version=v2"])] });
         Registry = new ServiceRegistry(services, new IntentionPolicy([new Intention("public-api", "payments", IntentionAction.Deny)], IntentionAction.Allow));
         Compiled = MeshCompiler.Compile(Registry, ThesisLab.Topology(), MeshOptions.ThesisLab);
-        Lab = new NamespaceLab(ThesisLab.Topology());
+        Lab = new NamespaceLab(ThesisLab.Topology(), "mse2e-");
         try
         {
             Lab.Load(Compiled, OutDir);
@@ -46,6 +46,11 @@ public sealed class ThesisLabFixture : IDisposable
     }
 }
 
+/// <summary>Real-OVS tests share one vswitchd (and, on the netdev datapath, one conntrack table), so they run one class at a time.</summary>
+[CollectionDefinition("real-ovs", DisableParallelization = true)]
+public sealed class RealOvsCollection;
+
+[Collection("real-ovs")]
 public sealed class ThesisLabOnRealOvsTests(ThesisLabFixture f) : IClassFixture<ThesisLabFixture>
 {
     private static readonly string Vip = MeshOptions.ThesisLab.VirtualIp.ToString();

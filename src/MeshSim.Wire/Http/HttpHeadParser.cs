@@ -70,7 +70,10 @@ public static class HttpHeadParser
     private static HttpHeadResult Parse<TSink>(ReadOnlySpan<byte> input, ref TSink sink, bool isRequest, HttpParserOptions options)
         where TSink : struct, IHttpHeadSink, allows ref struct
     {
-        int end = input.IndexOf("\r\n\r\n"u8);
+        // A head that ends past the limit is too large anyway, so never search further than the limit
+        // (a peer that streams megabytes without a blank line costs one bounded scan per call).
+        int max = options.EffectiveMaxHeadLength;
+        int end = (input.Length > max ? input[..max] : input).IndexOf("\r\n\r\n"u8);
         if (end >= 0)
         {
             // The head ends here at the latest (an earlier bare-LF blank line may end it sooner),

@@ -1,0 +1,143 @@
+using MeshSim.Wire;
+
+namespace MeshSim.Ovs;
+
+internal static partial class ActionParser
+{
+    private static OvsAction ParseSetField(KeyValue kv, ParseContext ctx, ActionCheck check, bool insideCt)
+    {
+        var (valueText, fieldName, fieldOffset) = SplitArrow(kv, ctx);
+        if (!OvsFields.TryGet(fieldName, out var f) || fieldName.StartsWith("NXM_", StringComparison.Ordinal))
+            throw ctx.Error(fieldOffset, $"{fieldName} is not a valid OXM field name");
+        if (!f.Writable) throw ctx.Error(fieldOffset, $"{fieldName} is read-only");
+        var error = FieldValueParser.Parse(f, valueText, out var value, out var mask);
+        if (error is not null) throw ctx.Error(kv.ValueOffset, error);
+        if (value > f.FullMask || (f.Id == OvsFieldId.NwTos && (value & 3) != 0))
+            throw ctx.Error(kv.ValueOffset, $"{valueText} is not a valid value for field {fieldName}");
+        CheckWritable(f, fieldOffset, ctx, check, insideCt, "set_field");
+        mask &= f.FullMask;
+        return new SetFieldAction(f.Id, value & mask, mask);
+    }
+
+    private static OvsAction ParseLoad(KeyValue kv, ParseContext ctx, ActionCheck check, bool insideCt)
+    {
+        var (valueText, dstText, dstOffset) = SplitArrow(kv, ctx);
+        if (!SubFieldParser.TryParse(dstText, out var dst, out var error)) throw ctx.Error(dstOffset, error!);
+        var f = OvsFields.Get(dst.Field);
+        int bytes = (f.Bits + 7) / 8;
+        if (CNumber.ParseFieldInt(valueText, bytes, out var value, out int n) is not null || n == 0)
+            throw ctx.Error(kv.ValueOffset, $"{kv.Value}: cannot parse integer value");
+        if (dst.Bits < 128 && (value >> dst.Bits) != 0)
+        {
+            var sb = new System.Text.StringBuilder();
+            OvsFormatter.AppendValue(sb, f, value, null);
+            throw ctx.Error(kv.ValueOffset, $"{kv.Value}: value {sb} does not fit into {dst.Bits} bits");
+        }
+        CheckWritable(f, dstOffset, ctx, check, insideCt, "load");
+        return new LoadAction(dst, value);
+    }
+
+    private static OvsAction ParseMove(KeyValue kv, ParseContext ctx, ActionCheck check)
+    {
+        int arrow = kv.Value.IndexOf("->", StringComparison.Ordinal);
+        if (arrow < 0) throw ctx.Error(kv.ValueOffset, $"{kv.Value}: missing `->' following source");
+        string srcText = kv.Value[..arrow], dstText = kv.Value[(arrow + 2)..];
+        if (!SubFieldParser.TryParse(srcText, out var src, out var e1)) throw ctx.Error(kv.ValueOffset, e1!);
+        if (!SubFieldParser.TryParse(dstText, out var dst, out var e2)) throw ctx.Error(kv.ValueOffset + arrow + 2, e2!);
+        if (src.Bits != dst.Bits)
+            throw ctx.Error(kv.ValueOffset, $"{kv.Value}: source field is {src.Bits} bits wide but destination is {dst.Bits} bits wide");
+        var sf = OvsFields.Get(src.Field);
+        var df = OvsFields.Get(dst.Field);
+        if (!df.Writable) throw ctx.Error(kv.ValueOffset + arrow + 2, $"destination field {df.NxmName ?? df.Name} is not writable (OFPBAC_BAD_SET_ARGUMENT)");
+        if (!check.PrerequisitesMet(sf))
+            throw ctx.Error(kv.ValueOffset, ActionCheck.Inconsistent($"move source {src} needs {Describe(sf.Prerequisite)} in the match"));
+        if (!check.PrerequisitesMet(df))
+            throw ctx.Error(kv.ValueOffset + arrow + 2, ActionCheck.Inconsistent($"move destination {dst} needs {Describe(df.Prerequisite)} in the match"));
+        return new MoveAction(src, dst);
+    }
+
+    private static void CheckWritable(OvsField f, int offset, ParseContext ctx, ActionCheck check, bool insideCt, string action)
+    {
+        bool ctField = f.Id is OvsFieldId.CtMark or OvsFieldId.CtLabel;
+        if (insideCt && !ctField)
+            throw ctx.Error(offset, $"{action} to {f.OxmName} is not allowed inside ct(exec(...)); only ct_mark and ct_label can be set there");
+        if (!insideCt && ctField)
+            throw ctx.Error(offset, $"{f.OxmName} can only be set inside ct(commit,exec(...)) (OFPBAC_BAD_SET_ARGUMENT)");
+        if (!check.PrerequisitesMet(f))
+            throw ctx.Error(offset, ActionCheck.Inconsistent($"{action} {f.OxmName} needs {Describe(f.Prerequisite)} in the match"));
+    }
+
+    internal static string Describe(FieldPrerequisite p) => p switch
+    {
+        FieldPrerequisite.Ipv4 => "ip",
+        FieldPrerequisite.Ip => "ip or ipv6",
+        FieldPrerequisite.Arp => "arp",
+        FieldPrerequisite.Tcp => "tcp",
+        FieldPrerequisite.Udp => "udp",
+        FieldPrerequisite.Icmp => "icmp",
+        FieldPrerequisite.L4 => "tcp, udp or sctp",
+        _ => "nothing",
+    };
+
+    private static (string Value, string Field, int FieldOffset) SplitArrow(KeyValue kv, ParseContext ctx)
+    {
+        int arrow = kv.Value.IndexOf("->", StringComparison.Ordinal);
+        if (arrow < 0) throw ctx.Error(kv.ValueOffset, $"{kv.Value}: missing `->'");
+        if (arrow + 2 >= kv.Value.Length) throw ctx.Error(kv.ValueOffset, $"{kv.Value}: missing field name following `->'");
+        return (kv.Value[..arrow], kv.Value[(arrow + 2)..], kv.ValueOffset + arrow + 2);
+    }
+
+    /// <summary>The legacy <c>mod_*</c> actions: OVS's parse_SET_* with their own messages; only an IP-less <c>ct</c>-like hard error is never raised here (OVS merely restricts them to OpenFlow 1.0).</summary>
+    private static OvsAction ParseMod(KeyValue kv, OvsFieldId field, ParseContext ctx, ActionCheck check)
+    {
+        string v = kv.Value;
+        switch (field)
+        {
+            case OvsFieldId.EthSrc or OvsFieldId.EthDst:
+                if (!FieldValueParser.TryParseMac(v, out var mac, out int n) || n != v.Length)
+                    throw ctx.Error(kv.ValueOffset, $"invalid mac address {v}");
+                return new SetFieldAction(field, mac, 0xffff_ffff_ffffUL) { Legacy = true };
+            case OvsFieldId.NwSrc or OvsFieldId.NwDst:
+                if (!FieldValueParser.TryParseIp(v, out var ip, out int ni) || ni != v.Length)
+                    throw ctx.Error(kv.ValueOffset, $"{v}: could not convert to IP address");
+                return new SetFieldAction(field, ip, uint.MaxValue) { Legacy = true };
+            case OvsFieldId.TpSrc or OvsFieldId.TpDst:
+            {
+                bool src = field == OvsFieldId.TpSrc;
+                if (!CNumber.TryParseRange(v, 0, 65535, out var port))
+                    throw ctx.Error(kv.ValueOffset, $"invalid {(src ? "source" : "destination")} port \"{v}\"");
+                // OVS remembers the match's transport protocol to spell it tcp_src/udp_src over OpenFlow 1.2+.
+                var resolved = check.NwProto switch
+                {
+                    6 => src ? OvsFieldId.TcpSrc : OvsFieldId.TcpDst,
+                    17 => src ? OvsFieldId.UdpSrc : OvsFieldId.UdpDst,
+                    _ => field,
+                };
+                return new SetFieldAction(resolved, (ulong)port, 0xffff) { Legacy = true };
+            }
+            case OvsFieldId.NwTos:
+                if (!CNumber.TryParseRange(v, 0, 255, out var tos)) throw ctx.Error(kv.ValueOffset, $"invalid TOS \"{v}\"");
+                if ((tos & 3) != 0) throw ctx.Error(kv.ValueOffset, $"{v}: not a valid TOS");
+                return new SetFieldAction(field, (ulong)tos, 0xfc) { Legacy = true };
+            case OvsFieldId.NwEcn:
+                if (!CNumber.TryParseRange(v, 0, 255, out var ecn)) throw ctx.Error(kv.ValueOffset, $"invalid ECN \"{v}\"");
+                if (ecn > 3) throw ctx.Error(kv.ValueOffset, $"{v}: not a valid ECN");
+                return new SetFieldAction(field, (ulong)ecn, 3) { Legacy = true };
+            case OvsFieldId.NwTtl:
+                if (!CNumber.TryParseRange(v, 0, 255, out var ttl)) throw ctx.Error(kv.ValueOffset, $"invalid TTL \"{v}\"");
+                return new SetFieldAction(field, (ulong)ttl, 0xff) { Legacy = true };
+            case OvsFieldId.DlVlan:
+                if (!CNumber.TryParseRange(v, 0, 65535, out var vid)) throw ctx.Error(kv.ValueOffset, $"invalid VLAN VID \"{v}\"");
+                if ((vid & ~0xfff) != 0) throw ctx.Error(kv.ValueOffset, $"{v}: not a valid VLAN VID");
+                return new SetFieldAction(field, (ulong)vid, 0xfff) { Legacy = true };
+            case OvsFieldId.DlVlanPcp:
+                if (!CNumber.TryParseRange(v, 0, 255, out var pcp)) throw ctx.Error(kv.ValueOffset, $"invalid VLAN PCP \"{v}\"");
+                if (pcp > 7) throw ctx.Error(kv.ValueOffset, $"{v}: not a valid VLAN PCP");
+                return new SetFieldAction(field, (ulong)pcp, 7) { Legacy = true };
+        }
+        throw new InvalidOperationException($"no mod_ action for {field}");
+    }
+
+    internal static Ipv4Address? TryIp(string s) =>
+        FieldValueParser.TryParseIp(s, out var ip, out int n) && n == s.Length ? new Ipv4Address(ip) : null;
+}

@@ -231,6 +231,27 @@ public static class HttpHeadParser
     private static (HttpParseErrorKind Kind, int Offset) ParseHeaderLine<TSink>(ReadOnlySpan<byte> line, ref TSink sink)
         where TSink : struct, IHttpHeadSink, allows ref struct
     {
+        // Fast path for the common well-formed line: name by table lookup up to ':', value trimmed
+        // and checked in one vectorised search. Anything unusual goes to the detailed path below,
+        // which alone decides what is wrong and where.
+        var table = TokenTable;
+        int i = 0;
+        while ((uint)i < (uint)line.Length && table[line[i]] != 0) i++;
+        if (i > 0 && (uint)i < (uint)line.Length && line[i] == (byte)':')
+        {
+            var value = TrimWhitespace(line[(i + 1)..], out _);
+            if (value.IndexOfAny(NotFieldContent) < 0)
+            {
+                sink.OnHeader(line[..i], value);
+                return default;
+            }
+        }
+        return ParseHeaderLineDetailed(line, ref sink);
+    }
+
+    private static (HttpParseErrorKind Kind, int Offset) ParseHeaderLineDetailed<TSink>(ReadOnlySpan<byte> line, ref TSink sink)
+        where TSink : struct, IHttpHeadSink, allows ref struct
+    {
         if (IsWhitespace(line[0])) return (HttpParseErrorKind.ObsoleteLineFolding, 0);
         int colon = line.IndexOf((byte)':');
         var name = colon < 0 ? line : line[..colon];

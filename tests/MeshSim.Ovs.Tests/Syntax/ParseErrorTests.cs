@@ -6,7 +6,7 @@ public class ParseErrorTests
     [Theory]
     [InlineData("ip,nw_src=10.0.0.1", 19, "must specify an action")]
     [InlineData("foo=1,actions=drop", 1, "unknown keyword foo")]
-    [InlineData("ip,nw_src=300.1.1.1,actions=drop", 11, "300.1.1.1: invalid IP address")]
+    [InlineData("ip,nw_src=1.1.1,actions=drop", 11, "1.1.1: invalid IP address")]
     [InlineData("tcp,tp_dst=70000,actions=drop", 12, "70000: value too large for 2-byte field tcp_dst")]
     [InlineData("priority=70000,actions=drop", 10, "invalid priority \"70000\"")]
     [InlineData("ct_state=+trk+bogus,actions=drop", 10, "+bogus: unknown ct_state flag(s)")]

@@ -91,7 +91,7 @@ internal static class FieldValueParser
         return $"{s}: invalid Ethernet address";
     }
 
-    /// <summary>IP_SCAN_FMT: four decimal numbers 0–255 separated by dots (OVS's scanner refuses larger octets).</summary>
+    /// <summary>IP_SCAN_FMT: four decimal numbers separated by dots, each read as scanf's %hhu does (300 wraps to 44, as in OVS).</summary>
     internal static bool TryParseIp(ReadOnlySpan<char> s, out uint ip, out int consumed)
     {
         ip = 0; consumed = 0;
@@ -100,7 +100,7 @@ internal static class FieldValueParser
         {
             if (part > 0) { if (i >= s.Length || s[i] != '.') return false; i++; }
             if (i >= s.Length || !char.IsAsciiDigit(s[i])) return false;
-            if (!CNumber.TryParsePrefix(s[i..], 10, out var v, out int n, out _) || v > 255) return false;
+            if (!CNumber.TryParsePrefix(s[i..], 10, out var v, out int n, out _)) return false;
             ip = (ip << 8) | (byte)v;
             i += n;
         }

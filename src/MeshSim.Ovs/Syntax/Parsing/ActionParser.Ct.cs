@@ -21,7 +21,7 @@ internal static partial class ActionParser
                 case "commit": commit = true; break;
                 case "force": force = true; break;
                 case "table":
-                    if (!CNumber.TryParseRange(p.Value, 0, 255, out var t)) throw ctx.Error(p.ValueOffset, $"unknown table {p.Value}");
+                    if (!CNumber.TryParseTable(p.Value, 255, out var t)) throw ctx.Error(p.ValueOffset, $"unknown table {p.Value}");
                     if (t == 255) throw ctx.Error(p.ValueOffset, "invalid table 0xff");
                     table = (byte)t;
                     break;

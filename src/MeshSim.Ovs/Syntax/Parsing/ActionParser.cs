@@ -43,7 +43,7 @@ internal static partial class ActionParser
                 return new GroupAction((uint)gid);
             case "goto_table":
                 if (check.IsGroup) throw ctx.Error(kv.KeyOffset, "goto_table instruction not allowed here");
-                if (!CNumber.TryParseRange(kv.Value, 0, 254, out var gt)) throw ctx.Error(kv.ValueOffset, $"unknown table \"{kv.Value}\"");
+                if (!CNumber.TryParseTable(kv.Value, 254, out var gt)) throw ctx.Error(kv.ValueOffset, $"unknown table \"{kv.Value}\"");
                 if (check.Table is { } current && gt <= current)
                     throw ctx.Error(kv.KeyOffset, $"goto_table:{gt} must go to a later table than {current} (OFPBIC_BAD_TABLE_ID)");
                 return new GotoTableAction((byte)gt);
@@ -156,7 +156,7 @@ internal static partial class ActionParser
         }
         if (parts.Length > 1 && parts[1].Length > 0)
         {
-            if (!CNumber.TryParseRange(parts[1], 0, 255, out var t)) throw ctx.Error(offset + parts[0].Length + 1, $"{parts[1]}: resubmit to unknown table");
+            if (!CNumber.TryParseTable(parts[1], 255, out var t)) throw ctx.Error(offset + parts[0].Length + 1, $"{parts[1]}: resubmit to unknown table");
             if (t != 255) table = (byte)t;
         }
         if (parts.Length > 2)

@@ -22,7 +22,7 @@ internal static partial class ActionParser
             if (key == "drop") { drop = true; continue; }
             var action = ParseOne(key, kv, text, ctx, check, insideCt);
             if (action is GotoTableAction) gotoOffset = kv.KeyOffset;
-            if (insideCt && action is not (SetFieldAction or LoadAction))
+            if (insideCt && action is not (SetFieldAction or LoadAction or MoveAction))
                 throw ctx.Error(kv.KeyOffset, $"{kv.Key} action doesn't support nested action ct");
             actions.Add(action);
         }
@@ -40,6 +40,7 @@ internal static partial class ActionParser
             case "group":
                 if (!CNumber.TryParseAll(kv.Value, 0, out var gid) || gid > uint.MaxValue)
                     throw ctx.Error(kv.ValueOffset, kv.Value.Length == 0 ? "missing required numeric argument" : $"invalid numeric format {kv.Value}");
+                if (gid > 0xffffff00) throw ctx.Error(kv.ValueOffset, $"invalid group id {gid} (OFPBAC_BAD_OUT_GROUP)");
                 return new GroupAction((uint)gid);
             case "goto_table":
                 if (check.IsGroup) throw ctx.Error(kv.KeyOffset, "goto_table instruction not allowed here");
@@ -62,7 +63,7 @@ internal static partial class ActionParser
             case "ct": return ParseCt(kv, text, ctx, check);
             case "set_field": return ParseSetField(kv, ctx, check, insideCt);
             case "load": return ParseLoad(kv, ctx, check, insideCt);
-            case "move": return ParseMove(kv, ctx, check);
+            case "move": return ParseMove(kv, ctx, check, insideCt);
             case "mod_dl_src": return ParseMod(kv, OvsFieldId.EthSrc, ctx, check);
             case "mod_dl_dst": return ParseMod(kv, OvsFieldId.EthDst, ctx, check);
             case "mod_nw_src": return ParseMod(kv, OvsFieldId.NwSrc, ctx, check);
@@ -144,6 +145,7 @@ internal static partial class ActionParser
         if (kv.Delimiter != '(')
         {
             if (!FieldValueParser.TryParsePort(kv.Value, out var p)) throw ctx.Error(kv.ValueOffset, $"{kv.Value}: resubmit to unknown port");
+            if (p == OfPort.InPort) throw ctx.Error(kv.KeyOffset, "at least one \"in_port\" or \"table\" must be specified on resubmit");
             return new ResubmitAction(p, null);
         }
         var parts = kv.Value.Split(',');

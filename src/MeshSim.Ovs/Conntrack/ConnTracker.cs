@@ -1,0 +1,384 @@
+using System.Buffers.Binary;
+using MeshSim.Engine;
+using MeshSim.Ovs.Datapath;
+using MeshSim.Wire;
+
+namespace MeshSim.Ovs.Conntrack;
+
+/// <summary>
+/// The connection tracker of OVS's userspace datapath (lib/conntrack.c, OVS 3.1), on virtual time.
+/// <list type="bullet">
+/// <item>A packet's tuple is looked up in its zone; a committed connection answers under its
+/// original key and its reply key (the reply key already NAT-rewritten).</item>
+/// <item>Without commit nothing is created: the packet is +trk+new (or +inv when a new connection
+/// may not start with it, e.g. a TCP SYN+ACK or an ICMP echo reply).</item>
+/// <item>Per-protocol state: TCP with pf's sequence-window check (<see cref="TcpTracker"/>), UDP and
+/// others first/multiple/bidirectional, ICMP first/reply, each refreshing its expiry from
+/// <see cref="CtTimeoutPolicy"/>.</item>
+/// <item>NAT: on commit the reply key is chosen so that it is unique (nat_get_unique_tuple): an
+/// address from the range by hash, then the original/hashed port, then the next ports in range
+/// (at most 128 tries, halving on retries from a random start); a tuple still held by a live
+/// connection is skipped, one held only by an expired connection is reused.</item>
+/// <item>The table is bounded (<see cref="MaxConnections"/>, OVS's default 3,000,000): a commit
+/// into a full table creates nothing and is counted in <see cref="CommitsDroppedFull"/>.</item>
+/// </list>
+/// Where MeshSim differs: IPv4 only; fragments are +inv (no reassembly); no ALGs (FTP/TFTP); no
+/// zone limits or timeout policies per zone; expired connections are removed when touched or by
+/// <see cref="Sweep"/> instead of by a cleaner thread; a bare <c>nat</c> on the commit of a new
+/// connection translates nothing.
+/// </summary>
+public sealed class ConnTracker
+{
+    private readonly Dictionary<ConnKey, Connection> _byKey = new();
+    private readonly SimRandom _random;
+
+    /// <summary>Creates a tracker; <paramref name="random"/> drives NAT port retries (OVS uses random_uint32 there).</summary>
+    public ConnTracker(SimRandom random, CtTimeoutPolicy? timeouts = null, int maxConnections = 3_000_000)
+    {
+        _random = random;
+        Timeouts = timeouts ?? CtTimeoutPolicy.Default;
+        MaxConnections = maxConnections;
+    }
+
+    /// <summary>The timeout policy in force.</summary>
+    public CtTimeoutPolicy Timeouts { get; }
+
+    /// <summary>Table size limit (ovs-appctl dpctl/ct-set-maxconns).</summary>
+    public int MaxConnections { get; set; }
+
+    /// <summary>Connections currently in the table (expired ones count until removed, as in OVS).</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Commits refused because the table was full (OVS's conntrack_full coverage counter).</summary>
+    public long CommitsDroppedFull { get; private set; }
+
+    /// <summary>Commits refused because no unique NAT tuple was left ("tuple space exhaustion").</summary>
+    public long NatExhausted { get; private set; }
+
+    /// <summary>Packets that came out +inv.</summary>
+    public long InvalidPackets { get; private set; }
+
+    /// <summary>Tuple lookups done (for benchmarks and stats).</summary>
+    public long Lookups { get; private set; }
+
+    /// <summary>Runs one packet through conntrack, as the datapath's ct() action does. The frame may
+    /// be rewritten (NAT) with incremental checksum updates; returns true when it was, so the caller
+    /// re-reads its headers.</summary>
+    public bool Execute(Span<byte> frame, in FlowKey flow, ref CtMetadata md, in CtRequest req, long nowNs)
+    {
+        bool rewritten = false;
+        var conn = md.Cached;
+        if (md.State == (CtState.Invalid | CtState.Tracked) || md.State == CtState.Invalid)
+        {
+            WriteMetadata(ref md, req.Zone, null, null);
+        }
+        else if (conn is not null && conn.Key.Zone == req.Zone && !req.Force)
+        {
+            // process_one_fast: the previous ct() in this zone already found the connection.
+            if (req.Nat is not null)
+            {
+                rewritten = HandleNat(frame, in flow, ref md, conn, req.Zone, md.CachedReply, md.CachedRelated);
+                md.Cached = null;
+            }
+            md.Zone = req.Zone;
+            md.Mark = conn.Mark;
+            md.Label = conn.Label;
+            ApplyMarkAndLabel(ref md, conn, in req);
+        }
+        else if (!ConnKeyExtractor.TryExtract(frame, in flow, req.Zone, out var key, out bool related))
+        {
+            md.State = CtState.Invalid;
+            WriteMetadata(ref md, req.Zone, null, null);
+        }
+        else
+        {
+            rewritten = ProcessOne(frame, in flow, ref md, key, related, in req, nowNs);
+        }
+        if ((md.State & CtState.Invalid) != 0) InvalidPackets++;
+        return rewritten;
+    }
+
+    /// <summary>Looks a tuple up as the datapath would (expired entries are invisible). For tests and traces.</summary>
+    public Connection? Find(in ConnKey key, long nowNs, out bool reply)
+    {
+        Lookups++;
+        reply = false;
+        if (!_byKey.TryGetValue(key, out var c)) return null;
+        if (c.IsExpired(nowNs)) return null;
+        reply = !c.Key.Equals(key);
+        return c;
+    }
+
+    /// <summary>All live connections, in a stable order (zone, then original tuple).</summary>
+    public IEnumerable<Connection> Connections(long nowNs) =>
+        _byKey.Values.Distinct().Where(c => !c.IsExpired(nowNs))
+            .OrderBy(c => c.Key.Zone).ThenBy(c => c.Key.Proto).ThenBy(c => c.Key.Src).ThenBy(c => c.Key.Dst)
+            .ThenBy(c => c.Key.SrcPort).ThenBy(c => c.Key.DstPort);
+
+    /// <summary>Removes expired connections; returns how many.</summary>
+    public int Sweep(long nowNs)
+    {
+        var dead = _byKey.Values.Where(c => c.IsExpired(nowNs)).Distinct().ToList();
+        foreach (var c in dead) Delete(c);
+        return dead.Count;
+    }
+
+    /// <summary>Removes every connection, or those of one zone (dpctl/flush-conntrack).</summary>
+    public void Flush(ushort? zone = null)
+    {
+        foreach (var c in _byKey.Values.Distinct().Where(c => zone is null || c.Key.Zone == zone).ToList()) Delete(c);
+    }
+
+    private bool ProcessOne(Span<byte> frame, in FlowKey flow, ref CtMetadata md, ConnKey key, bool related, in CtRequest req, long nowNs)
+    {
+        bool rewritten = false;
+        ushort zone = req.Zone;
+        if (md.State != CtState.None && md.Zone != zone) md.State = CtState.None;   // new zone, fresh state
+
+        // initial_conn_lookup: an already NATed packet is found by its reverse key.
+        bool natted = (md.State & (CtState.SrcNat | CtState.DstNat)) != 0;
+        var lookupKey = natted ? key.Reverse() : key;
+        var conn = Find(in lookupKey, nowNs, out bool reply);
+        if (natted)
+        {
+            if (conn is not null)
+            {
+                reply = !reply;
+                key = reply ? conn.RevKey : conn.Key;
+            }
+        }
+
+        if (req.Force && reply && conn is not null)
+        {
+            Delete(conn);   // force: a connection seen from the wrong direction is replaced
+            conn = null;
+        }
+
+        bool createNew = false;
+        if (conn is not null)
+        {
+            createNew = UpdateState(frame, in flow, ref md, conn, reply, related, nowNs);
+            if (req.Nat is not null && !createNew) rewritten = HandleNat(frame, in flow, ref md, conn, zone, reply, related);
+        }
+        else if (CheckOrigTuple(in flow, ref md, key, req, nowNs, out var origConn))
+        {
+            conn = origConn;
+            createNew = UpdateState(frame, in flow, ref md, conn!, reply, related, nowNs);
+        }
+        else if (related)
+        {
+            md.State = CtState.Invalid;   // an ICMP error never creates a connection
+        }
+        else createNew = true;
+
+        if (createNew)
+        {
+            conn = null;
+            if (Find(in key, nowNs, out _) is null)
+                (conn, rewritten) = NotFound(frame, in flow, ref md, key, related, in req, nowNs);
+        }
+
+        WriteMetadata(ref md, zone, conn, key);
+        if (conn is not null)
+        {
+            ApplyMarkAndLabel(ref md, conn, in req);
+            int dir = reply ? 1 : 0;
+            conn.Packets[dir]++;
+            conn.Bytes[dir] += frame.Length;
+        }
+        if (req.Nat is null)
+        {
+            md.Cached = conn;
+            md.CachedReply = reply;
+            md.CachedRelated = related;
+        }
+        else md.Cached = null;
+        return rewritten;
+    }
+
+    // check_orig_tuple: a packet NATed by a ct() in another zone is found through its ct_orig tuple.
+    private bool CheckOrigTuple(in FlowKey flow, ref CtMetadata md, ConnKey key, in CtRequest req, long nowNs, out Connection? conn)
+    {
+        conn = null;
+        if ((md.State & (CtState.SrcNat | CtState.DstNat)) == 0 || !md.HasOrig || md.Orig.Proto == 0 || req.Nat is not null) return false;
+        var o = md.Orig;
+        var k = key.Proto == 1
+            ? new ConnKey(o.Src, o.Dst, key.SrcPort, key.DstPort, o.SrcIcmpType, ConnKeyExtractor.TryReverseIcmpType(o.SrcIcmpType, out var r) ? r : (byte)0, o.Proto, md.Zone)
+            : new ConnKey(o.Src, o.Dst, o.SrcPort, o.DstPort, 0, 0, o.Proto, md.Zone);
+        conn = Find(in k, nowNs, out _);
+        return conn is not null;
+    }
+
+    // conn_update_state: returns true when a new connection must replace this one.
+    private bool UpdateState(ReadOnlySpan<byte> frame, in FlowKey flow, ref CtMetadata md, Connection conn, bool reply, bool related, long nowNs)
+    {
+        if (related)
+        {
+            md.State |= CtState.Related;
+            if (reply) md.State |= CtState.Reply;
+            return false;
+        }
+        CtUpdate res;
+        CtTimeout? tm;
+        if (conn.Tcp is { } tcp)
+        {
+            var seg = TcpSegment.Read(frame, in flow);
+            (res, tm) = tcp.Update(in seg, reply, checkSequence: true);
+        }
+        else (res, tm) = UpdateSimple(conn, reply);
+        if (tm is { } t) SetExpiry(conn, t, nowNs);
+
+        switch (res)
+        {
+            case CtUpdate.Valid:
+                md.State |= CtState.Established;
+                md.State &= ~CtState.New;
+                if (reply) md.State |= CtState.Reply;
+                return false;
+            case CtUpdate.Invalid:
+                md.State = CtState.Invalid;
+                return false;
+            case CtUpdate.New:
+                Delete(conn);
+                return true;
+            default:
+                md.State |= CtState.New;
+                return false;
+        }
+    }
+
+    private static (CtUpdate, CtTimeout?) UpdateSimple(Connection conn, bool reply)
+    {
+        if (conn.Key.Proto == 1)
+        {
+            var ret = CtUpdate.Valid;
+            if (reply && conn.Simple == SimpleConnState.First) conn.Simple = SimpleConnState.Multiple;   // ICMPS_REPLY
+            else if (conn.Simple == SimpleConnState.First) ret = CtUpdate.ValidNew;
+            return (ret, conn.Simple == SimpleConnState.First ? CtTimeout.IcmpFirst : CtTimeout.IcmpReply);
+        }
+        if (reply && conn.Simple != SimpleConnState.Bidir) conn.Simple = SimpleConnState.Bidir;
+        else if (conn.Simple == SimpleConnState.First) conn.Simple = SimpleConnState.Multiple;
+        var timeout = conn.Simple switch
+        {
+            SimpleConnState.First => CtTimeout.OtherFirst,
+            SimpleConnState.Multiple => CtTimeout.OtherMultiple,
+            _ => CtTimeout.OtherBidir,
+        };
+        return (conn.Simple == SimpleConnState.Bidir ? CtUpdate.Valid : CtUpdate.ValidNew, timeout);
+    }
+
+    // conn_not_found
+    private (Connection? Conn, bool Rewritten) NotFound(Span<byte> frame, in FlowKey flow, ref CtMetadata md, ConnKey key, bool related, in CtRequest req, long nowNs)
+    {
+        TcpSegment seg = default;
+        bool valid = key.Proto switch
+        {
+            6 => TcpTracker.ValidNew((seg = TcpSegment.Read(frame, in flow)).Flags),
+            1 => key.SrcIcmpType is 8 or 13 or 15,      // echo, timestamp, info request
+            _ => true,
+        };
+        if (!valid)
+        {
+            md.State = CtState.Invalid;
+            return (null, false);
+        }
+        md.State = CtState.New;
+        if (!req.Commit) return (null, false);
+
+        if (Count >= MaxConnections)
+        {
+            Sweep(nowNs);                       // OVS's cleaner would have removed these by now
+            if (Count >= MaxConnections)
+            {
+                CommitsDroppedFull++;
+                return (null, false);
+            }
+        }
+
+        var conn = new Connection(in key, nowNs);
+        if (key.Proto == 6)
+        {
+            var (tracker, tm) = TcpTracker.New(in seg);
+            conn.Tcp = tracker;
+            SetExpiry(conn, tm, nowNs);
+        }
+        else SetExpiry(conn, key.Proto == 1 ? CtTimeout.IcmpFirst : CtTimeout.OtherFirst, nowNs);
+
+        bool rewritten = false;
+        if (req.Nat is { } nat && nat.Action != NatAction.None)
+        {
+            conn.Nat = nat.Action;
+            if (!NatTupleSelector.TryFind(this, conn, in nat, nowNs, _random, out var revKey))
+            {
+                NatExhausted++;
+                return (null, false);
+            }
+            conn.RevKey = revKey;
+            rewritten = NatRewriter.Apply(frame, in flow, ref md, conn, reply: false, related);
+        }
+        Insert(conn);
+        return (conn, rewritten);
+    }
+
+    private bool HandleNat(Span<byte> frame, in FlowKey flow, ref CtMetadata md, Connection conn, ushort zone, bool reply, bool related)
+    {
+        bool alreadyNatted = (md.State & (CtState.SrcNat | CtState.DstNat)) != 0;
+        if (conn.Nat == NatAction.None || (alreadyNatted && zone == md.Zone)) return false;
+        md.State &= ~(CtState.SrcNat | CtState.DstNat);
+        return NatRewriter.Apply(frame, in flow, ref md, conn, reply, related);
+    }
+
+    // write_ct_md
+    private static void WriteMetadata(ref CtMetadata md, ushort zone, Connection? conn, ConnKey? key)
+    {
+        md.State |= CtState.Tracked;
+        md.Zone = zone;
+        md.Mark = conn?.Mark ?? 0;
+        md.Label = conn?.Label ?? 0;
+        var orig = conn?.Key ?? key;
+        md.HasOrig = orig is not null;
+        md.Orig = orig ?? default;
+    }
+
+    private static void ApplyMarkAndLabel(ref CtMetadata md, Connection conn, in CtRequest req)
+    {
+        if (req.SetMark is { } m)
+        {
+            conn.Mark = m.Value | (conn.Mark & ~m.Mask);
+            md.Mark = conn.Mark;
+        }
+        if (req.SetLabel is { } l)
+        {
+            conn.Label = l.Value | (conn.Label & ~l.Mask);
+            md.Label = conn.Label;
+        }
+    }
+
+    internal bool IsTupleInUse(in ConnKey key, long nowNs) =>
+        _byKey.TryGetValue(key, out var c) && !c.IsExpired(nowNs);
+
+    private void SetExpiry(Connection conn, CtTimeout tm, long nowNs)
+    {
+        conn.TimeoutState = tm;
+        conn.ExpiresNs = nowNs + Timeouts.Nanoseconds(tm);
+    }
+
+    private void Insert(Connection conn)
+    {
+        // A key still present here belongs to an expired connection (lookups skipped it): retire it.
+        foreach (var k in new[] { conn.Key, conn.RevKey })
+            if (_byKey.TryGetValue(k, out var stale)) Delete(stale);
+        _byKey[conn.Key] = conn;
+        _byKey[conn.RevKey] = conn;
+        Count++;
+    }
+
+    private void Delete(Connection conn)
+    {
+        bool removed = false;
+        if (_byKey.TryGetValue(conn.Key, out var a) && a == conn) { _byKey.Remove(conn.Key); removed = true; }
+        if (_byKey.TryGetValue(conn.RevKey, out var b) && b == conn) { _byKey.Remove(conn.RevKey); removed = true; }
+        if (removed) Count--;
+        conn.ExpiresNs = long.MinValue;
+    }
+}

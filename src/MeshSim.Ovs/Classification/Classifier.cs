@@ -134,10 +134,7 @@ public sealed class Classifier<T>
         var masked = match;
         for (int i = 0; i < PacketKey.WordCount; i++) masked.Value.Words[i] &= masked.Mask.Words[i];
         var sub = FindSubtable(in masked.Mask);
-        if (sub is null) return null;
-        foreach (var r in sub.Rules())
-            if (r.Priority == priority && r.Match.Value.Equals(in masked.Value)) return r;
-        return null;
+        return sub?.FindExact(in masked.Value, priority);
     }
 
     /// <summary>All rules in insertion order.</summary>

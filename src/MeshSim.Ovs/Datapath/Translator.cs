@@ -24,8 +24,16 @@ public enum XlateError : byte
 /// discarded if translation fails, as OVS drops a packet whose translation failed. When tracing,
 /// each step is recorded; otherwise the trace costs one null check per step.
 /// </summary>
-internal sealed class Translator(OpenFlowBridge bridge)
+internal sealed class Translator
 {
+    private readonly OpenFlowBridge bridge;
+
+    public Translator(OpenFlowBridge bridge)
+    {
+        this.bridge = bridge;
+        _bucketIsLive = b => IsLive(b, 0);
+    }
+
     /// <summary>OVS's MAX_DEPTH: nesting of resubmits (and group buckets). Bounds stack use.</summary>
     public const int MaxDepth = 64;
     /// <summary>OVS's MAX_RESUBMITS: total resubmits per pass. Bounds total work, which depth alone
@@ -34,7 +42,9 @@ internal sealed class Translator(OpenFlowBridge bridge)
 
     private readonly List<PacketState> _free = new();
     private readonly Queue<(PacketState Packet, byte Table, string? Header, string? CtState)> _recirc = new();
-    private readonly List<(BridgePort Port, byte[] Bytes, int Length, string? Flow)> _pending = new();
+    private List<(BridgePort Port, byte[] Bytes, int Length, string? Flow)> _pending = new();
+    private List<(BridgePort Port, byte[] Bytes, int Length, string? Flow)>? _spare = new();
+    private readonly Func<Bucket, bool> _bucketIsLive;
     private PacketState _pkt = null!;
     private PacketTrace? _trace;
     private CtMode _mode;
@@ -119,8 +129,10 @@ internal sealed class Translator(OpenFlowBridge bridge)
     {
         // Copy out first: a patch port re-enters a bridge (maybe this one) and so this translator.
         if (_pending.Count == 0) return;
-        var batch = _pending.ToArray();
-        _pending.Clear();
+        // Swap in an empty list; re-entry through a patch port then fills that one.
+        var batch = _pending;
+        _pending = _spare ?? new();
+        _spare = null;
         var trace = _trace;
         var mode = _mode;
         foreach (var (port, bytes, length, flow) in batch)
@@ -143,6 +155,9 @@ internal sealed class Translator(OpenFlowBridge bridge)
             }
             ArrayPool<byte>.Shared.Return(bytes);
         }
+        batch.Clear();
+        if (_pending.Count == 0) { _spare = _pending; _pending = batch; }
+        else _spare = batch;
     }
 
     private (PacketTrace?, CtMode, Queue<CtState>?, PacketState) SaveRunState() => (_trace, _mode, _ctNext, _pkt);
@@ -297,8 +312,9 @@ internal sealed class Translator(OpenFlowBridge bridge)
     private void Flood(bool includeNoFlood)
     {
         uint inPort = (uint)_pkt.Key.Get(KeyField.InPort);
-        foreach (var p in bridge.Ports)
-            if (p.Number != inPort && (includeNoFlood || !p.NoFlood)) Emit(p.Number);
+        var ports = bridge.PortArray;
+        for (int i = 0; i < ports.Length; i++)
+            if (ports[i].Number != inPort && (includeNoFlood || !ports[i].NoFlood)) Emit(ports[i].Number);
     }
 
     private void Normal()
@@ -358,7 +374,8 @@ internal sealed class Translator(OpenFlowBridge bridge)
         var type = g.Entry.Type;
         if (type is GroupType.All or GroupType.Indirect)
         {
-            foreach (var b in g.Entry.Buckets) RunBucket(g, b);
+            var buckets = g.Entry.Buckets;
+            for (int i = 0; i < buckets.Count; i++) RunBucket(g, buckets[i]);
             return;
         }
         Bucket? chosen = type == GroupType.FastFailover ? FirstLiveBucket(g) : SelectBucket(g);
@@ -373,8 +390,10 @@ internal sealed class Translator(OpenFlowBridge bridge)
 
     private Bucket? FirstLiveBucket(GroupState g)
     {
-        foreach (var b in g.Entry.Buckets)
+        var buckets = g.Entry.Buckets;
+        for (int i = 0; i < buckets.Count; i++)
         {
+            var b = buckets[i];
             if (IsLive(b, 0)) return b;
             Detail($"bucket {b.BucketId}: not live due to watch_port {b.WatchPort}");
         }
@@ -390,7 +409,7 @@ internal sealed class Translator(OpenFlowBridge bridge)
                 uint hash = SelectionHash.SymmetricL4(in _pkt.Key);
                 if (_trace is not null)
                     Detail($"selection_method=dp_hash: symmetric L4 hash 0x{hash:x8}, value {hash & (uint)(g.HashValues - 1)} of {g.HashValues} (Webster's method spreads the values by weight); real ofproto/trace stops at the recirculation here");
-                return g.DpHashBucket(hash, b => IsLive(b, 0));
+                return g.DpHashBucket(hash, _bucketIsLive);
             }
             case SelectionMethod.Hash:
             {
@@ -405,7 +424,7 @@ internal sealed class Translator(OpenFlowBridge bridge)
     private Bucket? BestBucket(GroupState g, uint basis, string why)
     {
         var scores = _trace is null ? null : new List<(Bucket, uint)>();
-        var best = g.BestLiveBucket(basis, b => IsLive(b, 0), scores);
+        var best = g.BestLiveBucket(basis, _bucketIsLive, scores);
         if (scores is not null)
         {
             Detail($"{why}, basis 0x{basis:x8}; highest random weight wins");
@@ -447,8 +466,9 @@ internal sealed class Translator(OpenFlowBridge bridge)
         (uint, uint)? setMark = null;
         (UInt128, UInt128)? setLabel = null;
         if (_trace is not null && ct.Nat is not null) Step(TraceKind.Action, NatText(ct.Nat));
-        foreach (var e in ct.Exec)
+        for (int i = 0; i < ct.Exec.Count; i++)
         {
+            var e = ct.Exec[i];
             var sf = e switch { SetFieldAction s => s, LoadAction l => l.ToSetField(), _ => null };
             if (sf is null) continue;
             FieldMap.Write(ref _pkt.Key, sf.Field, sf.Value, sf.Mask);   // OVS translates exec() on the flow too

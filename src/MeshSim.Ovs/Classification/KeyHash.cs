@@ -64,5 +64,8 @@ internal static class KeyHash
         return Finish(a ^ BitOperations.RotateLeft(b, 21) ^ BitOperations.RotateLeft(c, 42));
     }
 
+    /// <summary>The multiplier for word <paramref name="index"/> (subtables hash their masked words with it).</summary>
+    public static ulong Multiplier(int index) => Multipliers[index];
+
     private static ref ulong MemoryMarshalFirst(ulong[] a) => ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(a);
 }

@@ -11,6 +11,7 @@ internal sealed class Subtable<T>
 {
     private readonly int[] _words;          // indices of the non-zero mask words
     private readonly ulong[] _maskWords;    // the mask restricted to those words
+    private readonly ulong[] _mults;        // hash multiplier of each of those words
     private Node?[] _buckets = new Node?[16];
     private int _nodeCount;
     private readonly SortedDictionary<int, int> _rulesPerPriority = new();
@@ -23,7 +24,12 @@ internal sealed class Subtable<T>
         for (int i = 0; i < PacketKey.WordCount; i++) if (mask.Words[i] != 0) words.Add(i);
         _words = words.ToArray();
         _maskWords = new ulong[_words.Length];
-        for (int i = 0; i < _words.Length; i++) _maskWords[i] = mask.Words[_words[i]];
+        _mults = new ulong[_words.Length];
+        for (int i = 0; i < _words.Length; i++)
+        {
+            _maskWords[i] = mask.Words[_words[i]];
+            _mults[i] = KeyHash.Multiplier(_words[i]);
+        }
     }
 
     public PacketKey Mask;
@@ -42,9 +48,10 @@ internal sealed class Subtable<T>
     {
         var words = _words;
         var masks = _maskWords;
+        var mults = _mults;
         ref ulong k = ref Unsafe.AsRef(in key.Words[0]);    // word indices come from the mask: always < WordCount
-        ulong h = KeyHash.Seed;
-        for (int i = 0; i < words.Length; i++) h = KeyHash.Add(h, Unsafe.Add(ref k, words[i]) & masks[i]);
+        ulong h = 0;
+        for (int i = 0; i < words.Length; i++) h += ((Unsafe.Add(ref k, words[i]) & masks[i]) ^ KeyHash.Seed) * mults[i];
         h = KeyHash.Finish(h);
         for (var n = _buckets[h & (ulong)(_buckets.Length - 1)]; n is not null; n = n.Next)
         {
@@ -128,8 +135,8 @@ internal sealed class Subtable<T>
 
     private (Node? Node, ulong Hash) FindNode(in PacketKey maskedValue)
     {
-        ulong h = KeyHash.Seed;
-        for (int i = 0; i < _words.Length; i++) h = KeyHash.Add(h, maskedValue.Words[_words[i]]);
+        ulong h = 0;
+        for (int i = 0; i < _words.Length; i++) h += (maskedValue.Words[_words[i]] ^ KeyHash.Seed) * _mults[i];
         h = KeyHash.Finish(h);
         for (var n = _buckets[h & (ulong)(_buckets.Length - 1)]; n is not null; n = n.Next)
         {

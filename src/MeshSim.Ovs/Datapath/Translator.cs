@@ -172,11 +172,7 @@ internal sealed class Translator
         if (rule is null)
         {
             if (_mode == CtMode.Live) bridge.TableMisses++;
-            if (_trace is not null)
-            {
-                Step(TraceKind.Table, $"{tableId,2}. No match.", t => t with { Table = tableId });
-                Step(TraceKind.Action, "drop");
-            }
+            if (_trace is not null) TraceTable(tableId, null);
             return;
         }
         if (_mode == CtMode.Live)
@@ -185,14 +181,24 @@ internal sealed class Translator
             rule.Bytes += _pkt.Length;
             rule.LastUsedNs = _now;
         }
-        if (_trace is not null)
-        {
-            var e = rule.Entry;
-            var match = e.Match.Count == 0 ? "" : OvsFormatter.FormatMatch(e.Match, FlowEntry.DefaultPriority);
-            var text = $"{tableId,2}. {(match.Length == 0 ? "" : match + ", ")}priority {e.Priority}{(e.Cookie != 0 ? $", cookie 0x{e.Cookie:x}" : "")}";
-            Step(TraceKind.Table, text, t => t with { Table = tableId, Priority = e.Priority, Cookie = e.Cookie, Match = match });
-        }
+        if (_trace is not null) TraceTable(tableId, rule);
         RunActions(rule.Entry.Actions, tableId);
+    }
+
+    // Kept out of LookupAndRun: its lambdas capture locals, and a capturing method allocates its
+    // closure on entry even when the tracing branch is not taken.
+    private void TraceTable(byte tableId, FlowRule? rule)
+    {
+        if (rule is null)
+        {
+            Step(TraceKind.Table, $"{tableId,2}. No match.", t => t with { Table = tableId });
+            Step(TraceKind.Action, "drop");
+            return;
+        }
+        var e = rule.Entry;
+        var match = e.Match.Count == 0 ? "" : OvsFormatter.FormatMatch(e.Match, FlowEntry.DefaultPriority);
+        var text = $"{tableId,2}. {(match.Length == 0 ? "" : match + ", ")}priority {e.Priority}{(e.Cookie != 0 ? $", cookie 0x{e.Cookie:x}" : "")}";
+        Step(TraceKind.Table, text, t => t with { Table = tableId, Priority = e.Priority, Cookie = e.Cookie, Match = match });
     }
 
     private void RunActions(IReadOnlyList<OvsAction> actions, byte table)
@@ -235,7 +241,7 @@ internal sealed class Translator
                     break;
                 case CtAction ct: Conntrack(ct, table); break;
                 default:
-                    Warn($"action {a.GetType().Name} is not executed by the MeshSim datapath");
+                    if (_trace is not null) Warn($"action {a.GetType().Name} is not executed by the MeshSim datapath");
                     break;
             }
         }
@@ -367,7 +373,7 @@ internal sealed class Translator
         var g = bridge.FindGroup(id);
         if (g is null)
         {
-            Warn($"output to nonexistent group {id}");
+            if (_trace is not null) Warn($"output to nonexistent group {id}");
             return;
         }
         if (_mode == CtMode.Live) { g.Packets++; g.Bytes += _pkt.Length; }
@@ -384,7 +390,7 @@ internal sealed class Translator
             Detail("no live bucket");
             return;
         }
-        Detail($"using bucket {chosen.BucketId}");
+        if (_trace is not null) Detail($"using bucket {chosen.BucketId}");
         RunBucket(g, chosen);
     }
 
@@ -395,7 +401,7 @@ internal sealed class Translator
         {
             var b = buckets[i];
             if (IsLive(b, 0)) return b;
-            Detail($"bucket {b.BucketId}: not live due to watch_port {b.WatchPort}");
+            if (_trace is not null) Detail($"bucket {b.BucketId}: not live due to watch_port {b.WatchPort}");
         }
         return null;
     }
@@ -447,7 +453,7 @@ internal sealed class Translator
     {
         int index = g.IndexOf(b);
         if (_mode == CtMode.Live && index >= 0) { g.BucketPackets[index]++; g.BucketBytes[index] += _pkt.Length; }
-        if (_trace is not null) Step(TraceKind.Bucket, $"bucket {b.BucketId}", t => t with { BucketId = b.BucketId });
+        if (_trace is not null) TraceBucket(b);
         // Bucket actions work on a clone: the flow is restored afterwards.
         var savedKey = _pkt.Key;
         var savedCt = _pkt.Ct;
@@ -457,6 +463,8 @@ internal sealed class Translator
         _pkt.Key = savedKey;
         _pkt.Ct = savedCt;
     }
+
+    private void TraceBucket(Bucket b) => Step(TraceKind.Bucket, $"bucket {b.BucketId}", t => t with { BucketId = b.BucketId });
 
     // ---- conntrack ----
 

@@ -1,1 +1,3 @@
-return 0;
+using MeshSim.Cli;
+
+return await MeshSimCommand.RunAsync(args, Console.Out, Console.Error);

@@ -1,10 +1,11 @@
 namespace MeshSim.Engine;
 
 /// <summary>Handle of a scheduled event. The default value is a valid "no event" handle, so
-/// cancelling it is a harmless no-op (ns-3's EventId convention).</summary>
+/// cancelling it is a harmless no-op (ns-3's EventId convention). <see cref="Value"/> is opaque: it
+/// identifies one scheduling, never a later event that happens to reuse the same storage.</summary>
 public readonly record struct EventId(long Value)
 {
-    /// <summary>True when this handle names an event that was scheduled.</summary>
+    /// <summary>True when this handle names an event that was scheduled (it may have run since).</summary>
     public bool IsSet => Value != 0;
 }
 

@@ -9,6 +9,16 @@ public sealed record LinkOptions(long LatencyNs = 50_000, long BitsPerSecond = 1
 {
     /// <summary>1 Gbit/s, 50 µs, 1000 frames of queue, no loss.</summary>
     public static readonly LinkOptions Default = new();
+
+    /// <summary>Throws when a field is out of range, naming the field and the expectation.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A negative latency, rate or queue, or a loss rate outside [0, 1].</exception>
+    public void Validate()
+    {
+        if (LatencyNs < 0) throw new ArgumentOutOfRangeException(nameof(LatencyNs), LatencyNs, "link latency must be >= 0 ns");
+        if (BitsPerSecond < 0) throw new ArgumentOutOfRangeException(nameof(BitsPerSecond), BitsPerSecond, "link rate must be >= 0 bit/s (0 = unlimited)");
+        if (QueueFrames < 0) throw new ArgumentOutOfRangeException(nameof(QueueFrames), QueueFrames, "link queue must be >= 0 frames");
+        if (!(LossRate >= 0 && LossRate <= 1)) throw new ArgumentOutOfRangeException(nameof(LossRate), LossRate, "link loss rate must be in [0, 1]");
+    }
 }
 
 /// <summary>
@@ -22,19 +32,23 @@ public sealed class Link
     /// <summary>Bytes on the wire besides the frame: preamble+SFD (8), FCS (4), inter-frame gap (12).</summary>
     public const int EthernetOverheadBytes = 24;
 
-    private readonly Channel _ab, _ba;
-    private IFrameTap[] _taps = [];
+    private readonly LinkChannel _ab, _ba;
+    private LinkOptions _options;
+    internal IFrameTap[] Taps = [];
 
     internal Link(Network network, Port a, Port b, LinkOptions options)
     {
+        options.Validate();
+        if (ReferenceEquals(a, b)) throw new ArgumentException($"cannot link port {a} to itself");
         if (a.Link is not null) throw new InvalidOperationException($"port {a} is already linked");
         if (b.Link is not null) throw new InvalidOperationException($"port {b} is already linked");
+        if (a.Owner.Network != network || b.Owner.Network != network) throw new ArgumentException("both ports must belong to this network");
         Network = network;
-        A = a; B = b; Options = options;
+        A = a; B = b; _options = options;
         a.Link = this; b.Link = this;
         var loss = network.Sim.Random($"link/{a}-{b}/loss");
-        _ab = new Channel(this, a, b, loss);
-        _ba = new Channel(this, b, a, loss);
+        _ab = new LinkChannel(this, a, b, loss);
+        _ba = new LinkChannel(this, b, a, loss);
     }
 
     /// <summary>The network this link belongs to.</summary>
@@ -43,15 +57,35 @@ public sealed class Link
     public Port A { get; }
     /// <summary>Second end.</summary>
     public Port B { get; }
-    /// <summary>Latency, rate, queue and loss.</summary>
-    public LinkOptions Options { get; set; }
+
+    /// <summary>Latency, rate, queue and loss. A change applies to frames that start onto the wire afterwards.</summary>
+    public LinkOptions Options
+    {
+        get => _options;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            value.Validate();
+            _options = value;
+        }
+    }
+
     /// <summary>Administrative state ("link s1 h2 down").</summary>
     public bool IsUp { get; private set; } = true;
 
-    /// <summary>Frames dropped at a full queue and lost on the wire, both directions.</summary>
+    /// <summary>Bumped each time the link goes down, so frames that were in flight then are lost even
+    /// if the link is up again by the time they would arrive.</summary>
+    internal long Epoch { get; private set; }
+
+    /// <summary>Frames dropped at a full queue, both directions.</summary>
     public long QueueDrops => _ab.QueueDrops + _ba.QueueDrops;
-    /// <inheritdoc cref="QueueDrops"/>
+    /// <summary>Frames lost on the wire (loss rate), both directions.</summary>
     public long LossDrops => _ab.LossDrops + _ba.LossDrops;
+    /// <summary>Frames lost because the link or the receiving port was down, both directions.</summary>
+    public long DownDrops => _ab.DownDrops + _ba.DownDrops;
+
+    /// <summary>Frames waiting to be serialised at <paramref name="from"/> (not counting the one on the wire).</summary>
+    public int QueuedFrames(Port from) => ChannelFrom(from).Waiting;
 
     /// <summary>Name used for captures: "h1-eth0_s1-eth1".</summary>
     public string Name => $"{A.Name}_{B.Name}";
@@ -59,129 +93,53 @@ public sealed class Link
     /// <summary>The other end of the link from <paramref name="port"/>.</summary>
     public Port PeerOf(Port port) => ReferenceEquals(port, A) ? B : A;
 
-    /// <summary>Adds a tap that sees every frame as it starts onto the wire, in either direction.</summary>
-    public void AddTap(IFrameTap tap) => _taps = [.. _taps, tap];
+    /// <summary>Adds a tap that sees every frame this link transmits and delivers, in both directions.</summary>
+    public void AddTap(IFrameTap tap)
+    {
+        ArgumentNullException.ThrowIfNull(tap);
+        Taps = [.. Taps, tap];
+    }
 
-    /// <summary>Brings the link up or down; frames in flight on a link going down are lost.</summary>
+    /// <summary>Removes a tap added with <see cref="AddTap"/>; returns false if it was not there.</summary>
+    public bool RemoveTap(IFrameTap tap)
+    {
+        int i = Array.IndexOf(Taps, tap);
+        if (i < 0) return false;
+        Taps = [.. Taps[..i], .. Taps[(i + 1)..]];
+        return true;
+    }
+
+    /// <summary>Brings the link up or down. Going down loses every frame queued or in flight.</summary>
     public void SetUp(bool up)
     {
         if (IsUp == up) return;
         IsUp = up;
+        if (!up)
+        {
+            Epoch++;
+            _ab.DropWaiting();
+            _ba.DropWaiting();
+        }
         A.Owner.OnPortStateChanged(A);
         B.Owner.OnPortStateChanged(B);
     }
 
-    internal void Transmit(Port from, Frame frame) => (ReferenceEquals(from, A) ? _ab : _ba).Enqueue(frame);
-
-    private void Tap(Port from, Frame frame)
+    /// <summary>Nanoseconds to clock out a frame of <paramref name="frameLength"/> bytes (without FCS) at
+    /// <paramref name="bitsPerSecond"/>, with Ethernet's framing overhead and minimum size, rounded up.</summary>
+    public static long SerialisationNs(int frameLength, long bitsPerSecond)
     {
-        foreach (var t in _taps) t.OnFrame(Network.Sim.Now, this, from, frame.Data);
+        if (bitsPerSecond <= 0) return 0;
+        long wireBytes = Math.Max(frameLength + 4, 64) + EthernetOverheadBytes - 4;
+        return (long)(((UInt128)(ulong)wireBytes * 8_000_000_000UL + (ulong)bitsPerSecond - 1) / (ulong)bitsPerSecond);
     }
 
-    /// <summary>One direction. Events: arg 0 = serialisation finished, arg 1 = frame arrives at the far end.</summary>
-    private sealed class Channel : IEventHandler
+    internal void Transmit(Port from, Frame frame) => ChannelFrom(from).Enqueue(frame);
+
+    private LinkChannel ChannelFrom(Port from) => ReferenceEquals(from, A) ? _ab : _ba;
+
+    internal void Tap(Port port, TapDirection direction, Frame frame)
     {
-        private readonly Link _link;
-        private readonly Port _from, _to;
-        private readonly SimRandom _loss;
-        private readonly Queue<Frame> _waiting = new();
-        private Frame? _onWire;
-        public long QueueDrops, LossDrops;
-
-        public Channel(Link link, Port from, Port to, SimRandom loss)
-        {
-            _link = link; _from = from; _to = to; _loss = loss;
-        }
-
-        public void Enqueue(Frame frame)
-        {
-            var options = _link.Options;
-            if (options.BitsPerSecond == 0)
-            {
-                StartOnWire(frame, serialisationNs: 0);
-                return;
-            }
-            if (_onWire is null)
-            {
-                StartOnWire(frame, SerialisationNs(frame.Length, options.BitsPerSecond));
-                return;
-            }
-            if (_waiting.Count >= options.QueueFrames)
-            {
-                QueueDrops++;
-                _from.TxDropped++;
-                _link.Network.NotifyDropped(_from, frame.Data, DropReason.QueueFull);
-                frame.Release();
-                return;
-            }
-            _waiting.Enqueue(frame);
-        }
-
-        /// <summary>Nanoseconds to clock out a frame, rounded up, with Ethernet's framing overhead.</summary>
-        public static long SerialisationNs(int frameLength, long bitsPerSecond)
-        {
-            long wireBytes = Math.Max(frameLength + 4, 64) + EthernetOverheadBytes - 4;
-            return (wireBytes * 8 * 1_000_000_000L + bitsPerSecond - 1) / bitsPerSecond;
-        }
-
-        private void StartOnWire(Frame frame, long serialisationNs)
-        {
-            _from.TxPackets++;
-            _from.TxBytes += frame.Length;
-            var net = _link.Network;
-            if (_link._taps.Length != 0) _link.Tap(_from, frame);
-            if (net.Observed) net.NotifySent(_from, frame.Data);
-            if (serialisationNs == 0)
-            {
-                Propagate(frame);
-                return;
-            }
-            _onWire = frame;
-            net.Sim.Schedule(serialisationNs, this, 0, null);
-        }
-
-        private void Propagate(Frame frame)
-        {
-            var options = _link.Options;
-            if (options.LossRate > 0 && _loss.NextDouble() < options.LossRate)
-            {
-                LossDrops++;
-                _link.Network.NotifyDropped(_from, frame.Data, DropReason.LinkLoss);
-                frame.Release();
-                return;
-            }
-            _link.Network.Sim.Schedule(options.LatencyNs, this, 1, frame);
-        }
-
-        public void OnEvent(Simulator sim, long arg, object? state)
-        {
-            if (arg == 0)
-            {
-                var frame = _onWire!;
-                _onWire = null;
-                Propagate(frame);
-                if (_waiting.Count > 0)
-                {
-                    var next = _waiting.Dequeue();
-                    StartOnWire(next, SerialisationNs(next.Length, _link.Options.BitsPerSecond));
-                }
-                return;
-            }
-            var arrived = (Frame)state!;
-            if (!_link.IsUp || !_to.AdminUp)
-            {
-                _link.Network.NotifyDropped(_to, arrived.Data, DropReason.LinkDown);
-                arrived.Release();
-                return;
-            }
-            _to.Deliver(arrived);
-        }
+        long now = Network.Sim.Now;
+        foreach (var t in Taps) t.OnFrame(now, port, direction, frame.Data);
     }
-}
-
-/// <summary>Sees every frame a link carries, as it starts onto the wire (a pcap writer, a fault injector's log).</summary>
-public interface IFrameTap
-{
-    /// <summary>Called with the exact bytes; <paramref name="from"/> is the sending end.</summary>
-    void OnFrame(long timeNs, Link link, Port from, ReadOnlySpan<byte> frame);
 }

@@ -25,8 +25,9 @@ public sealed class Port
     /// <summary>Administrative state of the port itself.</summary>
     public bool AdminUp { get; private set; } = true;
 
-    /// <summary>True when the port is up and has a link that is up (OpenFlow's "live").</summary>
-    public bool IsLive => AdminUp && Link is { IsUp: true };
+    /// <summary>True when the port is up and has a link that is up and a peer port that is up: a
+    /// shut peer means no carrier (OpenFlow's "live", as fast-failover groups see it).</summary>
+    public bool IsLive => AdminUp && Link is { IsUp: true } link && link.PeerOf(this).AdminUp;
 
     /// <summary>The port at the other end of the link, if any.</summary>
     public Port? Peer => Link?.PeerOf(this);

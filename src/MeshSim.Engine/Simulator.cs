@@ -7,13 +7,18 @@ namespace MeshSim.Engine;
 /// </summary>
 public sealed class Simulator
 {
-    private readonly EventQueue _queue = new();
-    private readonly HashSet<long> _cancelled = new();
-    private long _seq;
+    private readonly EventQueue _queue;
     private bool _stopRequested;
+    private bool _running;
 
     /// <summary>Creates a simulator whose random streams derive from <paramref name="seed"/>.</summary>
-    public Simulator(ulong seed = 1) => Seed = seed;
+    public Simulator(ulong seed = 1) : this(seed, new EventQueue()) { }
+
+    internal Simulator(ulong seed, EventQueue queue)
+    {
+        Seed = seed;
+        _queue = queue;
+    }
 
     /// <summary>The scenario seed every random stream derives from.</summary>
     public ulong Seed { get; }
@@ -24,74 +29,116 @@ public sealed class Simulator
     /// <summary>Events executed so far (cancelled ones excluded).</summary>
     public long EventsExecuted { get; private set; }
 
-    /// <summary>Events waiting, including cancelled ones not yet skipped.</summary>
-    public int PendingEvents => _queue.Count;
+    /// <summary>Events that will still run (cancelled ones excluded).</summary>
+    public int PendingEvents => _queue.LiveCount;
 
-    /// <summary>Time of the next pending event, or null when the queue is empty.</summary>
-    public long? NextEventTime => _queue.Count == 0 ? null : _queue.Peek().Time;
+    /// <summary>Time of the next event that will run, or null when none is pending.</summary>
+    public long? NextEventTime
+    {
+        get
+        {
+            _queue.SkipCancelledHead();
+            return _queue.Count == 0 ? null : _queue.PeekTime;
+        }
+    }
+
+    /// <summary>True while <see cref="Run"/> or <see cref="RunUntil"/> is executing events.</summary>
+    public bool IsRunning => _running;
 
     /// <summary>The named deterministic random stream for a component, e.g. "link/h1-s1/loss".</summary>
     public SimRandom Random(string stream) => SimRandom.ForStream(Seed, stream);
 
     /// <summary>Schedules <paramref name="handler"/> to run <paramref name="delayNs"/> from now.
-    /// Allocation-free: no closure; pass per-event data in <paramref name="arg"/>/<paramref name="state"/>.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A negative delay: the past cannot be scheduled.</exception>
+    /// Allocation-free: no closure; pass per-event data in <paramref name="arg"/>/<paramref name="state"/>.
+    /// Events due at the same time run in the order they were scheduled.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A negative delay (the past cannot be scheduled), or one
+    /// that overflows the clock.</exception>
     public EventId Schedule(long delayNs, IEventHandler handler, long arg = 0, object? state = null)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(delayNs);
+        if (delayNs < 0)
+            throw new ArgumentOutOfRangeException(nameof(delayNs), delayNs, $"delay must be >= 0 ns (now is {Now} ns)");
+        if (delayNs > long.MaxValue - Now)
+            throw new ArgumentOutOfRangeException(nameof(delayNs), delayNs, $"now ({Now} ns) + delay overflows the clock");
         return ScheduleAt(Now + delayNs, handler, arg, state);
     }
 
     /// <summary>Schedules at an absolute time, which must not be before <see cref="Now"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeNs"/> is before <see cref="Now"/>.</exception>
     public EventId ScheduleAt(long timeNs, IEventHandler handler, long arg = 0, object? state = null)
     {
-        if (timeNs < Now) throw new ArgumentOutOfRangeException(nameof(timeNs), $"time {timeNs} ns is before now ({Now} ns)");
-        var seq = ++_seq;
-        _queue.Push(new EventQueue.Entry { Time = timeNs, Seq = seq, Handler = handler, Arg = arg, State = state });
-        return new EventId(seq);
+        ArgumentNullException.ThrowIfNull(handler);
+        if (timeNs < Now)
+            throw new ArgumentOutOfRangeException(nameof(timeNs), timeNs, $"time {timeNs} ns is before now ({Now} ns)");
+        return new EventId(_queue.Push(timeNs, handler, arg, state));
     }
 
     /// <summary>Convenience for application-level code: allocates a closure, so keep it off per-packet paths.</summary>
-    public EventId Schedule(long delayNs, Action action) => Schedule(delayNs, ActionHandler.Instance, 0, action);
-
-    /// <summary>Cancels a pending event in O(1); it is skipped when it reaches the head of the queue.
-    /// Cancelling the default handle, or an event that already ran, does nothing.</summary>
-    public void Cancel(EventId id)
+    public EventId Schedule(long delayNs, Action action)
     {
-        if (id.IsSet && id.Value <= _seq) _cancelled.Add(id.Value);
+        ArgumentNullException.ThrowIfNull(action);
+        return Schedule(delayNs, ActionHandler.Instance, 0, action);
     }
 
-    /// <summary>Asks the running loop to return after the current event.</summary>
+    /// <summary>Cancels a pending event in O(1) without allocating; it is discarded when it reaches the
+    /// head of the queue. Cancelling the default handle, an event that already ran, or one already
+    /// cancelled does nothing. Returns true when a pending event was cancelled.</summary>
+    public bool Cancel(EventId id) => _queue.Cancel(id.Value);
+
+    /// <summary>True when <paramref name="id"/> names an event that has neither run nor been cancelled.</summary>
+    public bool IsPending(EventId id) => _queue.IsPending(id.Value);
+
+    /// <summary>Asks the running loop to return after the current event. <see cref="Now"/> stays at
+    /// that event's time.</summary>
     public void Stop() => _stopRequested = true;
 
-    /// <summary>Runs every event with time &lt;= <paramref name="stopNs"/>, then sets <see cref="Now"/> to
-    /// <paramref name="stopNs"/> (unless <see cref="Stop"/> was called). Events scheduled exactly at
-    /// <paramref name="stopNs"/> do run.</summary>
+    /// <summary>Runs every event with time &lt;= <paramref name="stopNs"/> (events scheduled exactly at
+    /// <paramref name="stopNs"/>, including ones scheduled by events at that time, do run), then sets
+    /// <see cref="Now"/> to <paramref name="stopNs"/>. If <see cref="Stop"/> is called, returns after the
+    /// current event and leaves <see cref="Now"/> at its time.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="stopNs"/> is before <see cref="Now"/>.</exception>
+    /// <exception cref="InvalidOperationException">Called from inside an event.</exception>
     public void RunUntil(long stopNs)
     {
-        _stopRequested = false;
-        while (_queue.Count > 0 && !_stopRequested)
+        if (stopNs < Now)
+            throw new ArgumentOutOfRangeException(nameof(stopNs), stopNs, $"stop time {stopNs} ns is before now ({Now} ns)");
+        EnterRun();
+        try
         {
-            if (_queue.Peek().Time > stopNs) break;
-            RunOne();
+            while (_queue.Count > 0 && !_stopRequested)
+            {
+                if (_queue.PeekTime > stopNs) break;
+                RunOne();
+            }
+            if (!_stopRequested) Now = stopNs;
         }
-        if (!_stopRequested && stopNs > Now) Now = stopNs;
+        finally { _running = false; }
     }
 
-    /// <summary>Runs until the queue is empty or <see cref="Stop"/> is called.</summary>
+    /// <summary>Runs until no event is pending or <see cref="Stop"/> is called.</summary>
+    /// <exception cref="InvalidOperationException">Called from inside an event.</exception>
     public void Run()
     {
+        EnterRun();
+        try
+        {
+            while (_queue.Count > 0 && !_stopRequested) RunOne();
+        }
+        finally { _running = false; }
+    }
+
+    private void EnterRun()
+    {
+        if (_running) throw new InvalidOperationException("the simulator is already running (Run/RunUntil called from inside an event)");
+        _running = true;
         _stopRequested = false;
-        while (_queue.Count > 0 && !_stopRequested) RunOne();
     }
 
     private void RunOne()
     {
-        var e = _queue.Pop();
-        if (_cancelled.Count > 0 && _cancelled.Remove(e.Seq)) return;
-        Now = e.Time;
+        if (!_queue.TryPop(out long time, out var handler, out long arg, out object? state)) return;
+        Now = time;
         EventsExecuted++;
-        e.Handler.OnEvent(this, e.Arg, e.State);
+        handler.OnEvent(this, arg, state);
     }
 
     private sealed class ActionHandler : IEventHandler

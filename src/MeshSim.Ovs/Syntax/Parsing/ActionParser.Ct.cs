@@ -12,7 +12,7 @@ internal static partial class ActionParser
         SubField? zoneSource = null;
         byte? table = null;
         NatSpec? nat = null;
-        IReadOnlyList<OvsAction> exec = [];
+        var exec = new List<OvsAction>();
         var inner = new KeyValueScanner(text, kv.ValueOffset, kv.ValueOffset + kv.Value.Length);
         while (inner.Next(out var p))
         {
@@ -45,18 +45,21 @@ internal static partial class ActionParser
                     };
                     break;
                 case "nat":
-                    nat = ParseNat(p, text, ctx);
+                    // OVS keeps actions in order: only a nat before everything else prints outside exec(...).
+                    var spec = ParseNat(p, text, ctx);
+                    if (nat is null && exec.Count == 0) nat = spec;
+                    else exec.Add(new NatAction(spec));
                     break;
                 case "exec":
-                    exec = ParseList(text, p.ValueOffset, p.ValueOffset + p.Value.Length, ctx, check, insideCt: true);
+                    exec.AddRange(ParseList(text, p.ValueOffset, p.ValueOffset + p.Value.Length, ctx, check, insideCt: true));
                     break;
                 default:
                     throw ctx.Error(p.KeyOffset, $"invalid argument to \"ct\" action: `{p.Key}'");
             }
         }
         if (force && !commit) throw ctx.Error(kv.KeyOffset, "\"force\" flag requires \"commit\" flag.");
-        if (exec.Count > 0 && !commit)
-            throw ctx.Error(kv.KeyOffset, "ct(exec(...)) requires \"commit\": setting ct_mark or ct_label is only possible when committing (OFPBAC_BAD_ARGUMENT)");
+        if (!commit && (exec.Any(a => a is not NatAction { Nat.Kind: NatKind.None }) || nat is { Kind: not NatKind.None }))
+            throw ctx.Error(kv.KeyOffset, "CT action requires commit flag if actions other than NAT without arguments are specified. (OFPBAC_BAD_ARGUMENT)");
 
         // check_CT / check_NAT: hard errors, because the datapath cannot run them.
         if (!check.IsIpAny && !check.IsGroup)

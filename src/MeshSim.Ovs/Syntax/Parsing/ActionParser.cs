@@ -42,6 +42,7 @@ internal static partial class ActionParser
                     throw ctx.Error(kv.ValueOffset, kv.Value.Length == 0 ? "missing required numeric argument" : $"invalid numeric format {kv.Value}");
                 return new GroupAction((uint)gid);
             case "goto_table":
+                if (check.IsGroup) throw ctx.Error(kv.KeyOffset, "goto_table instruction not allowed here");
                 if (!CNumber.TryParseRange(kv.Value, 0, 254, out var gt)) throw ctx.Error(kv.ValueOffset, $"unknown table \"{kv.Value}\"");
                 if (check.Table is { } current && gt <= current)
                     throw ctx.Error(kv.KeyOffset, $"goto_table:{gt} must go to a later table than {current} (OFPBIC_BAD_TABLE_ID)");
@@ -52,6 +53,12 @@ internal static partial class ActionParser
                 return new DecTtlAction();
             case "strip_vlan" or "pop_vlan": return new StripVlanAction();
             case "ct_clear": return new CtClearAction();
+            case "push_vlan":
+                if (!CNumber.TryParseRange(kv.Value, 0, 65535, out var tpid)) throw ctx.Error(kv.ValueOffset, $"invalid ethertype \"{kv.Value}\"");
+                if (tpid is not (0x8100 or 0x88a8)) throw ctx.Error(kv.ValueOffset, $"{kv.Value}: not a valid VLAN ethertype");
+                if (!check.IsGroup)
+                    throw ctx.Error(kv.KeyOffset, "push_vlan needs OpenFlow 1.1 or later, but add-flow talks OpenFlow 1.0: none of the usable flow formats (OXM,OpenFlow11) is among the allowed flow formats (OpenFlow10,NXM)");
+                return new PushVlanAction((ushort)tpid);
             case "ct": return ParseCt(kv, text, ctx, check);
             case "set_field": return ParseSetField(kv, ctx, check, insideCt);
             case "load": return ParseLoad(kv, ctx, check, insideCt);

@@ -1,0 +1,75 @@
+using MeshSim.Wire;
+
+namespace MeshSim.Cli.Scenario;
+
+/// <summary>A scenario file, bound and validated: what to build, what to run, what to check.
+/// docs/scenarios.md is the reference for the YAML form.</summary>
+public sealed record ScenarioSpec(
+    string Name,
+    string? Description,
+    ulong Seed,
+    long UntilNs,
+    MeshSpec Mesh,
+    IReadOnlyList<HostSpec> Hosts,
+    IReadOnlyList<SwitchSpec> Switches,
+    IReadOnlyList<LinkSpec> Links,
+    IReadOnlyList<ServiceSpec> Services,
+    IntentionsSpec Intentions,
+    IReadOnlyList<TrafficSpec> Traffic,
+    CaptureSpec? Capture,
+    IReadOnlyList<ExpectationSpec> Expectations,
+    string SourcePath);
+
+/// <summary>Mesh-wide settings: the virtual IP clients call and how hosts learn its MAC.</summary>
+/// <param name="VirtualIp">The address clients call.</param>
+/// <param name="VirtualMac">The MAC the ARP responder (or the static entries) give the virtual IP.</param>
+/// <param name="Arp">"responder" (switch flows answer ARP) or "static" (an entry on every host).</param>
+public sealed record MeshSpec(Ipv4Address VirtualIp, MacAddress VirtualMac, string Arp);
+
+/// <summary>A simulated host.</summary>
+public sealed record HostSpec(string Name, Ipv4Address Ip, MacAddress Mac, int PrefixLength, int Cores, Position At);
+
+/// <summary>A switch; <see cref="FlowsFile"/>/<see cref="GroupsFile"/> replace compiled rules with hand-written ones.</summary>
+public sealed record SwitchSpec(string Name, string Kind, string? FlowsFile, string? GroupsFile, Position At);
+
+/// <summary>A link between two ends, each "node" or "node:port".</summary>
+public sealed record LinkSpec(Endpoint A, Endpoint B, long LatencyNs, long BitsPerSecond, int QueueFrames, double Loss, Position At);
+
+/// <summary>One end of a link; <see cref="Port"/> null means "next free port number".</summary>
+public sealed record Endpoint(string Node, uint? Port)
+{
+    /// <inheritdoc/>
+    public override string ToString() => Port is null ? Node : $"{Node}:{Port}";
+}
+
+/// <summary>A service, its instances, the upstreams it calls (name -> local bind port on the VIP) and its app model.</summary>
+public sealed record ServiceSpec(string Name, IReadOnlyList<InstanceSpec> Instances, IReadOnlyDictionary<string, ushort> Upstreams,
+                                 AppSpec App, Position At);
+
+/// <summary>An instance of a service on a host.</summary>
+public sealed record InstanceSpec(string Host, ushort Port, int Weight, bool Healthy, IReadOnlyList<string> Tags, Position At);
+
+/// <summary>How a service's app behaves: which model, how long it computes, how much it answers.</summary>
+public sealed record AppSpec(string Kind, long ServiceTimeNs, int ResponseBytes);
+
+/// <summary>Intentions: a default and explicit source -> destination rules (Consul's precedence applies).</summary>
+public sealed record IntentionsSpec(string Default, IReadOnlyList<IntentionSpec> Rules);
+
+/// <summary>One intention; "*" is a wildcard on either side.</summary>
+public sealed record IntentionSpec(string Source, string Destination, string Action, Position At);
+
+/// <summary>A load-generator run (fortio-like).</summary>
+public sealed record TrafficSpec(string Name, string From, string Url, int Requests, int Concurrency, double Qps, long StartNs, Position At);
+
+/// <summary>Where to write captures.</summary>
+public sealed record CaptureSpec(string Directory, string Format);
+
+/// <summary>An expectation, checked after the run; <see cref="Text"/> is how the user wrote it.</summary>
+public sealed record ExpectationSpec(string Kind, string Text, Position At);
+
+/// <summary>A 1-based line and column in the scenario file, with the YAML path ("links[2].latency").</summary>
+public readonly record struct Position(int Line, int Column, string Path)
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"{Line}:{Column}";
+}

@@ -1,0 +1,46 @@
+using MeshSim.Ovs;
+
+namespace MeshSim.Control.Rules;
+
+/// <summary>
+/// Everything one switch should hold: flows sorted by (table, priority descending, match text)
+/// and groups sorted by id, so that rendering is byte-stable and diffs are meaningful.
+/// </summary>
+public sealed class RuleSet
+{
+    /// <summary>The switch these rules are for.</summary>
+    public string Switch { get; }
+    /// <summary>Flows in canonical order.</summary>
+    public IReadOnlyList<CompiledFlow> Flows { get; }
+    /// <summary>Groups in id order.</summary>
+    public IReadOnlyList<CompiledGroup> Groups { get; }
+
+    /// <summary>Builds a rule set; two flows with the same (table, priority, match) or two groups with one id are an error.</summary>
+    public RuleSet(string switchName, IEnumerable<CompiledFlow> flows, IEnumerable<CompiledGroup> groups)
+    {
+        Switch = switchName;
+        var sorted = flows.Select(f => (Flow: f, Text: RuleText.FormatMatch(f.Flow.Match)))
+            .OrderBy(x => x.Flow.Flow.Table)
+            .ThenByDescending(x => x.Flow.Flow.Priority)
+            .ThenBy(x => x.Text, StringComparer.Ordinal)
+            .ToArray();
+        for (int i = 1; i < sorted.Length; i++)
+        {
+            var (a, b) = (sorted[i - 1].Flow.Flow, sorted[i].Flow.Flow);
+            if (a.Table == b.Table && a.Priority == b.Priority && sorted[i - 1].Text == sorted[i].Text)
+                throw new InvalidOperationException(
+                    $"{switchName}: two flows share table={a.Table},priority={a.Priority},{sorted[i].Text} ({sorted[i - 1].Flow.From} / {sorted[i].Flow.From})");
+        }
+        Flows = sorted.Select(x => x.Flow).ToArray();
+        Groups = groups.OrderBy(g => g.Group.GroupId).ToArray();
+        for (int i = 1; i < Groups.Count; i++)
+            if (Groups[i].Group.GroupId == Groups[i - 1].Group.GroupId)
+                throw new InvalidOperationException($"{switchName}: group {Groups[i].Group.GroupId} defined twice");
+    }
+
+    /// <summary>True when both hold the same flows and groups (provenance aside).</summary>
+    public bool SameRules(RuleSet other) =>
+        Flows.Count == other.Flows.Count && Groups.Count == other.Groups.Count
+        && Flows.Zip(other.Flows).All(p => SameActions.Equal(p.First.Flow, p.Second.Flow))
+        && Groups.Zip(other.Groups).All(p => SameActions.Equal(p.First.Group, p.Second.Group));
+}

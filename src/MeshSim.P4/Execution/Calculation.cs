@@ -1,0 +1,86 @@
+using MeshSim.P4.Model;
+
+namespace MeshSim.P4.Execution;
+
+/// <summary>One input of a calculation: a field, a constant of a given width, a whole header, or the payload.</summary>
+public readonly record struct CalcInput(CalcInputKind Kind, int Ref, int Width, UInt128 Constant);
+
+public enum CalcInputKind { Field, Constant, Header, Payload }
+
+/// <summary>
+/// A named calculation (bmv2 <c>calculations</c>): inputs are packed bit by bit, as bmv2's
+/// BufBuilder does; fields and headers of invalid headers are skipped. <c>payload</c> appends every
+/// valid header that the deparser emits after the last header named before it, then the payload.
+/// </summary>
+public sealed class Calculation(string name, HashAlgorithm algo, CalcInput[] inputs)
+{
+    public string Name { get; } = name;
+    public HashAlgorithm Algorithm { get; } = algo;
+    public CalcInput[] Inputs { get; } = inputs;
+    private byte[] _scratch = new byte[256];
+
+    public ulong Compute(ExecContext c)
+    {
+        var p = c.Program;
+        var pkt = c.Pkt;
+        int bits = 0;
+        int lastHeader = -1;
+        foreach (var input in Inputs)
+        {
+            switch (input.Kind)
+            {
+                case CalcInputKind.Field:
+                {
+                    int h = p.FieldHeader[input.Ref];
+                    lastHeader = h;
+                    if (!pkt.Valid[h]) break;
+                    Ensure(bits + input.Width);
+                    Bits.Write(_scratch, bits, input.Width, pkt.Fields[input.Ref]);
+                    bits += input.Width;
+                    break;
+                }
+                case CalcInputKind.Constant:
+                    Ensure(bits + input.Width);
+                    Bits.Write(_scratch, bits, input.Width, input.Constant);
+                    bits += input.Width;
+                    break;
+                case CalcInputKind.Header:
+                    lastHeader = input.Ref;
+                    if (!pkt.Valid[input.Ref]) break;
+                    Ensure(bits + p.HeaderWireBits(pkt, input.Ref));
+                    bits += p.SerializeHeader(pkt, input.Ref, _scratch, bits);
+                    break;
+                case CalcInputKind.Payload:
+                {
+                    // Headers after the last included one, in deparse order, then the unparsed bytes.
+                    var order = p.Deparser?.Order ?? [];
+                    int start = lastHeader < 0 ? 0 : Array.IndexOf(order, lastHeader) + 1;
+                    for (int i = start; i < order.Length && start > 0; i++)
+                    {
+                        int h = order[i];
+                        if (!pkt.Valid[h] || p.Headers[h].Metadata) continue;
+                        Ensure(bits + p.HeaderWireBits(pkt, h));
+                        bits += p.SerializeHeader(pkt, h, _scratch, bits);
+                    }
+                    int n = pkt.Length - pkt.PayloadOffset;
+                    Ensure(bits + n * 8);
+                    pkt.Data.AsSpan(pkt.PayloadOffset, n).CopyTo(_scratch.AsSpan((bits + 7) / 8));
+                    bits = ((bits + 7) / 8 + n) * 8;
+                    break;
+                }
+            }
+        }
+        int len = (bits + 7) / 8;
+        if ((bits & 7) != 0) _scratch[len - 1] &= (byte)(0xFF << (8 - (bits & 7)));
+        return HashAlgorithms.Compute(Algorithm, _scratch.AsSpan(0, len));
+    }
+
+    private void Ensure(int bits)
+    {
+        int need = (bits + 7) / 8 + 1;
+        if (need > _scratch.Length) Array.Resize(ref _scratch, Math.Max(need, _scratch.Length * 2));
+    }
+}
+
+/// <summary>A checksum (bmv2 <c>checksums</c>): verified after parsing, updated before deparsing.</summary>
+public sealed record ChecksumUnit(string Name, int TargetField, Calculation Calculation, bool Verify, bool Update, Expr? Condition);

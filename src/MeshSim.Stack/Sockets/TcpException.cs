@@ -1,0 +1,50 @@
+namespace MeshSim.Stack.Sockets;
+
+/// <summary>Why a connection failed, as an application sees it (the errno a Linux app would get).</summary>
+public enum TcpError
+{
+    /// <summary>The peer answered our SYN with RST (ECONNREFUSED).</summary>
+    ConnectionRefused,
+    /// <summary>The peer reset an open connection (ECONNRESET).</summary>
+    ConnectionReset,
+    /// <summary>Retransmissions ran out (ETIMEDOUT).</summary>
+    TimedOut,
+    /// <summary>The socket was aborted locally or used after close.</summary>
+    Aborted,
+    /// <summary>No ephemeral port was free for this destination (EADDRNOTAVAIL).</summary>
+    NoPortAvailable,
+    /// <summary>No route or interface for the destination (ENETUNREACH).</summary>
+    NetworkUnreachable,
+}
+
+/// <summary>A connection failure delivered to an awaiting application.</summary>
+public sealed class TcpException(TcpError error, string message) : Exception(message)
+{
+    /// <summary>The failure kind.</summary>
+    public TcpError Error { get; } = error;
+}
+
+/// <summary>Per-connection counters (what `ss -ti` would show).</summary>
+public sealed class TcpStats
+{
+    /// <summary>Segments emitted, including retransmissions and pure ACKs.</summary>
+    public long SegmentsSent;
+    /// <summary>Segments accepted by the state machine.</summary>
+    public long SegmentsReceived;
+    /// <summary>Data segments sent again (timeout or fast retransmit).</summary>
+    public long Retransmissions;
+    /// <summary>Retransmission timer expiries.</summary>
+    public long Timeouts;
+    /// <summary>Fast retransmits triggered by three duplicate ACKs.</summary>
+    public long FastRetransmits;
+    /// <summary>Duplicate ACKs received.</summary>
+    public long DuplicateAcks;
+    /// <summary>Segments outside the receive window (answered with an ACK, then dropped).</summary>
+    public long OutOfWindow;
+    /// <summary>Out-of-order segments refused because the reassembly table was full.</summary>
+    public long ReassemblyOverflow;
+    /// <summary>Payload bytes delivered in order to the receive buffer.</summary>
+    public long BytesReceived;
+    /// <summary>Payload bytes acknowledged by the peer.</summary>
+    public long BytesAcked;
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test. Starts a private userspace Open vSwitch first when OVS is installed, so the
+# conformance tests run against the real thing (.ci/run installs it on a fresh machine).
+set -uo pipefail
+cd "$(dirname "$0")"
+
+tools/install-test-deps.sh
+if command -v ovs-vsctl >/dev/null 2>&1 && [ -x tools/ovs/ovs-start.sh ]; then
+  tools/ovs/ovs-start.sh || { echo "test.sh: could not start Open vSwitch" >&2; exit 1; }
+fi
+
+dotnet build MeshSim.sln -c Release -v quiet -nologo || exit 1
+log=$(mktemp)
+dotnet test MeshSim.sln -c Release --no-build -v quiet -nologo "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# One closing line for the whole suite, summed over the test assemblies.
+awk '/(Passed|Failed)!/ {
+       for (i = 1; i <= NF; i++) {
+         if ($i == "Failed:")  f += $(i+1)
+         if ($i == "Passed:")  p += $(i+1)
+         if ($i == "Skipped:") s += $(i+1)
+       }
+     }
+     END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' FS='[ ,]+' "$log"
+rm -f "$log"
+exit "$status"

@@ -1,0 +1,138 @@
+using System.Text.Json.Nodes;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using MeshSim.P4.Loading;
+
+namespace MeshSim.P4.Tests.Loading;
+
+public class LoaderTests
+{
+    private static JsonObject RouterJson() => TestPrograms.RouterBuilder().Build();
+
+    private static LoadError SingleError(JsonNode json)
+    {
+        var r = P4Loader.Load(json.ToJsonString());
+        Assert.False(r.Success);
+        Assert.Null(r.Program);
+        return Assert.Single(r.Errors);
+    }
+
+    [Fact]
+    public void The_builder_output_loads()
+    {
+        var p = TestPrograms.Router();
+        Assert.Equal((2, 23), p.Version);
+        Assert.Equal(3, p.Tables["MyIngress.ipv4_lpm"].Actions.Count(a => a.Name is "route" or "drop" or "forward"));
+    }
+
+    [Fact]
+    public void Invalid_json_reports_position()
+    {
+        var r = P4Loader.Load("{\"__meta__\": {\"version\": [2, 23]},, }");
+        var e = Assert.Single(r.Errors);
+        Assert.Equal("$", e.JsonPath);
+        Assert.Contains("line 1", e.Message);
+    }
+
+    [Fact]
+    public void Major_version_other_than_2_is_refused_with_supported_versions()
+    {
+        var j = RouterJson();
+        j["__meta__"]!["version"] = new JsonArray(3, 0);
+        var e = SingleError(j);
+        Assert.Equal("__meta__.version", e.JsonPath);
+        Assert.Contains("2.x", e.Message);
+    }
+
+    [Fact]
+    public void Unknown_primitive_is_refused_with_its_json_path()
+    {
+        var j = RouterJson();
+        j["actions"]![2]!["primitives"]![0]!["op"] = "frobnicate";
+        var e = SingleError(j);
+        Assert.Equal("actions[2].primitives[0].op", e.JsonPath);
+        Assert.Contains("'frobnicate' is not supported", e.Message);
+    }
+
+    [Fact]
+    public void Wrong_primitive_arity_is_refused()
+    {
+        var j = RouterJson();
+        ((JsonArray)j["actions"]![2]!["primitives"]![0]!["parameters"]!).RemoveAt(1);
+        var e = SingleError(j);
+        Assert.Equal("actions[2].primitives[0]", e.JsonPath);
+        Assert.Contains("takes 2 parameter(s), got 1", e.Message);
+    }
+
+    [Fact]
+    public void Unknown_field_names_the_header_type_and_its_fields()
+    {
+        var j = RouterJson();
+        j["actions"]![2]!["primitives"]![0]!["parameters"]![0]!["value"] = new JsonArray("standard_metadata", "egress_spek");
+        var e = SingleError(j);
+        Assert.Equal("actions[2].primitives[0].parameters[0].value", e.JsonPath);
+        Assert.Contains("has no field 'egress_spek'", e.Message);
+    }
+
+    [Fact]
+    public void Table_referring_to_an_unknown_action_is_refused()
+    {
+        var j = RouterJson();
+        var t = j["pipelines"]![0]!["tables"]![2]!;
+        ((JsonArray)t["action_ids"]!).Clear();
+        ((JsonArray)t["actions"]!)[0] = "set_nhop";
+        var e = SingleError(j);
+        Assert.Equal("pipelines[0].tables[2].actions[0]", e.JsonPath);
+        Assert.Contains("'action' with name 'set_nhop'", e.Message);
+    }
+
+    [Fact]
+    public void Fields_wider_than_128_bits_are_refused()
+    {
+        var j = RouterJson();
+        ((JsonArray)j["header_types"]![3]!["fields"]!).Add(new JsonArray("huge", 200, false));
+        var e = SingleError(j);
+        Assert.Equal("header_types[3].fields[12][1]", e.JsonPath);   // ipv4_t has 12 fields before it
+        Assert.Contains("up to 128 bits", e.Message);
+    }
+
+    [Fact]
+    public void Extern_instances_and_unknown_hash_algorithms_are_refused()
+    {
+        var j = RouterJson();
+        ((JsonArray)j["extern_instances"]!).Add(new JsonObject { ["name"] = "x", ["id"] = 0, ["type"] = "Foo" });
+        j["calculations"]![1]!["algo"] = "toeplitz";
+        var r = P4Loader.Load(j.ToJsonString());
+        Assert.Contains(r.Errors, e => e.JsonPath == "extern_instances[0]");
+        Assert.Contains(r.Errors, e => e.JsonPath == "calculations[1].algo" && e.Message.Contains("toeplitz"));
+    }
+
+    [Fact]
+    public void Dangling_next_state_is_refused()
+    {
+        var j = RouterJson();
+        j["parsers"]![0]!["parse_states"]![0]!["transitions"]![0]!["next_state"] = "parse_ipv6";
+        var e = SingleError(j);
+        Assert.Equal("parsers[0].parse_states[0].transitions[0].next_state", e.JsonPath);
+    }
+
+    /// <summary>Deleting any one property from a valid program never makes the loader throw.</summary>
+    [Property(MaxTest = 300)]
+    public bool Loader_never_throws_on_a_mutilated_program(PositiveInt pick)
+    {
+        var j = RouterJson();
+        var objects = new List<JsonObject>();
+        void Walk(JsonNode? n)
+        {
+            if (n is JsonObject o) { objects.Add(o); foreach (var kv in o.ToList()) Walk(kv.Value); }
+            else if (n is JsonArray a) foreach (var x in a) Walk(x);
+        }
+        Walk(j);
+        var target = objects[pick.Get % objects.Count];
+        var keys = target.Select(kv => kv.Key).ToList();
+        if (keys.Count > 0) target.Remove(keys[pick.Get / objects.Count % keys.Count]);
+        var r = P4Loader.Load(j.ToJsonString());
+        return r.Success || r.Errors.Count > 0;
+    }
+}

@@ -147,6 +147,16 @@ public sealed class Classifier<T>
         return null;
     }
 
-    private void Reorder() =>
+    /// <summary>The OR of every subtable's mask: bits outside it never influence a lookup, so an
+    /// exact-match cache may ignore them.</summary>
+    public PacketKey UnionMask { get; private set; }
+
+    private void Reorder()
+    {
         _ordered = _subtables.OrderByDescending(s => s.MaxPriority).ThenBy(s => s.Id).ToArray();
+        var union = default(PacketKey);
+        foreach (var s in _subtables)
+            for (int i = 0; i < PacketKey.WordCount; i++) union.Words[i] |= s.Mask.Words[i];
+        UnionMask = union;
+    }
 }

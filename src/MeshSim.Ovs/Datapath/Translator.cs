@@ -228,6 +228,11 @@ internal sealed class Translator
                     if (!DecTtl()) return;   // TTL exception: the rest of this action list is skipped
                     break;
                 case StripVlanAction: _pkt.Key.Set(KeyField.VlanTci, 0); break;
+                case PushVlanAction:
+                    // One tag is modelled: pushing onto an untagged frame adds a tag with VID 0 (CFI marks it present).
+                    if (_pkt.Key.Get(KeyField.VlanTci) == 0) _pkt.Key.Set(KeyField.VlanTci, 0x1000);
+                    else if (_trace is not null) Warn("a second VLAN tag is not modelled; push_vlan ignored");
+                    break;
                 case CtClearAction:
                     _pkt.Key.ClearConntrack();
                     _pkt.Ct.Clear();
@@ -471,12 +476,16 @@ internal sealed class Translator
     private void Conntrack(CtAction ct, byte table)
     {
         ushort zone = ct.ZoneSource is { } zs ? (ushort)ReadSubField(zs) : ct.Zone;
+        // nat(...) written after exec(...) stays inside exec as a NatAction; it is the same NAT.
+        var nat = ct.Nat;
+        for (int i = 0; nat is null && i < ct.Exec.Count; i++) if (ct.Exec[i] is NatAction na) nat = na.Nat;
         (uint, uint)? setMark = null;
         (UInt128, UInt128)? setLabel = null;
-        if (_trace is not null && ct.Nat is not null) Step(TraceKind.Action, NatText(ct.Nat));
+        if (_trace is not null && nat is not null) Step(TraceKind.Action, NatText(nat));
         for (int i = 0; i < ct.Exec.Count; i++)
         {
             var e = ct.Exec[i];
+            if (e is NatAction) continue;
             var sf = e switch { SetFieldAction s => s, LoadAction l => l.ToSetField(), _ => null };
             if (sf is null) continue;
             FieldMap.Write(ref _pkt.Key, sf.Field, sf.Value, sf.Mask);   // OVS translates exec() on the flow too
@@ -488,7 +497,7 @@ internal sealed class Translator
         if (_mode == CtMode.Live)
         {
             _pkt.Commit();
-            var req = new CtRequest(ct.Commit, ct.Force, zone, ct.Nat is null ? null : NatRequest.From(ct.Nat)) { SetMark = setMark, SetLabel = setLabel };
+            var req = new CtRequest(ct.Commit, ct.Force, zone, nat is null ? null : NatRequest.From(nat)) { SetMark = setMark, SetLabel = setLabel };
             if (bridge.Conntrack.Execute(_pkt.Data, in _pkt.Base, ref _pkt.Ct, in req, _now)) _pkt.Reparse();
             if (ct.RecircTable is { } t)
             {
@@ -520,7 +529,7 @@ internal sealed class Translator
             clone.Key.Set(KeyField.CtZone, zone);
             var header = $"recirc(0x{clone.RecircId:x}) - resume conntrack with " +
                          (given ? $"ct_state={CtStateText.Format(state)}" : "default ct_state=trk|new (use --ct-next to customize)");
-            if (ct.Nat is { } nat && nat.AddressMin is { } min)
+            if (nat is not null && nat.AddressMin is { } min)
             {
                 if (nat.Kind == NatKind.Source)
                 {

@@ -120,8 +120,9 @@ public sealed partial class TcpSocket
         _timing = false;
         if (State is TcpState.SynSent or TcpState.SynReceived) { SendSyn(); return; }
 
-        bool probe = _sndUna == _sndMax && _tx.Count > 0;   // persist: nothing in flight, window closed
-        if (!probe)
+        bool probe = _sndWnd == 0 && _tx.Count > 0;          // persist: the peer's window is closed
+        if (probe) _sndNxt = _sndUna;                         // probe again with the first unacknowledged byte
+        else
         {
             _ssthresh = Math.Max(FlightSize() / 2, 2L * _sndMss);  // RFC 5681 eq. 4
             _cwnd = _sndMss;                                     // loss window

@@ -231,6 +231,8 @@ public sealed partial class TcpSocket : IEventHandler
                 EnterClosed();
                 break;
             case TcpState.SynReceived:
+                _finQueued = true;          // the FIN follows once the handshake completes
+                break;
             case TcpState.Established:
                 _finQueued = true;
                 State = TcpState.FinWait1;

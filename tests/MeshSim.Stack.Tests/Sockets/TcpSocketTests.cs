@@ -286,3 +286,41 @@ public class TcpSocketTests
         Assert.Equal(TcpError.TimedOut, Assert.IsType<TcpException>(connected.Exception).Error);
     }
 }
+
+public class TcpSocketCloseTests
+{
+    [Fact]
+    public void Close_during_handshake_sends_fin_after_the_ack()
+    {
+        var h = new TcpHarness();
+        h.Socket.AcceptSyn(FromPeer(TcpFlags.Syn, PeerIsn, options: new TcpOptions(MaxSegmentSize: 1460, WindowScale: 7)));
+        h.Single();
+        h.Socket.Close();
+        Assert.Equal(TcpState.SynReceived, h.Socket.State);
+        Assert.Empty(h.Sent);
+        h.Deliver(FromPeer(TcpFlags.None, PeerIsn + 1, LocalIsn + 1));
+        var (fin, _) = h.Single();
+        Assert.Equal(TcpFlags.Fin | TcpFlags.Ack, fin.Flags);
+        Assert.Equal(TcpState.FinWait1, h.Socket.State);
+    }
+
+    [Fact]
+    public void Zero_window_is_probed_and_the_connection_survives()
+    {
+        var h = Established_(peerWindow: 0, peerScale: null);
+        _ = h.Socket.SendAsync(new byte[100]);
+        Assert.Empty(h.Sent);                                       // window closed: nothing goes
+        for (int i = 0; i < 20; i++)                                // many more probes than the retry limit
+        {
+            h.Advance(h.Socket.RetransmissionTimeoutNs);
+            var (probe, payload) = h.Single();
+            Assert.Equal(LocalIsn + 1, probe.SequenceNumber);
+            Assert.Single(payload);
+            h.Deliver(FromPeer(TcpFlags.None, PeerIsn + 1, LocalIsn + 1, 0));   // still closed
+            h.Take();
+        }
+        Assert.Equal(TcpState.Established, h.Socket.State);
+        h.Deliver(FromPeer(TcpFlags.None, PeerIsn + 1, LocalIsn + 1, 1000));    // window opens
+        Assert.Equal(100, h.Take().Sum(s => s.Payload.Length));
+    }
+}

@@ -68,6 +68,15 @@ public class TsharkCaptureTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Same_seed_writes_byte_identical_captures()
+    {
+        var a = File.ReadAllBytes(Capture(0.02, "det-a"));
+        var b = File.ReadAllBytes(Capture(0.02, "det-b"));
+        Assert.True(a.Length > 100_000);
+        Assert.True(a.AsSpan().SequenceEqual(b));
+    }
+
+    [Fact]
     public void Lossy_link_shows_retransmissions_and_no_malformed_packets()
     {
         var pcap = Capture(0.02, "lossy");

@@ -87,4 +87,30 @@ public class TsharkCaptureTests(ITestOutputHelper output)
         output.WriteLine($"{count} retransmissions flagged");
         Assert.True(count > 0, "a 2% lossy link must show retransmissions");
     }
+
+    [Fact]
+    public void Http_through_hashicups_decodes_as_http_with_status_200()
+    {
+        var n = new StarNet(6, new LinkOptions(LatencyNs: 50_000), seed: 4);
+        var dir = Path.Combine(Path.GetTempPath(), $"meshsim-stack-{Environment.ProcessId}-http");
+        using (var cap = NetworkCapture.PcapPerPort(n.Net, dir, "http"))
+        {
+            Apps.HashiCupsDeployment.Deploy(n);
+            n.Sim.Spawn(async () =>
+            {
+                var client = new MeshSim.Stack.Apps.Http.SimHttpClient(n[1]);
+                for (int i = 0; i < 3; i++) Assert.Equal(200, (await client.GetAsync(n[2].Address, 80, "/api")).Status);
+            });
+            n.Sim.RunUntil(5 * SimTime.Second);
+        }
+        // h3 runs public-api on 8080, which tshark decodes as HTTP by default.
+        var pcap = Path.Combine(dir, NetworkCapture.PcapFileName("http", n[3].Ports[0]));
+        string bad = Tshark($"-r {pcap} -o tcp.check_checksum:TRUE -Y \"_ws.malformed || tcp.checksum.status == 0 || _ws.expert.severity >= warning\"");
+        Assert.Equal("", bad.Trim());
+        string codes = Tshark($"-r {pcap} -Y http.response -T fields -e http.response.code -e http.content_length");
+        var lines = codes.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Count(l => l.StartsWith("200\t1024")));            // public-api's answers to the frontend
+        string requests = Tshark($"-r {pcap} -Y http.request -T fields -e http.request.method -e http.request.uri");
+        Assert.Contains("GET\t/api", requests);
+    }
 }

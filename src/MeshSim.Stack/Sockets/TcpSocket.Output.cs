@@ -79,8 +79,12 @@ public sealed partial class TcpSocket
     {
         bool retransmission = Seq.Lt(seq, _sndMax);
         int offset = Seq.Diff(_txSeq, seq);
-        var payload = _scratch.AsSpan(0, len);
-        if (len > 0) _tx.CopyOut(offset, payload);
+        if (!_tx.TryPeekContiguous(offset, len, out var payload))
+        {
+            var copy = _scratch.AsSpan(0, len);       // wraps the ring's end: linearise once
+            _tx.CopyOut(offset, copy);
+            payload = copy;
+        }
         Emit(flags, seq, payload);
         uint end = seq + (uint)len + ((flags & TcpFlags.Fin) != 0 ? 1u : 0u);
         if (Seq.Gt(end, _sndNxt)) _sndNxt = end;

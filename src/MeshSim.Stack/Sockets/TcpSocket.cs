@@ -12,7 +12,7 @@ namespace MeshSim.Stack.Sockets;
 /// </summary>
 /// <remarks>
 /// <para>The socket owns protocol state only (smoltcp's split): it never sees IP or Ethernet and
-/// emits through an <see cref="ITcpSegmentSink"/>. Inputs arrive as <see cref="TcpHeader"/> plus
+/// emits through an <see cref="ITcpSegmentSink"/>. Inputs arrive as <see cref="MeshSim.Wire.TcpRepr"/> plus
 /// payload, so tests drive it without bytes.</para>
 /// <para>Application calls (<see cref="ReceiveAsync"/>, <see cref="SendAsync"/>, ...) complete from a
 /// zero-delay wake-up event scheduled by the socket, never in the middle of segment processing.</para>

@@ -8,12 +8,22 @@ namespace MeshSim.Stack.Tests.Sockets;
 
 /// <summary>Captures simulated traffic to pcap and lets tshark judge it: no malformed packets, no
 /// checksum errors, and on a lossy link retransmissions flagged as such.</summary>
-public class TsharkCaptureTests(ITestOutputHelper output)
+public sealed class TsharkCaptureTests(ITestOutputHelper output) : IDisposable
 {
+    private readonly string _root = Path.Combine(Path.GetTempPath(), $"meshsim-stack-{Environment.ProcessId}-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_root)) Directory.Delete(_root, recursive: true);
+    }
+
     private static string Tshark(string args)
     {
         var psi = new ProcessStartInfo("tshark", args) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var p = Process.Start(psi)!;
+        Process p;
+        try { p = Process.Start(psi)!; }
+        catch (System.ComponentModel.Win32Exception e) { throw new InvalidOperationException("tshark is needed for capture tests (Debian package 'tshark'; CI installs it)", e); }
+        using var _ = p;
         string stdout = p.StandardOutput.ReadToEnd();
         p.StandardError.ReadToEnd();
         p.WaitForExit();
@@ -21,10 +31,10 @@ public class TsharkCaptureTests(ITestOutputHelper output)
         return stdout;
     }
 
-    private static string Capture(double lossRate, string name)
+    private string Capture(double lossRate, string name)
     {
         var n = new StarNet(2, new LinkOptions(LatencyNs: 100_000, LossRate: lossRate), seed: 3, direct: true);
-        var dir = Path.Combine(Path.GetTempPath(), $"meshsim-stack-{Environment.ProcessId}-{name}");
+        var dir = Path.Combine(_root, name);
         using (var cap = NetworkCapture.PcapPerPort(n.Net, dir, name))
         {
             var listener = n[2].Listen(80);
@@ -92,7 +102,7 @@ public class TsharkCaptureTests(ITestOutputHelper output)
     public void Http_through_hashicups_decodes_as_http_with_status_200()
     {
         var n = new StarNet(6, new LinkOptions(LatencyNs: 50_000), seed: 4);
-        var dir = Path.Combine(Path.GetTempPath(), $"meshsim-stack-{Environment.ProcessId}-http");
+        var dir = Path.Combine(_root, "http");
         using (var cap = NetworkCapture.PcapPerPort(n.Net, dir, "http"))
         {
             Apps.HashiCupsDeployment.Deploy(n);

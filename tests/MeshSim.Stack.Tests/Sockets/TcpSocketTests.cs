@@ -324,3 +324,28 @@ public class TcpSocketCloseTests
         Assert.Equal(100, h.Take().Sum(s => s.Payload.Length));
     }
 }
+
+public class TcpWindowUpdateTests
+{
+    [Fact]
+    public void Reading_from_a_full_buffer_sends_one_window_update_once_an_mss_is_free()
+    {
+        var h = Established_(new TcpConfig { ReceiveBufferBytes = 8192 });
+        uint seq = PeerIsn + 1;
+        foreach (int len in new[] { 1460, 1460, 1460, 1460, 1460, 892 })
+        {
+            h.Deliver(FromPeer(TcpFlags.None, seq, LocalIsn + 1), new byte[len]);
+            seq += (uint)len;
+        }
+        var acks = h.Take();
+        Assert.Equal(0, acks[^1].Segment.WindowSize);                     // buffer full: window closed
+        Assert.Equal(seq, acks[^1].Segment.AcknowledgmentNumber);
+        h.Socket.TryReceive(new byte[1000]);
+        Assert.Empty(h.Sent);                                             // less than an MSS opened: stay quiet
+        h.Socket.TryReceive(new byte[1000]);
+        var (update, _) = h.Single();
+        Assert.Equal(2000, update.WindowSize);
+        h.Socket.TryReceive(new byte[1000]);                              // 3000 < 2 x 2000 advertised: no new update
+        Assert.Empty(h.Sent);
+    }
+}

@@ -42,8 +42,34 @@ public sealed class TracePacket
             error = syntax is null ? "invalid packet" : $"column {syntax.Column}: {syntax.Message}";
             return false;
         }
+        // ofproto/trace parses exact flows with the field registry and checks each field's prerequisites
+        // (there tp_src/tp_dst are TCP's fields, so UDP needs udp_src/udp_dst).
+        ushort? dlType = flow!.Match.EthType;
+        byte? proto = flow.Match.NwProto;
+        foreach (var token in text.Split(',', StringSplitOptions.TrimEntries))
+        {
+            int eq = token.IndexOf('=');
+            var name = eq < 0 ? token : token[..eq];
+            if (!OvsFields.TryGet(name, out var field)) continue;
+            var pre = name is "tp_src" or "tp_dst" ? FieldPrerequisite.Tcp : field.Prerequisite;
+            bool ok = pre switch
+            {
+                FieldPrerequisite.Ipv4 => dlType == 0x0800,
+                FieldPrerequisite.Arp => dlType is 0x0806 or 0x8035,
+                FieldPrerequisite.Tcp => dlType == 0x0800 && proto == 6,
+                FieldPrerequisite.Udp => dlType == 0x0800 && proto == 17,
+                FieldPrerequisite.Icmp => dlType == 0x0800 && proto == 1,
+                FieldPrerequisite.L4 => dlType == 0x0800 && proto is 6 or 17 or 132,
+                _ => true,
+            };
+            if (!ok)
+            {
+                error = $"prerequisites not met for setting {name}" + (name is "tp_src" or "tp_dst" ? $" (it means tcp_{name[3..]}; use udp_{name[3..]} for UDP)" : "");
+                return false;
+            }
+        }
         var key = default(PacketKey);
-        foreach (var f in flow!.Match.Fields)
+        foreach (var f in flow.Match.Fields)
         {
             if (!f.IsExact)
             {

@@ -18,20 +18,30 @@ public static class E
     public static JsonObject Header(string name) => new() { ["type"] = "header", ["value"] = name };
     public static JsonObject Str(string s) => new() { ["type"] = "string", ["value"] = s };
     public static JsonObject Named(string type, string name) => new() { ["type"] = type, ["value"] = name };
+    /// <summary>A parser lookahead: <paramref name="width"/> bits at <paramref name="bitOffset"/> from the cursor.</summary>
+    public static JsonObject Lookahead(int bitOffset, int width) => new() { ["type"] = "lookahead", ["value"] = new JsonArray(bitOffset, width) };
     public static JsonObject Register(string name, JsonObject index) => new() { ["type"] = "register", ["value"] = new JsonArray(name, Inner(index)) };
 
     /// <summary>A binary or unary (<paramref name="left"/> null) expression.</summary>
     public static JsonObject Op(string op, JsonObject? left, JsonObject right) => new()
     {
         ["type"] = "expression",
-        ["value"] = new JsonObject { ["op"] = op, ["left"] = left, ["right"] = right },
+        ["value"] = new JsonObject { ["op"] = op, ["left"] = InExpr(left), ["right"] = InExpr(right) },
     };
 
     public static JsonObject Ternary(JsonObject cond, JsonObject left, JsonObject right) => new()
     {
         ["type"] = "expression",
-        ["value"] = new JsonObject { ["op"] = "?", ["left"] = left, ["right"] = right, ["cond"] = cond },
+        ["value"] = new JsonObject { ["op"] = "?", ["left"] = InExpr(left), ["right"] = InExpr(right), ["cond"] = InExpr(cond) },
     };
+
+    /// <summary>Inside expressions bmv2 wants action parameters as <c>local</c>, not <c>runtime_data</c> (JSON_format.md); nodes are copied if already placed.</summary>
+    private static JsonNode? InExpr(JsonObject? o)
+    {
+        if (o is null) return null;
+        if ((string?)o["type"] == "runtime_data") return Local((int)o["value"]!);
+        return o.Parent is null ? o : o.DeepClone();
+    }
 
     /// <summary>An arithmetic result truncated to <paramref name="width"/> bits, as p4c emits (<c>(a op b) &amp; mask</c>).</summary>
     public static JsonObject Arith(string op, JsonObject a, JsonObject b, int width) =>

@@ -59,6 +59,16 @@ public sealed class P4JsonBuilder
         return this;
     }
 
+    /// <summary>A header type whose last field is variable-length (<c>"*"</c>); <paramref name="maxLengthBytes"/> bounds the whole header.</summary>
+    public P4JsonBuilder VarbitHeaderType(string name, int maxLengthBytes, string varbitField, params (string Name, int Width)[] fixedFields)
+    {
+        var fs = new JsonArray();
+        foreach (var (n, w) in fixedFields) fs.Add(new JsonArray(n, w, false));
+        fs.Add(new JsonArray(varbitField, "*"));
+        _headerTypes.Add(new JsonObject { ["name"] = name, ["id"] = _headerTypes.Count, ["fields"] = fs, ["max_length"] = maxLengthBytes });
+        return this;
+    }
+
     public P4JsonBuilder Header(string name, string type, bool metadata = false)
     {
         _headers.Add(new JsonObject { ["name"] = name, ["id"] = _headers.Count, ["header_type"] = type, ["metadata"] = metadata, ["pi_omit"] = true });
@@ -101,6 +111,12 @@ public sealed class P4JsonBuilder
             b._states.Add(_state);
         }
         public ParseStateBuilder Extract(string header) { _ops.Add(Op("extract", new JsonObject { ["type"] = "regular", ["value"] = header })); return this; }
+        /// <summary><c>extract_VL</c>: <paramref name="lengthBits"/> is evaluated before extraction.</summary>
+        public ParseStateBuilder ExtractVL(string header, JsonObject lengthBits)
+        {
+            _ops.Add(Op("extract_VL", new JsonObject { ["type"] = "regular", ["value"] = header }, new JsonObject { ["type"] = "expression", ["value"] = Own(lengthBits) }));
+            return this;
+        }
         public ParseStateBuilder ExtractStack(string stack) { _ops.Add(Op("extract", new JsonObject { ["type"] = "stack", ["value"] = stack })); return this; }
         public ParseStateBuilder Set(JsonObject dst, JsonObject src) { _ops.Add(Op("set", dst, src)); return this; }
         public ParseStateBuilder Verify(JsonObject cond, string error)

@@ -13,6 +13,10 @@ public sealed class ExecContext
     public P4Trace? Trace;
     /// <summary>Virtual time in nanoseconds (meters, timestamps).</summary>
     public long NowNs;
+    /// <summary>While a parser runs: the byte offset of the next unparsed byte (lookahead reads from here).</summary>
+    internal int ParserCursor;
+    /// <summary>Set when a lookahead ran past the end of the packet.</summary>
+    internal bool LookaheadFailed;
 
     internal ExecContext(P4Program program, PacketState pkt) { Program = program; Pkt = pkt; }
 

@@ -180,3 +180,14 @@ public sealed class BinaryExpr(BinaryOp op, Expr left, Expr right) : Expr
         };
     }
 }
+
+/// <summary>A parser lookahead used as a value (<c>set</c> source): bits at an offset from the cursor, without consuming them.</summary>
+public sealed class LookaheadExpr(int bitOffset, int width) : Expr
+{
+    public override UInt128 Eval(ExecContext c)
+    {
+        int start = c.ParserCursor * 8 + bitOffset;
+        if (start + width > c.Pkt.Length * 8) { c.LookaheadFailed = true; return UInt128.Zero; }
+        return Bits.Read(c.Pkt.Data.AsSpan(0, c.Pkt.Length), start, width);
+    }
+}

@@ -137,8 +137,11 @@ public sealed class P4Parser(string name, P4Program program)
                 return Extract(c, op.Target, op.A, ref cursor);
             case ParserOpKind.Set:
             {
+                c.ParserCursor = cursor; c.LookaheadFailed = false;
+                var v = op.B!.Eval(c);
+                if (c.LookaheadFailed) return ParserErrorKind.PacketTooShort;
                 int f = op.A!.EvalField(c);
-                if (f >= 0) c.Write(f, op.B!.Eval(c));
+                if (f >= 0) c.Write(f, v);
                 return ParserErrorKind.NoError;
             }
             case ParserOpKind.Verify:

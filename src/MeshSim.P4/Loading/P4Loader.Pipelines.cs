@@ -62,7 +62,7 @@ internal sealed partial class LoaderRun
         {
             if (v.ValueKind != JsonValueKind.Array || v.GetArrayLength() != 2) throw new LoadException(path + ".value", "expected [bit offset, bitwidth]", Json.Snip(v));
             int off = Json.AsInt(v[0], path + ".value[0]"), w = Json.AsInt(v[1], path + ".value[1]");
-            if (w <= 0 || w > 120) throw new LoadException(path + ".value[1]", $"lookahead width {w} is not supported (1..120)");
+            if (w <= 0 || w > 128) throw new LoadException(path + ".value[1]", $"lookahead width {w} is not supported (1..128)");
             return new KeyPart(null, off, w, Bits.ByteWidth(w));
         }
         var e = Operand(k, path);
@@ -140,7 +140,9 @@ internal sealed partial class LoaderRun
     {
         var v = Json.Req(tv, "value", path);
         if (v.ValueKind != JsonValueKind.Array || v.GetArrayLength() != 2) throw new LoadException(path + ".value", "expected [bit offset, bitwidth]", Json.Snip(v));
-        throw new LoadException(path, "lookahead as a 'set' source is not supported; use it in a transition key");
+        int off = Json.AsInt(v[0], path + ".value[0]"), w = Json.AsInt(v[1], path + ".value[1]");
+        if (w <= 0 || w > 120 && (off & 7) + w > 128) throw new LoadException(path + ".value[1]", $"lookahead width {w} is not supported (1..128, byte-aligned above 120)");
+        return new LookaheadExpr(off, w);
     }
 
     private void LoadDeparsers()

@@ -31,7 +31,7 @@ namespace MeshSim.Wire;
 /// </remarks>
 public static class FlowExtractor
 {
-    private const int EthHeader = 14, VlanTag = 4, Ipv4Min = 20, ArpLength = 28, TcpMin = 20, UdpHeader = 8, IcmpHeader = 8, IgmpHeader = 8, SctpHeader = 12;
+    private const int EthHeader = 14, Ipv4Min = 20, ArpLength = 28, TcpMin = 20, UdpHeader = 8, IcmpHeader = 8, IgmpHeader = 8, SctpHeader = 12;
     private const ushort VlanCfi = 0x1000;
 
     /// <summary>Resets <paramref name="key"/> and fills it from <paramref name="frame"/>.</summary>
@@ -48,18 +48,22 @@ public static class FlowExtractor
         key.EthDst = new MacAddress(BinaryPrimitives.ReadUInt64BigEndian(frame) >> 16);
         key.EthSrc = new MacAddress(BinaryPrimitives.ReadUInt64BigEndian(frame[4..]) & 0xFFFF_FFFF_FFFFUL);
 
-        int at = 12;
-        ushort type = BinaryPrimitives.ReadUInt16BigEndian(frame[at..]);
-        if (EtherType.IsVlanTag(type))
+        int at = 14;                                 // just past the type (or TPID)
+        ushort type = BinaryPrimitives.ReadUInt16BigEndian(frame[12..]);
+        if (type is EtherType.Vlan or EtherType.QinQ)
         {
             // A tag needs its TCI and the inner type after it; without them OVS leaves the TPID as dl_type.
-            if (frame.Length < at + VlanTag + 2) { counters.VlanTagTooShort++; key.EthType = type; return; }
-            key.VlanTci = (ushort)(BinaryPrimitives.ReadUInt16BigEndian(frame[(at + 2)..]) | VlanCfi);
-            at += VlanTag;
-            type = BinaryPrimitives.ReadUInt16BigEndian(frame[at..]);
+            if (frame.Length < 18) { counters.VlanTagTooShort++; key.EthType = type; return; }
+            uint tciAndType = BinaryPrimitives.ReadUInt32BigEndian(frame[14..]);
+            key.VlanTci = (ushort)((tciAndType >> 16) | VlanCfi);
+            type = (ushort)tciAndType;
+            at = 18;
         }
-        at += 2;
-        if (type < 0x0600) type = LlcType(frame, ref at, ref counters);
+        if (type < 0x0600)
+        {
+            type = LlcType(frame[at..], out int llcLength, ref counters);
+            at += llcLength;
+        }
         key.EthType = type;
 
         var l3 = frame[at..];
@@ -68,16 +72,18 @@ public static class FlowExtractor
     }
 
     /// <summary>802.3: an LLC/SNAP header with OUI 0 carries an EtherType; anything else is "none".</summary>
-    private static ushort LlcType(ReadOnlySpan<byte> frame, ref int at, ref ExtractCounters counters)
+    /// <remarks>Kept out of line: 802.3 frames are rare, and a by-ref offset would pin the hot path's offset to the stack.</remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ushort LlcType(ReadOnlySpan<byte> llc, out int consumed, ref ExtractCounters counters)
     {
         const int LlcSnap = 8;                     // DSAP SSAP CTRL, OUI(3), type(2)
-        if (frame.Length - at < LlcSnap) { counters.LlcTooShort++; return EtherType.None; }
-        var llc = frame.Slice(at, LlcSnap);
+        consumed = 0;
+        if (llc.Length < LlcSnap) { counters.LlcTooShort++; return EtherType.None; }
         if (llc[0] != 0xAA || llc[1] != 0xAA || llc[2] != 0x03 || llc[3] != 0 || llc[4] != 0 || llc[5] != 0)
             return EtherType.None;
         ushort snapType = BinaryPrimitives.ReadUInt16BigEndian(llc[6..]);
         if (snapType < 0x0600) return EtherType.None;
-        at += LlcSnap;
+        consumed = LlcSnap;
         return snapType;
     }
 

@@ -80,7 +80,74 @@ public readonly ref struct MeshHeaderView
         && !(stream[VersionOffset] == (byte)' ' || HttpMethods.IsTokenByte(stream[VersionOffset]));
 
     /// <summary>Structural parse (see the type remarks). On success <paramref name="view"/> covers exactly the header.</summary>
+    /// <remarks>Two paths, as in Kestrel's parser: a fast one with combined checks that only answers
+    /// "valid", and on any doubt the detailed one, which checks field by field and names the first
+    /// broken field. The detailed path alone decides what is invalid; a property test checks that
+    /// both paths accept exactly the same inputs.</remarks>
     public static bool TryParse(ReadOnlySpan<byte> buffer, out MeshHeaderView view, out WireError error)
+    {
+        if (TryParseFast(buffer, out view))
+        {
+            error = default;
+            return true;
+        }
+        return TryParseDetailed(buffer, out view, out error);
+    }
+
+    private static bool TryParseFast(ReadOnlySpan<byte> buffer, out MeshHeaderView view)
+    {
+        view = default;
+        if (buffer.Length < FixedLength) return false;
+        // Every read below is at an offset proven to be inside the fixed part or below `total`,
+        // which is at most buffer.Length (see MeshHeaderBytes).
+        ref byte b = ref MemoryMarshal.GetReference(buffer);
+        if (UInt16(ref b, MagicOffset) != (Magic0 << 8 | Magic1) || Byte(ref b, VersionOffset) != CurrentVersion) return false;
+        int count = Byte(ref b, HeaderCountOffset);
+        int total = UInt16(ref b, TotalLengthOffset);
+        if (count > MaxHeaderCount || (uint)(total - FixedLength) > MaxTotalLength - FixedLength || total > buffer.Length) return false;
+
+        int codes = UInt16(ref b, CodesOffset);
+        int routeLength = UInt16(ref b, RouteLengthOffset);
+        int method = codes >> MethodShift; // T is 0 here for requests, so this is the 4-bit method
+        if (codes < 1 << TypeShift)
+        {
+            // Request: status and R zero, method 1-9 or 15, route 1-2048 bytes.
+            if ((codes & 0x07FF) != 0 || method == 0 || (method > (int)HttpMethodKind.Patch && method != (int)HttpMethodKind.Extension)
+                || (uint)(routeLength - 1) >= MaxRouteLength) return false;
+        }
+        else
+        {
+            // Response: method and R zero, status 100-999, no route.
+            if ((codes & 0x7801) != 0 || (uint)(((codes >> StatusShift) & 0x3FF) - MinStatusCode) > MaxStatusCode - MinStatusCode
+                || routeLength != 0) return false;
+        }
+
+        int first = FixedLength + routeLength;
+        int pos = first;
+        if (pos > total) return false;
+        for (int i = 0; i < count; i++)
+        {
+            if (total - pos < HeaderPrefixLength) return false;
+            int labelLength = Byte(ref b, pos);
+            int valueLength = UInt16(ref b, pos + 1);
+            if ((uint)(labelLength - 1) >= MaxLabelLength || valueLength > MaxValueLength) return false;
+            pos += HeaderPrefixLength + labelLength + valueLength;
+            if (pos > total) return false;
+        }
+        if (pos != total) return false;
+        // Extension methods (rare): the first field must be ":method" with a value. All its bytes
+        // are inside the header, which the walk above proved.
+        if (method == (int)HttpMethodKind.Extension
+            && (count == 0 || UInt16(ref b, first + 1) == 0
+                || !Slice(ref b, first + HeaderPrefixLength, Byte(ref b, first)).SequenceEqual(MethodPseudoLabel)))
+            return false;
+
+        view = new MeshHeaderView(Slice(ref b, 0, total), codes, routeLength);
+        return true;
+    }
+
+    /// <summary>The field-by-field check: same verdict as the fast path, plus the first broken field and its offset.</summary>
+    internal static bool TryParseDetailed(ReadOnlySpan<byte> buffer, out MeshHeaderView view, out WireError error)
     {
         view = default;
         if (buffer.Length < FixedLength)

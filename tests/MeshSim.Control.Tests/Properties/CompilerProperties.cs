@@ -69,3 +69,39 @@ public class CompilerProperties
         }).ToArray();
     }
 }
+
+[Properties(Arbitrary = [typeof(MeshGenerators)], MaxTest = 25)]
+public class SimulatorProperties
+{
+    /// <summary>
+    /// In the simulator, with the compiled rules: every allowed pair with a healthy upstream
+    /// completes a handshake to the virtual IP and is answered by one of that service's healthy
+    /// instances; every denied pair (and every pair without a healthy instance) never connects.
+    /// </summary>
+    [Property]
+    public Property Allowed_pairs_connect_and_denied_pairs_never_do(MeshCase c)
+    {
+        var t = c.Topology();
+        var failures = SimulatedMesh.Check(c.Registry(t), t, MeshCase.Options);
+        return (failures.Count == 0).Label(string.Join("\n", failures))
+            .Classify(c.Intentions.Count > 0, "with intentions")
+            .Classify(c.Services.Any(s => s.Instances.Select(i => i.Host).Distinct().Count() < s.Instances.Count), "shared hosts");
+    }
+}
+
+[Properties(Arbitrary = [typeof(UpdateGenerators)], MaxTest = 20)]
+public class UpdateUnderLoadProperties
+{
+    /// <summary>
+    /// Changing the registry under load (instances made unhealthy or healthy, added, intentions
+    /// flipped) never breaks an established connection to an instance that is still there, never
+    /// delivers to a wrong host, and fresh connections follow the new registry.
+    /// </summary>
+    [Property]
+    public Property Updates_keep_established_connections_and_route_new_ones_by_the_new_registry(MeshUpdate u)
+    {
+        var t = u.Before.Topology();
+        var failures = SimulatedMesh.CheckUpdate(u.Before.Registry(t), u.After.Registry(t), t, MeshCase.Options);
+        return (failures.Count == 0).Label(string.Join("\n", failures));
+    }
+}

@@ -82,3 +82,45 @@ public static class MeshGenerators
         return c with { Services = services, Intentions = intentions };
     }
 }
+
+/// <summary>A case and a changed registry on the same hosts: health re-rolled, instances appended, intentions flipped or added.</summary>
+public sealed record MeshUpdate(MeshCase Before, MeshCase After)
+{
+    public override string ToString() => $"\nbefore:{Before}\nafter:{After}";
+}
+
+public static class UpdateGenerators
+{
+    public static Arbitrary<MeshUpdate> MeshUpdate() => Arb.From(
+        from before in MeshGenerators.Case
+        from after in Mutate(before)
+        select new MeshUpdate(before, after));
+
+    private static Gen<MeshCase> Mutate(MeshCase c) =>
+        from health in Gen.ArrayOf(Gen.Frequency((3, Gen.Constant<HealthStatus?>(null)), (1, Gen.Constant<HealthStatus?>(HealthStatus.Critical)), (1, Gen.Constant<HealthStatus?>(HealthStatus.Passing))), c.Services.Sum(s => s.Instances.Count))
+        from addTo in Gen.Choose(-1, c.Services.Count - 1)
+        from host in Gen.Choose(0, c.HostSwitch.Count - 1)
+        from flip in Gen.Choose(-1, c.Intentions.Count - 1)
+        from extra in Gen.Choose(-1, c.Services.Count - 1)
+        select Apply(c, health, addTo, host, flip, extra);
+
+    private static MeshCase Apply(MeshCase c, HealthStatus?[] health, int addTo, int host, int flip, int extra)
+    {
+        int n = 0;
+        var used = c.Services.SelectMany(s => s.Instances).Select(i => (i.Host, i.Port)).ToHashSet();
+        var services = c.Services.Select((s, si) =>
+        {
+            var inst = s.Instances.Select(i => health[n++] is { } h ? i with { Health = h } : i).ToList();
+            if (si == addTo)
+            {
+                ushort port = 40000;
+                while (!used.Add((host, port))) port++;
+                inst.Add(new InstanceSpec(host, port, 1, HealthStatus.Passing)); // appended: existing ids keep their meaning
+            }
+            return s with { Instances = inst };
+        }).ToArray();
+        var intentions = c.Intentions.Select((i, k) => k == flip ? i with { Allow = !i.Allow } : i).ToList();
+        if (extra >= 0) intentions.Insert(0, new IntentionSpec(extra, extra, false)); // exact pair: wins, and is kept by DistinctBy
+        return c with { Services = services, Intentions = intentions };
+    }
+}

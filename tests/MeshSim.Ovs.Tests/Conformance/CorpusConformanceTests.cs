@@ -22,4 +22,12 @@ public sealed class CorpusConformanceTests : IDisposable
         Assert.True(report.Problems.Count == 0, report.ToString());
         Assert.True(report.Compared > 100, report.ToString());
     }
+
+    [OvsFact]
+    public void Hand_written_groups_agree_with_OVS()
+    {
+        var report = Conformance.CompareGroups(_bridge, Corpus("groups.txt"));
+        Assert.True(report.Problems.Count == 0, report.ToString());
+        Assert.True(report.Compared > 20, report.ToString());
+    }
 }

@@ -115,6 +115,9 @@ public sealed class MeshHeaderProperties : IDisposable
         var bytes = _guard.Place(input);
         int sum = 0;
         bool ok = MeshHeaderView.TryParse(bytes, out var v, out var e);
+        // The fast path and the detailed path must agree on every input.
+        bool detailed = MeshHeaderView.TryParseDetailed(bytes, out var dv, out var de);
+        if (ok != detailed || v.TotalLength != dv.TotalLength || e != de) return false;
         if (ok)
         {
             if (v.TotalLength > bytes.Length) return false;

@@ -15,7 +15,7 @@ namespace MeshSim.Benchmarks.MeshHeader;
 /// bandwidth bound. Every method returns the same checksum (checked in GlobalSetup).
 /// Run: dotnet run -c Release --project tools/MeshSim.Benchmarks -- --filter '*MeshHeaderParse*' --job short
 /// </summary>
-[MemoryDiagnoser]
+[MemoryDiagnoser, MinColumn, MedianColumn]
 public unsafe class MeshHeaderParseBenchmarks
 {
     private readonly byte[] _http = BenchmarkRequest.Http;

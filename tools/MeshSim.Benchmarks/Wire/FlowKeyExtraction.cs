@@ -11,7 +11,7 @@ namespace MeshSim.Benchmarks.Wire;
 /// cannot drop the work.
 /// Run: dotnet run -c Release --project tools/MeshSim.Benchmarks -- --filter '*FlowKeyExtraction*' --job short
 /// </summary>
-[MemoryDiagnoser]
+[MemoryDiagnoser, MinColumn, MedianColumn]
 public class FlowKeyExtraction
 {
     private const int Frames = 30;                         // both wire-*.pcap captures

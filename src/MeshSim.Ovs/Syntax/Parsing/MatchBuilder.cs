@@ -110,6 +110,12 @@ internal sealed class MatchBuilder
         if (!mayIpvx) { Drop(OvsFieldId.NwTos); Drop(OvsFieldId.NwTtl); Drop(OvsFieldId.NwFrag); }
         if (!arp) { Drop(OvsFieldId.ArpSha); Drop(OvsFieldId.ArpTha); }
         if (!(mayIpvx && Has(OvsFieldId.NwProto) && nwProto == 6)) Drop(OvsFieldId.TcpFlags);
+        // ICMP type and code travel as 8-bit exact NXM fields: the low byte of tp_src/tp_dst, mask dropped.
+        if ((ip && nwProto == 1) || (ip6 && nwProto == 58))
+        {
+            foreach (var slot in new[] { OvsFieldId.TpSrc, OvsFieldId.TpDst })
+                if (Has(slot)) Put(slot, ValueOf(slot) & 0xff, 0xffff, OffsetOf(slot));
+        }
         if (ValueOf(OvsFieldId.CtNwProto) == 0)
         {
             Drop(OvsFieldId.CtNwProto); Drop(OvsFieldId.CtTpSrc); Drop(OvsFieldId.CtTpDst);

@@ -22,7 +22,7 @@ public class LiveBridgeTests
     }
 
     [Fact]
-    public void Kernel_ping_and_curl_reach_a_simulated_http_server()
+    public async Task Kernel_ping_and_curl_reach_a_simulated_http_server()
     {
         if (!Ready()) return;
         using var ns = new NetnsFixture("lb1", "10.77.0.1/24");
@@ -53,14 +53,14 @@ public class LiveBridgeTests
         finally
         {
             cts.Cancel();
-            try { run.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
+            try { await run.WaitAsync(TimeSpan.FromSeconds(5)); } catch (OperationCanceledException) { } catch (TimeoutException) { }
         }
         Assert.True(bridge.Captured > 0 && bridge.Injected > 0);
         Assert.Equal(0, bridge.InboxDrops);
     }
 
     [Fact]
-    public void A_simulated_client_fetches_from_a_real_python_http_server()
+    public async Task A_simulated_client_fetches_from_a_real_python_http_server()
     {
         if (!Ready()) return;
         using var ns = new NetnsFixture("lb2", "10.78.0.1/24");
@@ -86,14 +86,14 @@ public class LiveBridgeTests
                 try { result.SetResult(await new SimHttpClient(host).GetAsync(MeshSim.Wire.Ipv4Address.Parse("10.78.0.1"), 8000, "/hello.txt")); }
                 catch (Exception ex) { result.SetException(ex); }
             }));
-            Assert.True(result.Task.Wait(TimeSpan.FromSeconds(15)), "no answer from the real server within 15 s");
-            Assert.Equal(200, result.Task.Result.Status);
-            Assert.Equal("served by the Linux kernel's TCP\n", result.Task.Result.BodyText);
+            var response = await result.Task.WaitAsync(TimeSpan.FromSeconds(15));
+            Assert.Equal(200, response.Status);
+            Assert.Equal("served by the Linux kernel's TCP\n", response.BodyText);
         }
         finally
         {
             cts.Cancel();
-            try { run.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
+            try { await run.WaitAsync(TimeSpan.FromSeconds(5)); } catch (OperationCanceledException) { } catch (TimeoutException) { }
             www.Delete(recursive: true);
         }
     }

@@ -73,6 +73,19 @@ public static class Bits
                 case 128: BinaryPrimitives.WriteUInt128BigEndian(data[first..], value); return;
             }
         }
+        int total = lead + width;
+        if (total <= 64)
+        {
+            // Read-modify-write the (at most 8) bytes that hold the field as one big-endian word.
+            int nbytes = (total + 7) >> 3;
+            ulong acc = 0;
+            for (int i = 0; i < nbytes; i++) acc = (acc << 8) | data[first + i];
+            int shift = nbytes * 8 - total;
+            ulong fmask = (width == 64 ? ulong.MaxValue : (1UL << width) - 1) << shift;
+            acc = (acc & ~fmask) | (((ulong)value << shift) & fmask);
+            for (int i = nbytes - 1; i >= 0; i--) { data[first + i] = (byte)acc; acc >>= 8; }
+            return;
+        }
         // Walk from the last bit backwards one byte at a time.
         int end = bitOffset + width; // exclusive
         UInt128 v = value & Mask(width);

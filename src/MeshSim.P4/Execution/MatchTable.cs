@@ -28,6 +28,8 @@ public sealed class MatchTable : ControlNode
     public bool WithCounters { get; init; }
     public MeterArray? DirectMeter { get; set; }
     public ActionBinding? DefaultAction { get; set; }
+    /// <summary>The default entry from the JSON (what <c>table_reset_default</c> restores).</summary>
+    public ActionBinding? InitialDefault { get; set; }
     public int DefaultIndirectHandle { get; set; } = -1;
     public bool DefaultIndirectIsGroup { get; set; }
     public bool DefaultActionConst { get; set; }
@@ -399,19 +401,34 @@ public sealed class MatchTable : ControlNode
         return string.Join(",", parts);
     }
 
-    /// <summary>The match key of an entry as simple_switch_CLI's <c>table_dump</c> prints it.</summary>
+    /// <summary>Action data as simple_switch_CLI's dumps print it: byte-padded hex per parameter, ", "-separated.</summary>
+    public static string DumpData(ActionBinding b) =>
+        string.Join(", ", b.Data.Select((d, i) => Hex(d, Bits.ByteWidth(b.Action.Params[i].Width))));
+
+    private static string Hex(UInt128 v, int bytes)
+    {
+        Span<byte> buf = stackalloc byte[Math.Max(1, bytes)];
+        Bits.WriteBytes(buf, v);
+        return Convert.ToHexString(buf).ToLowerInvariant();
+    }
+
+    /// <summary>The match key and priority of an entry as simple_switch_CLI's <c>table_dump</c> prints them.</summary>
     public string FormatEntryKey(TableEntry e)
     {
         var sb = new StringBuilder();
+        int w = Math.Max(20, Key.Length == 0 ? 0 : Key.Max(k => k.DumpName.Length));
         foreach (var k in Key)
         {
-            string hex(byte[] b) => string.Join(' ', b.AsSpan(k.ByteOffset, k.ByteWidth).ToArray().Select(x => x.ToString("x2")));
-            sb.Append("* ").Append(k.Name).Append(new string(' ', Math.Max(1, 22 - k.Name.Length)))
-              .Append(": ").Append(k.Kind.ToString().ToUpperInvariant()).Append("   ").Append(hex(k.Kind == MatchKind.Range && e.RangeStart is not null ? e.RangeStart : e.Key));
-            if (k.Kind == MatchKind.Lpm) sb.Append('/').Append(e.PrefixLength);
-            if (k.Kind is MatchKind.Ternary or MatchKind.Optional) sb.Append(" &&& ").Append(hex(e.Mask));
-            if (k.Kind == MatchKind.Range && e.RangeEnd is not null) sb.Append(" -> ").Append(hex(e.RangeEnd));
-            sb.Append('\n');
+            string hex(byte[] b) => Convert.ToHexString(b, k.ByteOffset, k.ByteWidth).ToLowerInvariant();
+            string kind = k.Kind switch { MatchKind.Optional => "TERNARY", _ => k.Kind.ToString().ToUpperInvariant() };
+            string value = k.Kind switch
+            {
+                MatchKind.Lpm => $"{hex(e.Key)}/{e.PrefixLength}",
+                MatchKind.Ternary or MatchKind.Optional => $"{hex(e.Key)} &&& {hex(e.Mask)}",
+                MatchKind.Range => $"{hex(e.RangeStart!)} -> {hex(e.RangeEnd!)}",
+                _ => hex(e.Key),
+            };
+            sb.Append("* ").Append(k.DumpName.PadRight(w)).Append(": ").Append(kind.PadRight(10)).Append(value).Append('\n');
         }
         if (TableKind is MatchKind.Ternary or MatchKind.Range) sb.Append("Priority: ").Append(e.Priority).Append('\n');
         return sb.ToString();

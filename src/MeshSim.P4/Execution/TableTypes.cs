@@ -32,7 +32,8 @@ public static class TableOpResultText
 }
 
 /// <summary>A key element: what to read, how to match it, and where its bytes sit in the key buffer.</summary>
-public sealed record KeyElement(string Name, MatchKind Kind, Expr Source, int Width, int ByteOffset, int ByteWidth, byte[]? StaticMask);
+/// <param name="DumpName">The name simple_switch_CLI's dumps use: "header.field", or "header_valid".</param>
+public sealed record KeyElement(string Name, MatchKind Kind, Expr Source, int Width, int ByteOffset, int ByteWidth, byte[]? StaticMask, string DumpName);
 
 /// <summary>An action with its runtime data (a direct entry, a profile member, or a default).</summary>
 public sealed record ActionBinding(P4Action Action, UInt128[] Data);

@@ -116,10 +116,10 @@ public class ForwardingTests
         var h = Router("table_add ipv4_lpm route 10.0.0.0/8 => 00:00:00:00:00:01 3");
         h.Send(Ipv4(1, Ip("10.0.0.1"), ttl: 9, payload: 8));
         h.Send(Ipv4(1, Ip("10.0.0.2"), ttl: 7, payload: 8));
-        Assert.Equal("port_counter[3]=  (92 bytes, 2 packets)", h.Run("counter_read port_counter 3"));
+        Assert.Equal("port_counter[3]= (92 bytes, 2 packets)", h.Run("counter_read port_counter 3"));
         Assert.Equal("last_ttl[3]= 6", h.Run("register_read last_ttl 3"));
         h.Run("counter_reset port_counter");
-        Assert.Equal("port_counter[3]=  (0 bytes, 0 packets)", h.Run("counter_read port_counter 3"));
+        Assert.Equal("port_counter[3]= (0 bytes, 0 packets)", h.Run("counter_read port_counter 3"));
     }
 
     [Fact]

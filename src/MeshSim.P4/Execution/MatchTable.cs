@@ -233,6 +233,18 @@ public sealed class MatchTable : ControlNode
         return TableOpResult.Success;
     }
 
+    /// <summary>The installed entry with exactly this match key (and priority for ternary/range tables), or null.</summary>
+    public TableEntry? FindEntry(ReadOnlySpan<MatchParam> match, int priority)
+    {
+        if (BuildEntry(match, priority, out var probe) != TableOpResult.Success) return null;
+        foreach (var e in Entries)
+            if (e.Key.AsSpan().SequenceEqual(probe.Key) && e.Mask.AsSpan().SequenceEqual(probe.Mask) && e.PrefixLength == probe.PrefixLength
+                && (TableKind is not (MatchKind.Ternary or MatchKind.Range) || e.Priority == priority)
+                && (e.RangeStart ?? []).AsSpan().SequenceEqual(probe.RangeStart ?? []) && (e.RangeEnd ?? []).AsSpan().SequenceEqual(probe.RangeEnd ?? []))
+                return e;
+        return null;
+    }
+
     public TableOpResult ModifyEntry(int handle, ActionBinding? action, int indirectHandle = -1, bool isGroup = false)
     {
         if (Immutable) return TableOpResult.ImmutableTable;
@@ -289,7 +301,7 @@ public sealed class MatchTable : ControlNode
 
     private TableOpResult BuildEntry(ReadOnlySpan<MatchParam> match, int priority, out TableEntry entry)
     {
-        entry = new TableEntry { Key = new byte[KeyBytes], Mask = new byte[KeyBytes], Priority = priority };
+        entry = new TableEntry { Key = new byte[KeyBytes], Mask = new byte[KeyBytes], ShownKey = new byte[KeyBytes], Priority = priority };
         if (match.Length != Key.Length) return TableOpResult.BadMatchKey;
         bool anyRange = false;
         for (int i = 0; i < Key.Length; i++)
@@ -333,6 +345,7 @@ public sealed class MatchTable : ControlNode
             if (k.Kind == MatchKind.Range) { Bits.WriteBytes(key, 0); Bits.WriteBytes(mask, 0); continue; }
             Bits.WriteBytes(key, value & msk);
             Bits.WriteBytes(mask, msk);
+            Bits.WriteBytes(entry.ShownKey.AsSpan(k.ByteOffset, k.ByteWidth), value);
         }
         _ = anyRange;
         return TableOpResult.Success;
@@ -401,9 +414,9 @@ public sealed class MatchTable : ControlNode
         return string.Join(",", parts);
     }
 
-    /// <summary>Action data as simple_switch_CLI's dumps print it: byte-padded hex per parameter, ", "-separated.</summary>
+    /// <summary>Action data as simple_switch_CLI's dumps print it: each value in its shortest big-endian bytes (at least one), ", "-separated.</summary>
     public static string DumpData(ActionBinding b) =>
-        string.Join(", ", b.Data.Select((d, i) => Hex(d, Bits.ByteWidth(b.Action.Params[i].Width))));
+        string.Join(", ", b.Data.Select(d => Hex(d, Math.Max(1, (128 - (int)UInt128.LeadingZeroCount(d) + 7) / 8))));
 
     private static string Hex(UInt128 v, int bytes)
     {
@@ -423,10 +436,10 @@ public sealed class MatchTable : ControlNode
             string kind = k.Kind switch { MatchKind.Optional => "TERNARY", _ => k.Kind.ToString().ToUpperInvariant() };
             string value = k.Kind switch
             {
-                MatchKind.Lpm => $"{hex(e.Key)}/{e.PrefixLength}",
-                MatchKind.Ternary or MatchKind.Optional => $"{hex(e.Key)} &&& {hex(e.Mask)}",
+                MatchKind.Lpm => $"{hex(e.ShownKey)}/{e.PrefixLength}",
+                MatchKind.Ternary or MatchKind.Optional => $"{hex(e.ShownKey)} &&& {hex(e.Mask)}",
                 MatchKind.Range => $"{hex(e.RangeStart!)} -> {hex(e.RangeEnd!)}",
-                _ => hex(e.Key),
+                _ => hex(e.ShownKey),
             };
             sb.Append("* ").Append(k.DumpName.PadRight(w)).Append(": ").Append(kind.PadRight(10)).Append(value).Append('\n');
         }

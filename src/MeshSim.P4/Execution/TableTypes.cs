@@ -44,6 +44,8 @@ public sealed class TableEntry
     public int Handle;
     public required byte[] Key;
     public required byte[] Mask;
+    /// <summary>The key as the control plane gave it (before masking): what table dumps show, as bmv2 does.</summary>
+    public required byte[] ShownKey;
     /// <summary>Range starts and ends (same layout as <see cref="Key"/>, meaningful for range elements only; their Key/Mask bytes are zero).</summary>
     public byte[]? RangeStart, RangeEnd;
     public int PrefixLength;

@@ -61,18 +61,19 @@ public sealed class RuntimeCli(P4Program program)
                 "table_dump" => TableDump(rest, output),
                 "table_dump_entry" => TableDumpEntry(rest, output),
                 "table_reset_default" => TableResetDefault(rest),
+                "table_dump_entry_from_key" => TableDumpEntryFromKey(rest, output),
                 "act_prof_dump" => Do(() => { Exactly(rest, 1); DumpProfile(Profile(rest[0]), output); return true; }),
-                "act_prof_dump_member" => Do(() =>
+                "act_prof_dump_member" or "table_dump_member" => Do(() =>
                 {
                     Exactly(rest, 2);
-                    var p = Profile(rest[0]); int h = Int(rest[1], "member handle");
+                    var p = args[0] == "table_dump_member" ? ProfileOf(rest[0]) : Profile(rest[0]); int h = Int(rest[1], "member handle");
                     output.Append(MemberText(h, p.Members.GetValueOrDefault(h) ?? throw new CliError("Invalid table operation (INVALID_MBR_HANDLE)")));
                     return true;
                 }),
-                "act_prof_dump_group" => Do(() =>
+                "act_prof_dump_group" or "table_dump_group" => Do(() =>
                 {
                     Exactly(rest, 2);
-                    var p = Profile(rest[0]); int h = Int(rest[1], "group handle");
+                    var p = args[0] == "table_dump_group" ? ProfileOf(rest[0]) : Profile(rest[0]); int h = Int(rest[1], "group handle");
                     output.Append(GroupText(h, p.Groups.GetValueOrDefault(h) ?? throw new CliError("Invalid table operation (INVALID_GRP_HANDLE)")));
                     return true;
                 }),
@@ -361,6 +362,25 @@ public sealed class RuntimeCli(P4Program program)
         Exactly(a, 2);
         var t = Table(a[0]);
         var e = t.GetEntry(Int(a[1], "entry handle")) ?? throw new CliError("Invalid table operation (INVALID_HANDLE)");
+        o.Append(EntryText(t, e).TrimEnd('\n'));
+        return true;
+    }
+
+    private bool TableDumpEntryFromKey(string[] a, StringBuilder o)
+    {
+        AtLeast(a, 1);
+        var t = Table(a[0]);
+        var fields = a[1..].ToList();
+        int priority = 0;
+        if (t.TableKind is MatchKind.Ternary or MatchKind.Range)
+        {
+            if (fields.Count == 0 || !int.TryParse(fields[^1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out priority))
+                throw new CliError("Error: Table is ternary, but could not extract a valid priority from args");
+            fields.RemoveAt(fields.Count - 1);
+        }
+        if (fields.Count != t.Key.Length) throw new CliError($"Error: Table {a[0]} needs {t.Key.Length} key fields");
+        var key = MatchKey(t, fields.ToArray(), out _);
+        var e = t.FindEntry(key, priority) ?? throw new CliError("Invalid table operation (BAD_MATCH_KEY)");
         o.Append(EntryText(t, e).TrimEnd('\n'));
         return true;
     }

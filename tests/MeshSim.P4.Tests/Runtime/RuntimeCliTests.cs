@@ -79,7 +79,7 @@ public class RuntimeCliTests
         Assert.Contains("Dumping entry 0x0", dump);
         Assert.Contains("* ipv4.srcAddr        : TERNARY   0a000000 &&& ff000000\n", dump);   // bmv2 names keys header.field
         Assert.Contains("Priority: 7", dump);
-        Assert.Contains("Action entry: forward - 0003", dump);
+        Assert.Contains("Action entry: forward - 03", dump);
         Assert.Contains("Dumping default entry\nAction entry: NoAction - \n==========", dump);
     }
 }

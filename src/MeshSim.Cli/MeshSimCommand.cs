@@ -9,7 +9,17 @@ public static class MeshSimCommand
     /// <summary>Builds the command tree.</summary>
     public static RootCommand Create()
     {
-        var root = new RootCommand("meshsim: packet-level simulator of a service mesh built from programmable switches");
+        var root = new RootCommand("meshsim: packet-level simulator of a service mesh built from programmable switches")
+        {
+            Commands.Run.RunCommand.Create(),
+            Commands.Compile.CompileCommand.Create(),
+            Commands.P4.P4Command.Create(),
+            Commands.Control.ControlCommand.Create(),
+        };
+        var ofctl = Commands.Ofctl.OfctlCommand.Create();
+        ofctl.Subcommands.Add(Commands.Ofctl.OfctlTraceCommand.Create());
+        root.Subcommands.Add(ofctl);
+        foreach (var c in Commands.Lab.InspectCommands.Create()) root.Subcommands.Add(c);
         return root;
     }
 

@@ -40,7 +40,7 @@ public sealed class SimRandom
     /// <summary>Uniform in [0, <paramref name="maxExclusive"/>) without modulo bias (Lemire's method).</summary>
     public ulong NextUInt64(ulong maxExclusive)
     {
-        if (maxExclusive == 0) throw new ArgumentOutOfRangeException(nameof(maxExclusive));
+        if (maxExclusive == 0) throw new ArgumentOutOfRangeException(nameof(maxExclusive), maxExclusive, "bound must be > 0");
         ulong x = NextUInt64();
         UInt128 m = (UInt128)x * maxExclusive;
         ulong low = (ulong)m;
@@ -53,13 +53,25 @@ public sealed class SimRandom
     }
 
     /// <summary>Uniform int in [<paramref name="min"/>, <paramref name="maxExclusive"/>).</summary>
-    public int Next(int min, int maxExclusive) => min + (int)NextUInt64((ulong)(maxExclusive - min));
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxExclusive"/> is not above <paramref name="min"/>.</exception>
+    public int Next(int min, int maxExclusive)
+    {
+        if (maxExclusive <= min)
+            throw new ArgumentOutOfRangeException(nameof(maxExclusive), maxExclusive, $"must be greater than min ({min})");
+        return (int)(min + (long)NextUInt64((ulong)((long)maxExclusive - min)));
+    }
 
     /// <summary>Uniform double in [0, 1) with 53 random bits.</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 
-    /// <summary>Exponentially distributed duration with the given mean, in whole nanoseconds.</summary>
-    public long ExponentialNs(double meanNs) => (long)(-Math.Log(1.0 - NextDouble()) * meanNs);
+    /// <summary>Exponentially distributed duration with the given mean, in whole nanoseconds (truncated).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A negative or non-finite mean.</exception>
+    public long ExponentialNs(double meanNs)
+    {
+        if (!(meanNs >= 0) || double.IsInfinity(meanNs))
+            throw new ArgumentOutOfRangeException(nameof(meanNs), meanNs, "mean must be a finite number >= 0 ns");
+        return (long)(-Math.Log(1.0 - NextDouble()) * meanNs);
+    }
 
     private static ulong RotateLeft(ulong x, int k) => (x << k) | (x >> (64 - k));
 

@@ -229,6 +229,31 @@ public class SimulatorTests
         Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i), h.Runs.Select(r => r.Arg));
     }
 
+    [Theory]
+    [InlineData(1_000, 8)]          // few distinct times: ties everywhere
+    [InlineData(50_000, 1_000_000)] // a large heap: every sibling group full, the prefetching path
+    public void Large_churning_population_runs_in_time_then_insertion_order(int population, int timeRange)
+    {
+        var sim = new Simulator(3);
+        var rng = new SimRandom(11);
+        long inserted = 0;
+        var runs = new List<(long Time, long Arg)>();
+        var churn = new LambdaHandler((s, arg, _) =>
+        {
+            runs.Add((s.Now, arg));
+            if (runs.Count < 4 * population) s.Schedule(rng.Next(0, timeRange), (IEventHandler)_!, inserted++, _);
+        });
+        for (int i = 0; i < population; i++) sim.Schedule(rng.Next(0, timeRange), churn, inserted++, churn);
+        sim.Run();
+        Assert.Equal(inserted, runs.Count);
+        for (int i = 1; i < runs.Count; i++)
+        {
+            var (t0, a0) = runs[i - 1];
+            var (t1, a1) = runs[i];
+            Assert.True(t0 < t1 || (t0 == t1 && a0 < a1), $"event {i}: ({t1}, #{a1}) ran after ({t0}, #{a0})");
+        }
+    }
+
     private sealed class LambdaHandler(Action<Simulator, long, object?> body) : IEventHandler
     {
         public void OnEvent(Simulator sim, long arg, object? state) => body(sim, arg, state);

@@ -36,13 +36,19 @@ for rep in $(seq 1 "$reps"); do
 done
 
 echo
+# Two views of the same runs: wall-clock events/s (what a user waits for) and events per CPU-second
+# of the process (robust on a shared machine, where wall time also counts time spent descheduled).
+# The exit code follows the CPU-time ratio.
 awk -v target=2 -v pops_in_order="$populations" '
   {
+    delete f
     for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
     key = f["scheduler"] SUBSEP f["population"]
-    if (f["events_per_sec"] + 0 > best[key] + 0) best[key] = f["events_per_sec"]
+    if (f["events_per_sec"] + 0 > wall[key] + 0) wall[key] = f["events_per_sec"]
+    if (f["events_per_cpu_sec"] + 0 > cpu[key] + 0) cpu[key] = f["events_per_cpu_sec"]
   }
-  END {
+  function table(title, best, gate,    n, i, p, m, c, h, ours, top, ratio, fail, sorted) {
+    printf "%s\n", title
     printf "%-10s %12s %12s %12s %12s %10s\n", "population", "ns3-Map", "ns3-Calendar", "ns3-Heap", "MeshSim", "ratio"
     fail = 0
     n = split(pops_in_order, sorted, " ")
@@ -50,10 +56,16 @@ awk -v target=2 -v pops_in_order="$populations" '
       p = sorted[i]
       m = best["Map" SUBSEP p]; c = best["Calendar" SUBSEP p]; h = best["Heap" SUBSEP p]; ours = best["MeshSim" SUBSEP p]
       top = m; if (c > top) top = c; if (h > top) top = h
-      ratio = ours / top
+      ratio = top > 0 ? ours / top : 0
       if (ratio < target) fail = 1
       printf "%-10s %12.0f %12.0f %12.0f %12.0f %9.2fx\n", p, m, c, h, ours, ratio
     }
-    printf "(events/s, best of the repetitions; ratio = MeshSim / best ns-3 scheduler; target >= %sx)\n", target
+    printf "\n"
+    return fail
+  }
+  END {
+    table("events per wall-clock second (best of the repetitions)", wall)
+    fail = table("events per CPU second of the process (best of the repetitions)", cpu)
+    printf "ratio = MeshSim / best ns-3 scheduler at that population; target >= %sx (checked on CPU time)\n", target
     exit fail
   }' "$results"

@@ -20,12 +20,11 @@ public sealed record ScenarioSpec(
     IReadOnlyList<ExpectationSpec> Expectations,
     string SourcePath);
 
-/// <summary>Mesh-wide settings: the virtual IP clients call, how hosts learn its MAC, and which rule variant to compile.</summary>
+/// <summary>Mesh-wide settings: the virtual IP clients call and how hosts learn its MAC.</summary>
 /// <param name="VirtualIp">The address clients call.</param>
 /// <param name="VirtualMac">The MAC the ARP responder (or the static entries) give the virtual IP.</param>
 /// <param name="Arp">"responder" (switch flows answer ARP) or "static" (an entry on every host).</param>
-/// <param name="Rules">"fixed" (default: same-host services work) or "faithful" (the thesis' appendix A rules, bug included).</param>
-public sealed record MeshSpec(Ipv4Address VirtualIp, MacAddress VirtualMac, string Arp, string Rules);
+public sealed record MeshSpec(Ipv4Address VirtualIp, MacAddress VirtualMac, string Arp);
 
 /// <summary>A simulated host.</summary>
 public sealed record HostSpec(string Name, Ipv4Address Ip, MacAddress Mac, int PrefixLength, int Cores, Position At);

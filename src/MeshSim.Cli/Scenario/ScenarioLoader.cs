@@ -62,17 +62,16 @@ public static class ScenarioLoader
     {
         var vip = Ipv4Address.Parse("192.168.1.250");
         var vmac = MacAddress.Parse("02:00:00:00:00:fa");
-        string arp = "responder", rules = "fixed";
+        string arp = "responder";
         if (node is { } n)
         {
-            var m = n.Mapping("mesh settings (virtual_ip, virtual_mac, arp, rules)");
+            var m = n.Mapping("mesh settings (virtual_ip, virtual_mac, arp)");
             if (m.Optional("virtual_ip") is { } v) vip = Ip(v);
             if (m.Optional("virtual_mac") is { } vm) vmac = Mac(vm);
             if (m.Optional("arp") is { } a) arp = OneOf(a, "responder", "static");
-            if (m.Optional("rules") is { } r) rules = OneOf(r, "fixed", "faithful");
             m.Finish();
         }
-        return new MeshSpec(vip, vmac, arp, rules);
+        return new MeshSpec(vip, vmac, arp);
     }
 
     private static HostSpec BindHost(YamlNodeReader node)

@@ -40,6 +40,9 @@ public sealed class BridgePort
     /// <summary>Port kind.</summary>
     public BridgePortKind Kind { get; }
 
+    /// <summary>For a patch port: the bridge and port on the other side.</summary>
+    public (OpenFlowBridge Bridge, uint Port)? Peer { get; init; }
+
     /// <summary>OFPPC_NO_FLOOD: excluded from FLOOD and NORMAL flooding.</summary>
     public bool NoFlood { get; set; }
 

@@ -28,6 +28,12 @@ public sealed class FlowTable
     /// <summary>Packets that found a flow.</summary>
     public long Matched { get; private set; }
 
+    /// <summary>Lookups answered by the exact-match cache.</summary>
+    public long CacheHits => _cache.Hits;
+
+    /// <summary>Number of distinct masks (subtables).</summary>
+    public int Masks => _classifier.SubtableCount;
+
     /// <summary>Number of flows.</summary>
     public int Count => _classifier.Count;
 

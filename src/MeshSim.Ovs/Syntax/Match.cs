@@ -14,12 +14,28 @@ public sealed class Match : IEquatable<Match>, IReadOnlyList<FieldMatch>
     private readonly FieldMatch[] _fields;
 
     /// <summary>The match that matches every packet.</summary>
-    public static readonly Match Any = new([]);
+    public static readonly Match Any = new([], false);
 
-    private Match(FieldMatch[] sortedFields) => _fields = sortedFields;
+    private Match(FieldMatch[] sortedFields, bool ethernetOnly)
+    {
+        _fields = sortedFields;
+        EthernetOnly = ethernetOnly;
+    }
+
+    /// <summary>
+    /// OVS's hidden <c>packet_type=eth</c>: set when the flow text named any field beyond pipeline
+    /// metadata (a protocol shorthand, dl_src, nw_src…), even one that normalisation then dropped.
+    /// It is never printed and changes nothing for Ethernet frames (all MeshSim frames are), but two
+    /// flows that differ only in it are different flows to OVS: <c>nw_src=1.2.3.4,actions=drop</c>
+    /// (no <c>ip</c>) adds a second flow printed as <c>actions=drop</c> next to a plain one.
+    /// </summary>
+    public bool EthernetOnly { get; }
 
     /// <summary>Builds a match from slot constraints; aliases are rejected, duplicates merged (later wins per bit).</summary>
-    public static Match Create(IEnumerable<FieldMatch> fields)
+    public static Match Create(IEnumerable<FieldMatch> fields) => Create(fields, ethernetOnly: false);
+
+    /// <summary>Builds a match, stating whether it carries OVS's hidden Ethernet packet-type constraint.</summary>
+    public static Match Create(IEnumerable<FieldMatch> fields, bool ethernetOnly)
     {
         var bySlot = new SortedDictionary<OvsFieldId, FieldMatch>();
         foreach (var f in fields)
@@ -36,7 +52,7 @@ public sealed class Match : IEquatable<Match>, IReadOnlyList<FieldMatch>
             else bySlot[f.Field] = new FieldMatch(f.Field, f.Value & mask, mask);
         }
         var arr = bySlot.Values.Where(f => f.Mask != UInt128.Zero).ToArray();
-        return arr.Length == 0 ? Any : new Match(arr);
+        return arr.Length == 0 && !ethernetOnly ? Any : new Match(arr, ethernetOnly);
     }
 
     /// <summary>Number of matched slots.</summary>
@@ -69,7 +85,7 @@ public sealed class Match : IEquatable<Match>, IReadOnlyList<FieldMatch>
     public byte? NwProto => ExactValue(OvsFieldId.NwProto) is { } v ? (byte)v : null;
 
     /// <inheritdoc/>
-    public bool Equals(Match? other) => other is not null && _fields.AsSpan().SequenceEqual(other._fields);
+    public bool Equals(Match? other) => other is not null && EthernetOnly == other.EthernetOnly && _fields.AsSpan().SequenceEqual(other._fields);
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as Match);
@@ -78,7 +94,7 @@ public sealed class Match : IEquatable<Match>, IReadOnlyList<FieldMatch>
     public override int GetHashCode()
     {
         // Deterministic (no HashCode): FNV-1a over the constraints.
-        ulong h = 14695981039346656037UL;
+        ulong h = EthernetOnly ? 1469598103934665603UL : 14695981039346656037UL;
         foreach (var f in _fields)
         {
             h = (h ^ (byte)f.Field) * 1099511628211UL;

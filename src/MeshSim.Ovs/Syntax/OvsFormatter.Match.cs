@@ -110,7 +110,7 @@ public static partial class OvsFormatter
         if (Get(match, OvsFieldId.NwFrag, out var frag))
             sb.Append("nw_frag=").Append(FragName((byte)frag.Value, (byte)frag.Mask)).Append(',');
 
-        bool isIcmp = ethType == EthIp && nwProto == 1;
+        bool isIcmp = (ethType == EthIp && nwProto == 1) || (ethType == EthIpv6 && nwProto == 58);
         if (Get(match, OvsFieldId.TpSrc, out var tpSrc)) AppendDecimalMasked(sb, isIcmp ? "icmp_type" : "tp_src", tpSrc);
         if (Get(match, OvsFieldId.TpDst, out var tpDst)) AppendDecimalMasked(sb, isIcmp ? "icmp_code" : "tp_dst", tpDst);
         if (ethType is EthIp or EthIpv6 && nwProto == 6 && Get(match, OvsFieldId.TcpFlags, out var tcpFlags))

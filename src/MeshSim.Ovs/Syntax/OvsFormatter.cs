@@ -22,16 +22,17 @@ public static partial class OvsFormatter
     }
 
     /// <summary>
-    /// A flow as <c>ovs-ofctl --no-stats dump-flows</c> prints it, without the leading space
-    /// (<paramref name="version"/> OpenFlow15 gives <c>-O OpenFlow15 --no-stats dump-flows</c> of a
-    /// flow that was added over OpenFlow 1.0, which OVS marks <c>reset_counts</c>).
+    /// A flow as <c>ovs-ofctl --no-stats dump-flows</c> prints it after <c>ovs-ofctl add-flow(s)</c>
+    /// added it, without the leading space. Both commands talk OpenFlow 1.0 with Nicira extensions,
+    /// which decides the action spelling (see <see cref="OfVersion"/>).
     /// </summary>
-    public static string FormatFlow(FlowEntry flow, OfVersion version = OfVersion.OpenFlow10)
+    public static string FormatFlow(FlowEntry flow)
     {
+        const OfVersion version = OfVersion.OpenFlow10;
         var sb = new StringBuilder();
         if (flow.Cookie != 0) sb.Append("cookie=0x").Append(flow.Cookie.ToString("x", CultureInfo.InvariantCulture)).Append(", ");
         if (flow.Table != 0) sb.Append("table=").Append(flow.Table).Append(", ");
-        AppendTimeoutsAndFlags(sb, flow, version);
+        AppendTimeouts(sb, flow);
         AppendMatchAndActions(sb, flow, version);
         return sb.ToString();
     }
@@ -40,8 +41,9 @@ public static partial class OvsFormatter
     /// A flow as <c>ovs-ofctl dump-flows</c> (with statistics) prints it, without the leading space.
     /// The counters come from the caller (the datapath keeps them).
     /// </summary>
-    public static string FormatFlowWithStats(FlowEntry flow, in FlowStats stats, OfVersion version = OfVersion.OpenFlow10)
+    public static string FormatFlowWithStats(FlowEntry flow, in FlowStats stats)
     {
+        const OfVersion version = OfVersion.OpenFlow10;
         var sb = new StringBuilder();
         sb.Append("cookie=0x").Append(flow.Cookie.ToString("x", CultureInfo.InvariantCulture)).Append(", ");
         sb.Append("duration=");
@@ -49,7 +51,7 @@ public static partial class OvsFormatter
         sb.Append(", table=").Append(flow.Table).Append(", ");
         sb.Append("n_packets=").Append(stats.Packets).Append(", ");
         sb.Append("n_bytes=").Append(stats.Bytes).Append(", ");
-        AppendTimeoutsAndFlags(sb, flow, version);
+        AppendTimeouts(sb, flow);
         sb.Append("idle_age=").Append(stats.IdleAgeSeconds).Append(", ");
         long durationSec = stats.DurationNs / 1_000_000_000;
         if (stats.HardAgeSeconds is { } hardAge && hardAge != durationSec)
@@ -114,21 +116,11 @@ public static partial class OvsFormatter
         return sb.ToString();
     }
 
-    private static void AppendTimeoutsAndFlags(StringBuilder sb, FlowEntry flow, OfVersion version)
+    // OpenFlow 1.0 flow stats carry no flow-mod flags (send_flow_rem…) or importance, so OVS prints none.
+    private static void AppendTimeouts(StringBuilder sb, FlowEntry flow)
     {
         if (flow.IdleTimeout != 0) sb.Append("idle_timeout=").Append(flow.IdleTimeout).Append(", ");
         if (flow.HardTimeout != 0) sb.Append("hard_timeout=").Append(flow.HardTimeout).Append(", ");
-        if (version == OfVersion.OpenFlow15)
-        {
-            // OpenFlow 1.0 flow stats carry no flags; 1.3+ do. A flow added over OpenFlow 1.0
-            // always has reset_counts set (OpenFlow 1.0 adds reset counters).
-            var flags = flow.Flags | FlowFlags.ResetCounts;
-            if (flags.HasFlag(FlowFlags.SendFlowRemoved)) sb.Append("send_flow_rem ");
-            if (flags.HasFlag(FlowFlags.ResetCounts)) sb.Append("reset_counts ");
-            if (flags.HasFlag(FlowFlags.NoPacketCounts)) sb.Append("no_packet_counts ");
-            if (flags.HasFlag(FlowFlags.NoByteCounts)) sb.Append("no_byte_counts ");
-            if (flow.Importance != 0) sb.Append("importance=").Append(flow.Importance).Append(", ");
-        }
     }
 
     private static void AppendMatchAndActions(StringBuilder sb, FlowEntry flow, OfVersion version)

@@ -132,7 +132,7 @@ public sealed partial class TcpSocket
                 _sndUna = ack;
                 OnRttAck(ack);
                 _rtoAt = Never; _retries = 0;
-                if (Listener is not null) _sink.OnSocketEstablished(this);
+                _sink.OnSocketEstablished(this);
                 RequestWake();
                 if (_finQueued) State = TcpState.FinWait1;  // closed before the handshake finished
                 return true;

@@ -212,6 +212,13 @@ public sealed partial class TcpSocket : IEventHandler
         return n;
     }
 
+    /// <summary>Copies up to dest.Length received bytes without waiting; returns the count (0 when none).
+    /// For callback-style apps that drain on <see cref="DataAvailable"/>.</summary>
+    public int TryReceive(Span<byte> dest) => _rx.Count == 0 ? 0 : ReadNow(dest);
+
+    /// <summary>Invoked (from a wake-up event) when data or end of stream arrived and no receive is pending.</summary>
+    public Action<TcpSocket>? DataAvailable { get; set; }
+
     /// <summary>Invoked (from a wake-up event) whenever send-buffer space was freed by an ACK.</summary>
     public Action<TcpSocket>? SendSpaceAvailable { get; set; }
 
@@ -293,6 +300,7 @@ public sealed partial class TcpSocket : IEventHandler
             else if (_error is not null) rw.SetFaulted(_error);
             else rw.SetResult(0);
         }
+        else if (_readWaiter is null && DataAvailable is { } da && (_rx.Count > 0 || _finReceived)) da(this);
         if (_writeWaiter is { } ww)
         {
             if (_error is not null) { _writeWaiter = null; _writeSrc = default; ww.SetFaulted(_error); }
@@ -311,8 +319,8 @@ public sealed partial class TcpSocket : IEventHandler
     {
         long next = Math.Min(_rtoAt, Math.Min(_delAckAt, _timeWaitAt));
         if (next == Never || next >= _timerEventAt) return;
-        _timerEventAt = next;
-        _sim.ScheduleAt(Math.Max(next, _sim.Now), this, TimerEvent);
+        _timerEventAt = Math.Max(next, _sim.Now);   // a deadline already due fires now, not never
+        _sim.ScheduleAt(_timerEventAt, this, TimerEvent);
     }
 
     private void OnTimers()

@@ -1,4 +1,5 @@
-using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using static MeshSim.Wire.MeshHeaderBytes;
 using static MeshSim.Wire.MeshHeaderFormat;
 
 namespace MeshSim.Wire;
@@ -47,12 +48,13 @@ public ref struct MeshHeaderFieldEnumerator
     {
         if (_remaining == 0) return false;
         _remaining--;
+        // Offsets and lengths were all checked by MeshHeaderView.TryParse; no re-check here.
+        ref byte b = ref MemoryMarshal.GetReference(_b);
         int at = _next;
-        int labelLength = _b[at];
-        int valueLength = BinaryPrimitives.ReadUInt16BigEndian(_b.Slice(at + 1, 2));
-        var label = _b.Slice(at + HeaderPrefixLength, labelLength);
-        var value = _b.Slice(at + HeaderPrefixLength + labelLength, valueLength);
-        Current = new MeshHeaderField(label, value, at);
+        int labelLength = Byte(ref b, at);
+        int valueLength = UInt16(ref b, at + 1);
+        Current = new MeshHeaderField(Slice(ref b, at + HeaderPrefixLength, labelLength),
+                                      Slice(ref b, at + HeaderPrefixLength + labelLength, valueLength), at);
         _next = at + HeaderPrefixLength + labelLength + valueLength;
         return true;
     }

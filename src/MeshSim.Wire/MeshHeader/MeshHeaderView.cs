@@ -1,5 +1,6 @@
-using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text;
+using static MeshSim.Wire.MeshHeaderBytes;
 using static MeshSim.Wire.MeshHeaderFormat;
 
 namespace MeshSim.Wire;
@@ -20,26 +21,32 @@ namespace MeshSim.Wire;
 public readonly ref struct MeshHeaderView
 {
     private readonly ReadOnlySpan<byte> _b;
+    private readonly int _codes;
+    private readonly int _routeLength;
 
-    private MeshHeaderView(ReadOnlySpan<byte> bytes) => _b = bytes;
+    private MeshHeaderView(ReadOnlySpan<byte> bytes, int codes, int routeLength)
+    {
+        _b = bytes;
+        _codes = codes;
+        _routeLength = routeLength;
+    }
 
     /// <summary>The header's bytes, exactly <see cref="TotalLength"/> long.</summary>
     public ReadOnlySpan<byte> Bytes => _b;
     /// <summary>Total length of the mesh header; the HTTP message follows at this offset.</summary>
     public int TotalLength => _b.Length;
     /// <summary>Number of header fields (including a <c>:method</c> pseudo-header).</summary>
-    public int HeaderCount => _b[HeaderCountOffset];
-    private ushort Codes => BinaryPrimitives.ReadUInt16BigEndian(_b[CodesOffset..]);
+    public int HeaderCount => _b.IsEmpty ? 0 : _b[HeaderCountOffset];
     /// <summary>Request or response.</summary>
-    public MeshMessageType Type => (MeshMessageType)(Codes >> TypeShift);
+    public MeshMessageType Type => (MeshMessageType)(_codes >> TypeShift);
     /// <summary>The method code (<see cref="HttpMethodKind.None"/> for responses).</summary>
-    public HttpMethodKind Method => (HttpMethodKind)((Codes >> MethodShift) & 0xF);
+    public HttpMethodKind Method => (HttpMethodKind)((_codes >> MethodShift) & 0xF);
     /// <summary>The status code (0 for requests).</summary>
-    public int StatusCode => (Codes >> StatusShift) & 0x3FF;
+    public int StatusCode => (_codes >> StatusShift) & 0x3FF;
     /// <summary>The route (request target); empty for responses.</summary>
-    public ReadOnlySpan<byte> Route => _b.Slice(FixedLength, BinaryPrimitives.ReadUInt16BigEndian(_b[RouteLengthOffset..]));
+    public ReadOnlySpan<byte> Route => _b.IsEmpty ? default : Slice(ref MemoryMarshal.GetReference(_b), FixedLength, _routeLength);
     /// <summary>All header fields in wire order, the <c>:method</c> pseudo-header included.</summary>
-    public MeshHeaderFieldEnumerator Headers => new(_b, FixedLength + Route.Length, HeaderCount);
+    public MeshHeaderFieldEnumerator Headers => new(_b, FixedLength + _routeLength, HeaderCount);
 
     /// <summary>The method token: the standard token, or for <see cref="HttpMethodKind.Extension"/> the <c>:method</c> value.</summary>
     public ReadOnlySpan<byte> MethodToken
@@ -73,24 +80,93 @@ public readonly ref struct MeshHeaderView
         && !(stream[VersionOffset] == (byte)' ' || HttpMethods.IsTokenByte(stream[VersionOffset]));
 
     /// <summary>Structural parse (see the type remarks). On success <paramref name="view"/> covers exactly the header.</summary>
+    /// <remarks>Two paths, as in Kestrel's parser: a fast one with combined checks that only answers
+    /// "valid", and on any doubt the detailed one, which checks field by field and names the first
+    /// broken field. The detailed path alone decides what is invalid; a property test checks that
+    /// both paths accept exactly the same inputs.</remarks>
     public static bool TryParse(ReadOnlySpan<byte> buffer, out MeshHeaderView view, out WireError error)
+    {
+        if (TryParseFast(buffer, out view))
+        {
+            error = default;
+            return true;
+        }
+        return TryParseDetailed(buffer, out view, out error);
+    }
+
+    private static bool TryParseFast(ReadOnlySpan<byte> buffer, out MeshHeaderView view)
+    {
+        view = default;
+        if (buffer.Length < FixedLength) return false;
+        // Every read below is at an offset proven to be inside the fixed part or below `total`,
+        // which is at most buffer.Length (see MeshHeaderBytes).
+        ref byte b = ref MemoryMarshal.GetReference(buffer);
+        if (UInt16(ref b, MagicOffset) != (Magic0 << 8 | Magic1) || Byte(ref b, VersionOffset) != CurrentVersion) return false;
+        int count = Byte(ref b, HeaderCountOffset);
+        int total = UInt16(ref b, TotalLengthOffset);
+        if (count > MaxHeaderCount || (uint)(total - FixedLength) > MaxTotalLength - FixedLength || total > buffer.Length) return false;
+
+        int codes = UInt16(ref b, CodesOffset);
+        int routeLength = UInt16(ref b, RouteLengthOffset);
+        int method = codes >> MethodShift; // T is 0 here for requests, so this is the 4-bit method
+        if (codes < 1 << TypeShift)
+        {
+            // Request: status and R zero, method 1-9 or 15, route 1-2048 bytes.
+            if ((codes & 0x07FF) != 0 || method == 0 || (method > (int)HttpMethodKind.Patch && method != (int)HttpMethodKind.Extension)
+                || (uint)(routeLength - 1) >= MaxRouteLength) return false;
+        }
+        else
+        {
+            // Response: method and R zero, status 100-999, no route.
+            if ((codes & 0x7801) != 0 || (uint)(((codes >> StatusShift) & 0x3FF) - MinStatusCode) > MaxStatusCode - MinStatusCode
+                || routeLength != 0) return false;
+        }
+
+        int first = FixedLength + routeLength;
+        int pos = first;
+        if (pos > total) return false;
+        for (int i = 0; i < count; i++)
+        {
+            if (total - pos < HeaderPrefixLength) return false;
+            int labelLength = Byte(ref b, pos);
+            int valueLength = UInt16(ref b, pos + 1);
+            if ((uint)(labelLength - 1) >= MaxLabelLength || valueLength > MaxValueLength) return false;
+            pos += HeaderPrefixLength + labelLength + valueLength;
+            if (pos > total) return false;
+        }
+        if (pos != total) return false;
+        // Extension methods (rare): the first field must be ":method" with a value. All its bytes
+        // are inside the header, which the walk above proved.
+        if (method == (int)HttpMethodKind.Extension
+            && (count == 0 || UInt16(ref b, first + 1) == 0
+                || !Slice(ref b, first + HeaderPrefixLength, Byte(ref b, first)).SequenceEqual(MethodPseudoLabel)))
+            return false;
+
+        view = new MeshHeaderView(Slice(ref b, 0, total), codes, routeLength);
+        return true;
+    }
+
+    /// <summary>The field-by-field check: same verdict as the fast path, plus the first broken field and its offset.</summary>
+    internal static bool TryParseDetailed(ReadOnlySpan<byte> buffer, out MeshHeaderView view, out WireError error)
     {
         view = default;
         if (buffer.Length < FixedLength)
             return Fail(out error, WireError.Truncated(0, FixedLength, buffer.Length, "mesh.fixed"));
-        if (buffer[0] != Magic0 || buffer[1] != Magic1) return Fail(out error, WireError.BadField(MagicOffset, "mesh.magic"));
-        if (buffer[VersionOffset] != CurrentVersion) return Fail(out error, WireError.Unsupported(VersionOffset, "mesh.version"));
-        int count = buffer[HeaderCountOffset];
+        // From here every read is at an offset proven to be below buffer.Length (first the fixed
+        // part, then below `total`, which is at most buffer.Length); see MeshHeaderBytes.
+        ref byte b = ref MemoryMarshal.GetReference(buffer);
+        if (Byte(ref b, 0) != Magic0 || Byte(ref b, 1) != Magic1) return Fail(out error, WireError.BadField(MagicOffset, "mesh.magic"));
+        if (Byte(ref b, VersionOffset) != CurrentVersion) return Fail(out error, WireError.Unsupported(VersionOffset, "mesh.version"));
+        int count = Byte(ref b, HeaderCountOffset);
         if (count > MaxHeaderCount) return Fail(out error, WireError.BadField(HeaderCountOffset, "mesh.header_count"));
-        int total = BinaryPrimitives.ReadUInt16BigEndian(buffer[TotalLengthOffset..]);
+        int total = UInt16(ref b, TotalLengthOffset);
         if (total < FixedLength || total > MaxTotalLength) return Fail(out error, WireError.BadField(TotalLengthOffset, "mesh.total_length"));
         if (buffer.Length < total) return Fail(out error, WireError.Truncated(0, total, buffer.Length, "mesh.total_length"));
 
-        var b = buffer[..total];
-        ushort codes = BinaryPrimitives.ReadUInt16BigEndian(b[CodesOffset..]);
+        int codes = UInt16(ref b, CodesOffset);
         int method = (codes >> MethodShift) & 0xF;
         int status = (codes >> StatusShift) & 0x3FF;
-        int routeLength = BinaryPrimitives.ReadUInt16BigEndian(b[RouteLengthOffset..]);
+        int routeLength = UInt16(ref b, RouteLengthOffset);
         if ((codes & ReservedMask) != 0) return Fail(out error, WireError.BadField(CodesOffset + 1, "mesh.reserved"));
         if (codes >> TypeShift != 0)
         {
@@ -112,21 +188,21 @@ public readonly ref struct MeshHeaderView
         for (int i = 0; i < count; i++)
         {
             if (total - pos < HeaderPrefixLength) return Fail(out error, WireError.BadField(pos, "mesh.header"));
-            int labelLength = b[pos];
-            int valueLength = BinaryPrimitives.ReadUInt16BigEndian(b[(pos + 1)..]);
+            int labelLength = Byte(ref b, pos);
+            int valueLength = UInt16(ref b, pos + 1);
             if (labelLength is 0 or > MaxLabelLength) return Fail(out error, WireError.BadField(pos, "mesh.label_length"));
             if (valueLength > MaxValueLength) return Fail(out error, WireError.BadField(pos + 1, "mesh.value_length"));
             int next = pos + HeaderPrefixLength + labelLength + valueLength;
             if (next > total) return Fail(out error, WireError.BadField(pos, "mesh.header"));
             if (i == 0 && method == (int)HttpMethodKind.Extension
-                && (valueLength == 0 || !b.Slice(pos + HeaderPrefixLength, labelLength).SequenceEqual(MethodPseudoLabel)))
+                && (valueLength == 0 || !Slice(ref b, pos + HeaderPrefixLength, labelLength).SequenceEqual(MethodPseudoLabel)))
                 return Fail(out error, WireError.BadField(pos, "mesh.extension_method"));
             pos = next;
         }
         if (count == 0 && method == (int)HttpMethodKind.Extension) return Fail(out error, WireError.BadField(HeaderCountOffset, "mesh.extension_method"));
         if (pos != total) return Fail(out error, WireError.BadField(TotalLengthOffset, "mesh.total_length"));
 
-        view = new MeshHeaderView(b);
+        view = new MeshHeaderView(Slice(ref b, 0, total), codes, routeLength);
         error = default;
         return true;
     }

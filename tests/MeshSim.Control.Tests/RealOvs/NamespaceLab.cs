@@ -16,16 +16,19 @@ namespace MeshSim.Control.Tests.RealOvs;
 /// </summary>
 internal sealed partial class NamespaceLab : IDisposable
 {
-    public const string Prefix = "mse2e-";
+    public string Prefix { get; }
     private readonly string _root = Shell.RepoRoot();
     private readonly List<Process> _servers = [];
     private readonly Dictionary<string, string> _env;
     public string OvsRunDir { get; }
     public NetworkTopology Topology { get; }
 
-    public NamespaceLab(NetworkTopology topology)
+    /// <param name="topology">What to build.</param>
+    /// <param name="prefix">Name prefix of every bridge, namespace and veth (short: Linux names stop at 15 characters).</param>
+    public NamespaceLab(NetworkTopology topology, string prefix)
     {
         Topology = topology;
+        Prefix = prefix;
         OvsRunDir = Environment.GetEnvironmentVariable("MESHSIM_OVS_RUNDIR") ?? "/tmp/meshsim-ovs";
         _env = new() { ["OVS_RUNDIR"] = OvsRunDir, ["MESHSIM_OVS_RUNDIR"] = OvsRunDir };
         try
@@ -45,27 +48,52 @@ internal sealed partial class NamespaceLab : IDisposable
         }
     }
 
-    public static string Bridge(string sw) => Prefix + sw.ToLowerInvariant();
-    public static string Namespace(string host) => Prefix + host.ToLowerInvariant();
+    public string Bridge(string sw) => Prefix + sw.ToLowerInvariant();
+    public string Namespace(string host) => Prefix + host.ToLowerInvariant();
 
     private Shell.Result Script(string relative, params string[] args) =>
         Shell.Run(Path.Combine(_root, "tools", relative), args, _env).OrThrow(relative + " " + string.Join(' ', args));
 
     private Shell.Result Ofctl(params string[] args) => Shell.Run("ovs-ofctl", args, _env).OrThrow("ovs-ofctl " + string.Join(' ', args));
 
-    /// <summary>Writes each rule set as files and loads them: groups first (flows refer to them), then an atomic flow replace.</summary>
+    /// <summary>Writes each rule set as files and loads them.</summary>
     public void Load(CompileResult compiled, string dir)
     {
         foreach (var rs in compiled.RuleSets)
         {
-            var flows = Path.Combine(dir, rs.Switch + ".flows");
-            var groups = Path.Combine(dir, rs.Switch + ".groups");
-            File.WriteAllText(flows, RuleText.FormatFlows(rs));
-            File.WriteAllText(groups, RuleText.FormatGroups(rs));
-            Ofctl("-O", "OpenFlow15", "del-groups", Bridge(rs.Switch));
-            if (rs.Groups.Count > 0) Ofctl("-O", "OpenFlow15", "add-groups", Bridge(rs.Switch), groups);
-            Ofctl("-O", "OpenFlow15", "--bundle", "replace-flows", Bridge(rs.Switch), flows);
+            File.WriteAllText(Path.Combine(dir, rs.Switch + ".flows"), RuleText.FormatFlows(rs));
+            File.WriteAllText(Path.Combine(dir, rs.Switch + ".groups"), RuleText.FormatGroups(rs));
         }
+        LoadFiles(dir);
+    }
+
+    /// <summary>Loads SWITCH.groups and SWITCH.flows from <paramref name="dir"/> for every switch:
+    /// groups first (flows refer to them), then an atomic flow replace.</summary>
+    public void LoadFiles(string dir)
+    {
+        foreach (var s in Topology.Switches)
+        {
+            var groups = Path.Combine(dir, s.Name + ".groups");
+            Ofctl("-O", "OpenFlow15", "del-groups", Bridge(s.Name));
+            if (new FileInfo(groups).Length > 0) Ofctl("-O", "OpenFlow15", "add-groups", Bridge(s.Name), groups);
+            Ofctl("-O", "OpenFlow15", "--bundle", "replace-flows", Bridge(s.Name), Path.Combine(dir, s.Name + ".flows"));
+        }
+    }
+
+    /// <summary>Applies a diff as one atomic <c>ovs-ofctl bundle</c> transaction.</summary>
+    public void Apply(RuleSetDiff diff, string dir)
+    {
+        var file = Path.Combine(dir, diff.Switch + ".bundle");
+        File.WriteAllText(file, diff.Render());
+        Ofctl("-O", "OpenFlow15", "bundle", Bridge(diff.Switch), file);
+    }
+
+    /// <summary>Number of flows and groups installed on a switch.</summary>
+    public (int Flows, int Groups) Counts(string sw)
+    {
+        var flows = Ofctl("-O", "OpenFlow15", "dump-flows", Bridge(sw)).Stdout.Split('\n').Count(l => l.Contains("cookie=", StringComparison.Ordinal));
+        var groups = Ofctl("-O", "OpenFlow15", "dump-groups", Bridge(sw)).Stdout.Split('\n').Count(l => l.Contains("group_id=", StringComparison.Ordinal));
+        return (flows, groups);
     }
 
     /// <summary>Starts <c>python3 -m http.server</c> bound to the instance's address and port inside its host's namespace, and waits until it listens.</summary>

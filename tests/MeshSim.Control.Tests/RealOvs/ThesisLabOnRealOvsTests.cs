@@ -1,5 +1,6 @@
 using MeshSim.Control.Compiler;
 using MeshSim.Control.Registry;
+using MeshSim.Control.Rules;
 using MeshSim.Control.Samples;
 
 namespace MeshSim.Control.Tests.RealOvs;
@@ -25,7 +26,7 @@ public sealed class ThesisLabFixture : IDisposable
             : s with { Instances = [.. s.Instances, new ServiceInstance("product-api-2", "H3", h3.Ip, 19573, h3.Mac, ["version=v2"])] });
         Registry = new ServiceRegistry(services, new IntentionPolicy([new Intention("public-api", "payments", IntentionAction.Deny)], IntentionAction.Allow));
         Compiled = MeshCompiler.Compile(Registry, ThesisLab.Topology(), MeshOptions.ThesisLab);
-        Lab = new NamespaceLab(ThesisLab.Topology());
+        Lab = new NamespaceLab(ThesisLab.Topology(), "mse2e-");
         try
         {
             Lab.Load(Compiled, OutDir);
@@ -45,6 +46,11 @@ public sealed class ThesisLabFixture : IDisposable
     }
 }
 
+/// <summary>Real-OVS tests share one vswitchd (and, on the netdev datapath, one conntrack table), so they run one class at a time.</summary>
+[CollectionDefinition("real-ovs", DisableParallelization = true)]
+public sealed class RealOvsCollection;
+
+[Collection("real-ovs")]
 public sealed class ThesisLabOnRealOvsTests(ThesisLabFixture f) : IClassFixture<ThesisLabFixture>
 {
     private static readonly string Vip = MeshOptions.ThesisLab.VirtualIp.ToString();
@@ -111,5 +117,27 @@ public sealed class ThesisLabOnRealOvsTests(ThesisLabFixture f) : IClassFixture<
         f.Lab.Curl("H2", $"http://{Vip}:{Pair("product-api", "postgres", "H2").Port}/");
         Assert.Equal(MeshOptions.ThesisLab.VirtualMac.ToString(), f.Lab.Neighbour("H2", Vip));
         Assert.True(f.Lab.PacketsWithCookie("s1", Cookies.Arp("vip")) > 0);
+    }
+
+    [Fact]
+    public void A_health_change_applied_as_a_diff_moves_new_connections_off_the_instance()
+    {
+        var p = Pair("public-api", "product-api");
+        var critical = new ServiceRegistry(f.Registry.Services.Select(s => s.Name != "product-api" ? s
+            : s with { Instances = s.Instances.Select(i => i.Id == "product-api-2" ? i with { Health = HealthStatus.Critical } : i).ToArray() }), f.Registry.Policy);
+        var after = MeshCompiler.Compile(critical, ThesisLab.Topology(), MeshOptions.ThesisLab);
+        var diff = RuleSetDiff.Compute(f.Compiled.For("s1"), after.For("s1"));
+        Assert.Equal(1, diff.Count); // one group-mod, no flow touched
+        try
+        {
+            f.Lab.Apply(diff, f.OutDir);
+            Assert.Equal((after.For("s1").Flows.Count, after.For("s1").Groups.Count), f.Lab.Counts("s1"));
+            for (int i = 0; i < 12; i++)
+                Assert.Equal((200, "product-api-1"), f.Lab.Curl("H1", $"http://{Vip}:{p.Port}/"));
+        }
+        finally
+        {
+            f.Lab.Apply(RuleSetDiff.Compute(after.For("s1"), f.Compiled.For("s1")), f.OutDir);
+        }
     }
 }

@@ -2,6 +2,7 @@ using MeshSim.Engine;
 using MeshSim.Io.Live;
 using MeshSim.Stack;
 using MeshSim.Stack.Apps.Http;
+using MeshSim.Stack.Async;
 
 namespace MeshSim.Io.Tests.Live;
 
@@ -21,7 +22,7 @@ public class LiveBridgeTests
     }
 
     [Fact]
-    public void Kernel_ping_and_curl_reach_a_simulated_http_server()
+    public async Task Kernel_ping_and_curl_reach_a_simulated_http_server()
     {
         if (!Ready()) return;
         using var ns = new NetnsFixture("lb1", "10.77.0.1/24");
@@ -52,10 +53,49 @@ public class LiveBridgeTests
         finally
         {
             cts.Cancel();
-            try { run.Wait(TimeSpan.FromSeconds(5)); } catch (AggregateException) { }
+            try { await run.WaitAsync(TimeSpan.FromSeconds(5)); } catch (OperationCanceledException) { } catch (TimeoutException) { }
         }
         Assert.True(bridge.Captured > 0 && bridge.Injected > 0);
         Assert.Equal(0, bridge.InboxDrops);
+    }
+
+    [Fact]
+    public async Task A_simulated_client_fetches_from_a_real_python_http_server()
+    {
+        if (!Ready()) return;
+        using var ns = new NetnsFixture("lb2", "10.78.0.1/24");
+        var www = Directory.CreateTempSubdirectory("msim-www-");
+        File.WriteAllText(Path.Combine(www.FullName, "hello.txt"), "served by the Linux kernel's TCP\n");
+        ns.Start($"python3 -m http.server 8000 --bind 10.78.0.1 --directory {www.FullName}");
+        var net = new Network(seed: 2);
+        var loop = new RealTimeLoop(net.Sim);
+        using var bridge = new LiveBridge(net, "br", ns.RootEnd, loop);
+        var host = new Host(net, "sim2");
+        var iface = host.AddInterface("02:00:00:00:78:02", "10.78.0.2/24");
+        net.Connect(iface.Port, bridge.Port, new LinkOptions(LatencyNs: 10_000, BitsPerSecond: 0));
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var run = Task.Run(() => loop.Run(long.MaxValue, cts.Token));
+        try
+        {
+            // Wait for the server to listen, then fetch the file from inside the simulation.
+            for (int i = 0; i < 50 && ns.Exec("sh -c 'ss -ltn | grep -q :8000'").Code != 0; i++) Thread.Sleep(100);
+            var result = new TaskCompletionSource<HttpResponse>(TaskCreationOptions.RunContinuationsAsynchronously);
+            loop.Post(() => net.Sim.Spawn(async () =>
+            {
+                try { result.SetResult(await new SimHttpClient(host).GetAsync(MeshSim.Wire.Ipv4Address.Parse("10.78.0.1"), 8000, "/hello.txt")); }
+                catch (Exception ex) { result.SetException(ex); }
+            }));
+            var response = await result.Task.WaitAsync(TimeSpan.FromSeconds(15));
+            Assert.Equal(200, response.Status);
+            Assert.Equal("served by the Linux kernel's TCP\n", response.BodyText);
+        }
+        finally
+        {
+            cts.Cancel();
+            try { await run.WaitAsync(TimeSpan.FromSeconds(5)); } catch (OperationCanceledException) { } catch (TimeoutException) { }
+            www.Delete(recursive: true);
+        }
     }
 
     private static MeshSim.Stack.Async.SimTask<HttpResponse> SimTaskOf(HttpResponse r) => MeshSim.Stack.Async.SimTask<HttpResponse>.FromResult(r);

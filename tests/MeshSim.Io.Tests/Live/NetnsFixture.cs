@@ -35,6 +35,9 @@ internal sealed class NetnsFixture : IDisposable
     /// <summary>Root and the ip tool: what these tests need.</summary>
     public static bool Available => Environment.UserName == "root" && (File.Exists("/usr/sbin/ip") || File.Exists("/usr/bin/ip") || File.Exists("/sbin/ip"));
 
+    /// <summary>Starts a long-running command inside the namespace; it is killed when the fixture is disposed.</summary>
+    public void Start(string command) => Sh($"ip netns exec {Namespace} sh -c '{command} >/dev/null 2>&1 &'");
+
     /// <summary>Runs a command inside the namespace; returns (exit code, stdout+stderr).</summary>
     public (int Code, string Output) Exec(string command, int timeoutMs = 20_000) => Run($"ip netns exec {Namespace} {command}", timeoutMs);
 
@@ -50,6 +53,7 @@ internal sealed class NetnsFixture : IDisposable
 
     private void Cleanup()
     {
+        Run($"ip netns pids {Namespace} 2>/dev/null | xargs -r kill", 10_000);   // servers a test started inside
         Run($"ip netns del {Namespace}", 10_000);
         Run($"ip link del {RootEnd}", 10_000);
     }

@@ -29,7 +29,7 @@ public static class Conformance
     /// dumps compared; each line MeshSim rejects is added alone and OVS must reject it too
     /// (at most <paramref name="maxRejectChecks"/> of them, since each costs a process).
     /// </summary>
-    public static Report CompareFlows(OvsBridge bridge, IReadOnlyList<string> lines, int maxRejectChecks = 200, bool openFlow15 = false,
+    public static Report CompareFlows(OvsBridge bridge, IReadOnlyList<string> lines, int maxRejectChecks = 200,
                                       IReadOnlyList<string>? groups = null)
     {
         void Reset()
@@ -51,28 +51,19 @@ public static class Conformance
         var add = bridge.AddFlows(accepted);
         if (!add.Ok)
         {
-            // Find the lines OVS refuses, one by one, then retry the batch without them.
-            var refused = new HashSet<string>();
-            foreach (var line in accepted)
-            {
-                Reset();
-                var one = bridge.AddFlow(line);
-                if (!one.Ok)
-                {
-                    refused.Add(line);
-                    report.Problems.Add($"MeshSim accepts but OVS rejects: {line}\n    OVS: {FirstLine(one.Stderr)}");
-                }
-            }
-            accepted = accepted.Where(l => !refused.Contains(l)).ToList();
+            var refused = Refused(accepted, batch => { Reset(); return bridge.AddFlows(batch); });
+            foreach (var (line, why) in refused)
+                report.Problems.Add($"MeshSim accepts but OVS rejects: {line}\n    OVS: {FirstLine(why)}");
+            var refusedSet = refused.Select(r => r.Line).ToHashSet();
+            accepted = accepted.Where(l => !refusedSet.Contains(l)).ToList();
             Reset();
             add = bridge.AddFlows(accepted);
             if (!add.Ok) { report.Problems.Add($"add-flows still fails: {add.Stderr}"); return report; }
-            var keep = string.Join("\n", accepted);
-            parsed = OvsRuleFile.ParseFlows(keep);
+            parsed = OvsRuleFile.ParseFlows(string.Join("\n", accepted));
         }
 
-        var ours = parsed.Entries.Select(e => OvsFormatter.FormatFlow(e.Entry, openFlow15 ? OfVersion.OpenFlow15 : OfVersion.OpenFlow10)).ToList();
-        var theirs = bridge.DumpFlows(openFlow15);
+        var ours = parsed.Entries.Select(e => OvsFormatter.FormatFlow(e.Entry)).ToList();
+        var theirs = bridge.DumpFlows();
         CompareLineSets(ours, theirs, report);
 
         foreach (var error in parsed.Errors.Take(maxRejectChecks))
@@ -99,18 +90,11 @@ public static class Conformance
         var add = bridge.AddGroups(accepted);
         if (!add.Ok)
         {
-            var refused = new HashSet<string>();
-            foreach (var line in accepted)
-            {
-                bridge.Clear();
-                var one = bridge.AddGroup(line);
-                if (!one.Ok)
-                {
-                    refused.Add(line);
-                    report.Problems.Add($"MeshSim accepts but OVS rejects: {line}\n    OVS: {FirstLine(one.Stderr)}");
-                }
-            }
-            accepted = accepted.Where(l => !refused.Contains(l)).ToList();
+            var refused = Refused(accepted, batch => { bridge.Clear(); return bridge.AddGroups(batch); });
+            foreach (var (line, why) in refused)
+                report.Problems.Add($"MeshSim accepts but OVS rejects: {line}\n    OVS: {FirstLine(why)}");
+            var refusedSet = refused.Select(r => r.Line).ToHashSet();
+            accepted = accepted.Where(l => !refusedSet.Contains(l)).ToList();
             bridge.Clear();
             add = bridge.AddGroups(accepted);
             if (!add.Ok) { report.Problems.Add($"add-groups still fails: {add.Stderr}"); return report; }
@@ -130,6 +114,27 @@ public static class Conformance
             else report.RejectedByBoth++;
         }
         return report;
+    }
+
+    /// <summary>
+    /// The lines OVS refuses, found by bisection so a few bad lines in thousands cost a few dozen
+    /// ovs-ofctl runs instead of one per line.
+    /// </summary>
+    private static List<(string Line, string Why)> Refused(List<string> lines, Func<List<string>, RealOvs.Run> tryAdd)
+    {
+        var result = new List<(string, string)>();
+        void Search(List<string> part)
+        {
+            if (part.Count == 0) return;
+            var run = tryAdd(part);
+            if (run.Ok) return;
+            if (part.Count == 1) { result.Add((part[0], run.Stderr)); return; }
+            int half = part.Count / 2;
+            Search(part.GetRange(0, half));
+            Search(part.GetRange(half, part.Count - half));
+        }
+        Search(lines);
+        return result;
     }
 
     private static void CompareLineSets(List<string> ours, IReadOnlyList<string> theirs, Report report)

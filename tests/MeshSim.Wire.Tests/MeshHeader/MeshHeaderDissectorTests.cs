@@ -15,7 +15,8 @@ public class MeshHeaderDissectorTests
     private static readonly MacAddress ClientMac = MacAddress.Parse("02:00:00:00:00:01"), ServerMac = MacAddress.Parse("02:00:00:00:00:02");
     private static readonly Ipv4Address ClientIp = Ipv4Address.Parse("10.0.0.1"), ServerIp = Ipv4Address.Parse("10.0.0.2");
 
-    private sealed record Message(ushort ClientPort, ushort ServerPort, bool FromClient, byte[] Payload);
+    /// <summary>One message; with <paramref name="SplitAt"/> it goes out as two TCP segments cut at that byte.</summary>
+    private sealed record Message(ushort ClientPort, ushort ServerPort, bool FromClient, byte[] Payload, int SplitAt = 0);
 
     /// <summary>What the simulated client and server send: the mesh header made by the converter from
     /// the HTTP head, then the HTTP message itself.</summary>
@@ -39,6 +40,8 @@ public class MeshHeaderDissectorTests
         new(49154, 18080, true, Latin1.Bytes("GET /plain HTTP/1.1\r\nHost: legacy\r\n\r\n")),
         new(49155, 80, true, WithMesh("POST /orders HTTP/1.1\r\nHost: shop\r\nContent-Length: 0\r\n\r\n", request: true)),
         new(49156, 80, true, Latin1.Bytes("GET /plain80 HTTP/1.1\r\nHost: legacy\r\n\r\n")),
+        // TCP may cut anywhere: here inside the mesh header's fixed part; tshark must reassemble.
+        new(49157, 18080, true, WithMesh("DELETE /carts/42 HTTP/1.1\r\nHost: cart\r\n\r\n", request: true), SplitAt: 7),
     ];
 
     private static List<byte[]> Frames()
@@ -54,9 +57,14 @@ public class MeshHeaderDissectorTests
             var ip = m.FromClient ? new Ipv4Repr(ClientIp, ServerIp) : new Ipv4Repr(ServerIp, ClientIp);
             var tcp = new TcpRepr(m.FromClient ? m.ClientPort : m.ServerPort, m.FromClient ? m.ServerPort : m.ClientPort,
                                   s, ack, TcpFlags.Psh | TcpFlags.Ack, 64240);
-            var buffer = new byte[2048];
-            int n = FrameBuilder.Tcp(buffer, eth, ip, tcp, m.Payload);
-            frames.Add(buffer[..n]);
+            int cut = m.SplitAt > 0 ? m.SplitAt : m.Payload.Length;
+            foreach (var (part, offset) in new[] { (m.Payload[..cut], 0), (m.Payload[cut..], cut) })
+            {
+                if (part.Length == 0) continue;
+                var buffer = new byte[2048];
+                int n = FrameBuilder.Tcp(buffer, eth, ip, tcp with { SequenceNumber = s + (uint)offset }, part);
+                frames.Add(buffer[..n]);
+            }
             seq[key] = s + (uint)m.Payload.Length;
         }
         return frames;
@@ -103,7 +111,7 @@ public class MeshHeaderDissectorTests
             Assert.DoesNotContain("Lua: Error", stderr);
 
             var rows = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r').Split('\t')).ToArray();
-            Assert.Equal(Traffic.Length, rows.Length);
+            Assert.Equal(Traffic.Length + Traffic.Count(m => m.SplitAt > 0), rows.Length);
             string Row(int i) => string.Join(" ; ", rows[i][1..]);
 
             // type ; method ; token ; status ; route ; count ; total length ; labels ; values ; http method ; http code ; tcp, ip checksum (1 = good)
@@ -115,6 +123,8 @@ public class MeshHeaderDissectorTests
             Assert.Equal(" ;  ;  ;  ;  ;  ;  ;  ;  ; GET ;  ; 1 ; 1", Row(4));   // plain HTTP is left to the HTTP dissector
             Assert.Equal("0 ; 3 ; POST ; 0 ; /orders ; 2 ; 46 ; host|content-length ; shop|0 ; POST ;  ; 1 ; 1", Row(5));
             Assert.Equal(" ;  ;  ;  ;  ;  ;  ;  ;  ; GET ;  ; 1 ; 1", Row(6));   // plain HTTP on a "Decode As" port
+            Assert.Equal(" ;  ;  ;  ;  ;  ;  ;  ;  ;  ;  ; 1 ; 1", Row(7));      // first 7 bytes: nothing to decode yet
+            Assert.Equal("0 ; 5 ; DELETE ; 0 ; /carts/42 ; 1 ; 30 ; host ; cart ; DELETE ;  ; 1 ; 1", Row(8));
         }
         finally
         {

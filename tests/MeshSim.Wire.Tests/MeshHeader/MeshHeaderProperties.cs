@@ -41,8 +41,13 @@ public static class MeshGenerators
 }
 
 [Properties(Arbitrary = [typeof(MeshGenerators)])]
-public class MeshHeaderProperties
+public sealed class MeshHeaderProperties : IDisposable
 {
+    // Every input is parsed from memory that ends at an unreadable page: reading past the span crashes.
+    private readonly GuardedBuffer _guard = new();
+
+    public void Dispose() => _guard.Dispose();
+
     [Property(MaxTest = 500)]
     public bool Emit_then_parse_gives_the_same_repr(MeshHeaderRepr repr)
     {
@@ -94,16 +99,32 @@ public class MeshHeaderProperties
         return startLine && again.Headers.SequenceEqual(expected);
     }
 
-    private static bool Survives(byte[] bytes)
+    [Fact]
+    public void Every_prefix_of_every_vector_parses_without_reading_past_its_end()
     {
+        foreach (var (_, _, hex) in MeshHeaderVectors.All)
+        {
+            var bytes = Convert.FromHexString(hex);
+            for (int length = 0; length <= bytes.Length; length++)
+                Assert.True(Survives(bytes[..length]), $"{hex} cut at {length}");
+        }
+    }
+
+    private bool Survives(byte[] input)
+    {
+        var bytes = _guard.Place(input);
         int sum = 0;
         bool ok = MeshHeaderView.TryParse(bytes, out var v, out var e);
+        // The fast path and the detailed path must agree on every input.
+        bool detailed = MeshHeaderView.TryParseDetailed(bytes, out var dv, out var de);
+        if (ok != detailed || v.TotalLength != dv.TotalLength || e != de) return false;
         if (ok)
         {
             if (v.TotalLength > bytes.Length) return false;
             foreach (var f in v.Headers) sum += f.Label.Length + f.Value.Length;
             if (MeshHeaderFormat.FixedLength + v.Route.Length + 3 * v.HeaderCount + sum != v.TotalLength) return false;
             _ = v.ToString();
+            _ = v.MethodToken.Length;
             _ = MeshHttpConverter.TryWriteHttp(v, new byte[16384], out _, out _);
         }
         else if (e.IsNone || e.Offset < 0 || e.Offset > Math.Max(bytes.Length, MeshHeaderFormat.FixedLength)) return false;

@@ -55,8 +55,8 @@ internal static partial class ActionParser
             }
         }
         if (force && !commit) throw ctx.Error(kv.KeyOffset, "\"force\" flag requires \"commit\" flag.");
-        if (exec.Count > 0 && !commit)
-            throw ctx.Error(kv.KeyOffset, "ct(exec(...)) requires \"commit\": setting ct_mark or ct_label is only possible when committing (OFPBAC_BAD_ARGUMENT)");
+        if (!commit && (exec.Count > 0 || nat is { Kind: not NatKind.None }))
+            throw ctx.Error(kv.KeyOffset, "CT action requires commit flag if actions other than NAT without arguments are specified. (OFPBAC_BAD_ARGUMENT)");
 
         // check_CT / check_NAT: hard errors, because the datapath cannot run them.
         if (!check.IsIpAny && !check.IsGroup)

@@ -28,7 +28,7 @@ internal static class FieldValueParser
         };
         // mf_is_mask_valid: a field without arbitrary masking takes only "exact" (all bytes ones) or "any".
         var byteMask = Bytes(f) * 8 >= 128 ? UInt128.MaxValue : (UInt128.One << (Bytes(f) * 8)) - 1;
-        if (error is null && !f.Maskable && mask != 0 && mask != byteMask && mask != f.FullMask && f.Format != FieldFormat.Fragment)
+        if (error is null && !f.Maskable && mask != 0 && mask != byteMask && f.Format is not (FieldFormat.Fragment or FieldFormat.Port))
             error = $"{s}: invalid mask for field {f.OxmName}";
         return error;
     }
@@ -91,7 +91,7 @@ internal static class FieldValueParser
         return $"{s}: invalid Ethernet address";
     }
 
-    /// <summary>IP_SCAN_FMT: four decimal numbers (sscanf %hhu: values wrap modulo 256) separated by dots.</summary>
+    /// <summary>IP_SCAN_FMT: four decimal numbers 0–255 separated by dots (OVS's scanner refuses larger octets).</summary>
     internal static bool TryParseIp(ReadOnlySpan<char> s, out uint ip, out int consumed)
     {
         ip = 0; consumed = 0;
@@ -99,7 +99,8 @@ internal static class FieldValueParser
         for (int part = 0; part < 4; part++)
         {
             if (part > 0) { if (i >= s.Length || s[i] != '.') return false; i++; }
-            if (!CNumber.TryParsePrefix(s[i..], 10, out var v, out int n, out _)) return false;
+            if (i >= s.Length || !char.IsAsciiDigit(s[i])) return false;
+            if (!CNumber.TryParsePrefix(s[i..], 10, out var v, out int n, out _) || v > 255) return false;
             ip = (ip << 8) | (byte)v;
             i += n;
         }

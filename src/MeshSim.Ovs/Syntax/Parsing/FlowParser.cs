@@ -72,6 +72,7 @@ internal static class FlowParser
                 case "table":
                     if (!CNumber.TryParseRange(kv.Value, 0, 255, out var t)) throw ctx.Error(kv.ValueOffset, $"unknown table \"{kv.Value}\"");
                     if (t == 255) throw ctx.Error(kv.ValueOffset, "table 255 is not a flow table (OFPFMFC_BAD_TABLE_ID)");
+                    if (t == 254) throw ctx.Error(kv.ValueOffset, "table 254 is reserved for Open vSwitch's internal flows (OFPBRC_EPERM)");
                     table = (byte)t;
                     break;
                 case "priority": priority = U16(kv, ctx); break;

@@ -152,10 +152,14 @@ internal static class GroupParser
                     continue;
             }
             // Anything else is an action written directly in the bucket.
-            actions.AddRange(ActionParser.ParseList(text, kv.KeyOffset, kv.ValueOffset + kv.Value.Length + (kv.Delimiter == '(' ? 1 : 0), ctx, check));
+            int valueEnd = kv.ValueOffset + kv.Value.Length;
+            bool closed = kv.Delimiter == '(' && valueEnd < end && text[valueEnd] == ')';
+            actions.AddRange(ActionParser.ParseList(text, kv.KeyOffset, valueEnd + (closed ? 1 : 0), ctx, check));
             anyAction = true;
         }
         if (!anyAction) throw ctx.Error(bucketOffset, "bucket must specify actions");
+        if (type is GroupType.All or GroupType.Indirect && (watchPort != Bucket.NoWatchPort || watchGroup != Bucket.NoWatchGroup))
+            throw ctx.Error(bucketOffset, "watch_port and watch_group are not supported in all and indirect groups (OFPGMFC_WATCH_UNSUPPORTED)");
         if (type == GroupType.FastFailover && watchPort == Bucket.NoWatchPort && watchGroup == Bucket.NoWatchGroup)
             throw ctx.Error(bucketOffset, "fast failover bucket requires watch_port or watch_group");
         return (id, weight, watchPort, watchGroup, actions, bucketOffset);

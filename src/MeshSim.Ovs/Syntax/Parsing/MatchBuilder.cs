@@ -35,6 +35,7 @@ internal sealed class MatchBuilder
     /// <summary>Sets a protocol shorthand (<c>tcp</c> etc.).</summary>
     public void SetProtocol(ushort ethType, byte? nwProto, int offset)
     {
+        _ethernetOnly = true;
         Put(OvsFieldId.EthType, ethType, 0xffff, offset);
         if (nwProto is { } p) Put(OvsFieldId.NwProto, p, 0xff, offset);
     }
@@ -42,6 +43,8 @@ internal sealed class MatchBuilder
     /// <summary>mf_set for one parsed field.</summary>
     public void Set(OvsField f, UInt128 value, UInt128 mask, int offset)
     {
+        // match_add_ethernet_prereq: any field with prerequisites marks the match packet_type=eth.
+        if (!IsPipelineMetadata(f.Slot)) _ethernetOnly = true;
         switch (f.Id)
         {
             case OvsFieldId.DlVlan:
@@ -107,6 +110,12 @@ internal sealed class MatchBuilder
         if (!mayIpvx) { Drop(OvsFieldId.NwTos); Drop(OvsFieldId.NwTtl); Drop(OvsFieldId.NwFrag); }
         if (!arp) { Drop(OvsFieldId.ArpSha); Drop(OvsFieldId.ArpTha); }
         if (!(mayIpvx && Has(OvsFieldId.NwProto) && nwProto == 6)) Drop(OvsFieldId.TcpFlags);
+        // ICMP type and code travel as 8-bit exact NXM fields: the low byte of tp_src/tp_dst, mask dropped.
+        if ((ip && nwProto == 1) || (ip6 && nwProto == 58))
+        {
+            foreach (var slot in new[] { OvsFieldId.TpSrc, OvsFieldId.TpDst })
+                if (Has(slot)) Put(slot, ValueOf(slot) & 0xff, 0xffff, OffsetOf(slot));
+        }
         if (ValueOf(OvsFieldId.CtNwProto) == 0)
         {
             Drop(OvsFieldId.CtNwProto); Drop(OvsFieldId.CtTpSrc); Drop(OvsFieldId.CtTpDst);
@@ -115,5 +124,11 @@ internal sealed class MatchBuilder
 
     public void Drop(OvsFieldId slot) => _slots.Remove(slot);
 
-    public Match Build() => Match.Create(_slots.Select(kv => new FieldMatch(kv.Key, kv.Value.Value, kv.Value.Mask)));
+    private bool _ethernetOnly;
+
+    private static bool IsPipelineMetadata(OvsFieldId slot) =>
+        slot is OvsFieldId.InPort or OvsFieldId.Metadata or OvsFieldId.PktMark or OvsFieldId.CtState or OvsFieldId.CtZone
+             or OvsFieldId.CtMark or OvsFieldId.CtLabel or (>= OvsFieldId.Reg0 and <= OvsFieldId.Reg15);
+
+    public Match Build() => Match.Create(_slots.Select(kv => new FieldMatch(kv.Key, kv.Value.Value, kv.Value.Mask)), _ethernetOnly);
 }

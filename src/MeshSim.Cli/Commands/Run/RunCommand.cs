@@ -1,0 +1,56 @@
+using System.CommandLine;
+using MeshSim.Cli.Run;
+using MeshSim.Cli.Scenario;
+using MeshSim.Control.Registry;
+using MeshSim.Engine.Capture;
+
+namespace MeshSim.Cli.Commands.Run;
+
+/// <summary><c>meshsim run [SCENARIO] [--seed N] [--until T] [--pcap DIR] [--json]</c>: runs a scenario
+/// (the embedded thesis lab by default), prints the summary and the expectation verdicts, and exits 0
+/// only when every expectation held.</summary>
+public static class RunCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var scenario = new Argument<string?>("scenario") { Description = "scenario YAML file (default: the embedded thesis lab)", Arity = ArgumentArity.ZeroOrOne };
+        var seed = new Option<ulong?>("--seed") { Description = "override the scenario's seed" };
+        var until = new Option<string?>("--until") { Description = "override the scenario's virtual time limit, e.g. 2s" };
+        var pcap = new Option<string?>("--pcap") { Description = "write one pcap per link into this directory" };
+        var json = new Option<bool>("--json") { Description = "print the report as JSON" };
+        var command = new Command("run", "Run a scenario and check its expectations") { scenario, seed, until, pcap, json };
+        command.SetAction((ParseResult p, CancellationToken ct) =>
+        {
+            var output = p.InvocationConfiguration.Output;
+            var error = p.InvocationConfiguration.Error;
+            try
+            {
+                var spec = EmbeddedScenarios.LoadOrDefault(p.GetValue(scenario));
+                if (p.GetValue(until) is { } u)
+                {
+                    if (!ScalarValues.TryDuration(u, out var ns)) { error.WriteLine($"meshsim run: --until: expected a duration such as \"2s\", got \"{u}\""); return Task.FromResult(ExitCodes.BadInput); }
+                    spec = spec with { UntilNs = ns };
+                }
+                var pcapDir = p.GetValue(pcap) ?? spec.Capture?.Directory;
+                NetworkCapture? capture = null;
+                var report = ScenarioRun.Execute(spec, p.GetValue(seed), world =>
+                {
+                    if (pcapDir is null) return;
+                    capture = spec.Capture?.Format == "pcapng"
+                        ? NetworkCapture.PcapNg(world.Network, Path.Combine(pcapDir, spec.Name + ".pcapng"))
+                        : NetworkCapture.PcapPerPort(world.Network, pcapDir, spec.Name);
+                });
+                capture?.Dispose();
+                output.Write(p.GetValue(json) ? RunReportText.ToJson(report) : RunReportText.ToText(report));
+                return Task.FromResult(report.AllHeld ? ExitCodes.Ok : ExitCodes.ExpectationFailed);
+            }
+            catch (Exception ex) when (ex is ScenarioException or RegistryException or FileNotFoundException or DirectoryNotFoundException)
+            {
+                error.WriteLine($"meshsim run: {ex.Message}");
+                return Task.FromResult(ExitCodes.BadInput);
+            }
+        });
+        return command;
+    }
+}

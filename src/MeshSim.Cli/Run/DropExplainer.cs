@@ -1,0 +1,51 @@
+using MeshSim.Ovs.Datapath;
+using MeshSim.Ovs.Tracing;
+using MeshSim.Wire;
+
+namespace MeshSim.Cli.Run;
+
+/// <summary>
+/// Says where a frame dies: it traces the frame through the switch the sender is attached to (as
+/// ofproto/trace would, without touching counters or conntrack) and follows it across inter-switch
+/// links, so a failed pingall pair can name the switch, table and flow that dropped it.
+/// </summary>
+public static class DropExplainer
+{
+    /// <summary>Explains an ICMP echo from <paramref name="from"/> to <paramref name="to"/>; null when it would be delivered.</summary>
+    public static string? ExplainPing(ScenarioWorld world, string from, string to)
+    {
+        var src = world.Hosts[from];
+        var dst = world.Hosts[to];
+        var buffer = new byte[128];
+        var srcIface = src.Interfaces[0];
+        int n = FrameBuilder.IcmpEcho(buffer, new EthernetRepr(srcIface.Mac, dst.Interfaces[0].Mac, EtherType.Ipv4),
+            new Ipv4Repr(srcIface.Address, dst.Address, Ttl: 64), identifier: 1, sequenceNumber: 1, ReadOnlySpan<byte>.Empty);
+        return Explain(world, srcIface.Port.Peer, buffer.AsSpan(0, n).ToArray());
+    }
+
+    /// <summary>Follows <paramref name="frame"/> entering at <paramref name="ingress"/> (a switch port) until it reaches a host or dies.</summary>
+    public static string? Explain(ScenarioWorld world, MeshSim.Engine.Port? ingress, byte[] frame)
+    {
+        for (int hop = 0; hop < 16 && ingress is not null; hop++)
+        {
+            if (!world.Switches.TryGetValue(ingress.Owner.Name, out var sw)) return null;   // reached a host
+            var trace = sw.Bridge.Trace(frame, ingress.Number, CtMode.Emulate);
+            if (trace.Dropped) return $"dropped at {sw.Name}: {LastDecision(trace)}";
+            var output = trace.Outputs[0];
+            var next = sw.FindPort(output.Port)?.Peer;
+            if (next is null) return $"{sw.Name} sent it to port {output.Port}, which has no link";
+            frame = output.Frame;
+            ingress = next;
+        }
+        return null;
+    }
+
+    private static string LastDecision(PacketTrace trace)
+    {
+        var table = trace.Steps.LastOrDefault(s => s.Kind == TraceKind.Table);
+        if (table is null) return "no table was visited";
+        var error = trace.Steps.LastOrDefault(s => s.Kind is TraceKind.Error or TraceKind.Warn);
+        var where = $"table {table.Table}, {(table.Match is null ? "no match (table miss)" : $"flow cookie=0x{table.Cookie:x} priority={table.Priority} {table.Match}")}";
+        return error is null ? where : $"{where} ({error.Text.Trim()})";
+    }
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using MeshSim.Cli.Scenario;
+
+namespace MeshSim.Cli.Run;
+
+/// <summary>A parsed expectation of a scenario's <c>expect:</c> list.</summary>
+public abstract record Expectation(ExpectationSpec Source)
+{
+    /// <summary>Parses every expectation, checking that the names they use exist.</summary>
+    public static IReadOnlyList<Expectation> ParseAll(ScenarioSpec s) => s.Expectations.Select(e => Parse(s, e)).ToList();
+
+    private static Expectation Parse(ScenarioSpec s, ExpectationSpec e)
+    {
+        ScenarioException Bad(string message) => new(s.SourcePath, e.At, message);
+        switch (e.Kind)
+        {
+            case "reach":
+            case "deny":
+            {
+                var m = Regex.Match(e.Text, @"^\s*([\w.-]+)\s*->\s*([\w.-]+)\s*$");
+                if (!m.Success) throw Bad($"expected \"client -> upstream\", got \"{e.Text}\"");
+                var client = s.Services.FirstOrDefault(x => x.Name == m.Groups[1].Value) ?? throw Bad($"'{m.Groups[1].Value}' is not a service");
+                if (!client.Upstreams.ContainsKey(m.Groups[2].Value))
+                    throw Bad($"'{client.Name}' has no upstream '{m.Groups[2].Value}' (its upstreams: {string.Join(", ", client.Upstreams.Keys)})");
+                return new PairExpectation(e, client.Name, m.Groups[2].Value, e.Kind == "reach");
+            }
+            case "latency":
+            {
+                var m = Regex.Match(e.Text, @"^\s*([\w.-]+)\s+(min|avg|p50|p90|p99|max)\s*(<=|<|>=|>)\s*(\S+)\s*$");
+                if (!m.Success) throw Bad($"expected \"RUN p99 < 20ms\" (statistic one of min, avg, p50, p90, p99, max), got \"{e.Text}\"");
+                if (!s.Traffic.Any(t => t.Name == m.Groups[1].Value)) throw Bad($"no traffic run named '{m.Groups[1].Value}'");
+                if (!ScalarValues.TryDuration(m.Groups[4].Value, out var bound)) throw Bad($"expected a duration such as \"20ms\", got \"{m.Groups[4].Value}\"");
+                return new LatencyExpectation(e, m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value, bound);
+            }
+            case "flow":
+            {
+                var m = Regex.Match(e.Text, @"^\s*([\w.-]+)\s+cookie=(0x[0-9a-fA-F]+|\d+)\s+(n_packets|n_bytes)\s*(<=|<|>=|>|==)\s*(\d+)\s*$");
+                if (!m.Success) throw Bad($"expected \"SWITCH cookie=0x1 n_packets > 0\", got \"{e.Text}\"");
+                if (!s.Switches.Any(x => x.Name == m.Groups[1].Value)) throw Bad($"'{m.Groups[1].Value}' is not a switch");
+                var c = m.Groups[2].Value;
+                ulong cookie = c.StartsWith("0x") ? ulong.Parse(c[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture) : ulong.Parse(c, CultureInfo.InvariantCulture);
+                return new FlowExpectation(e, m.Groups[1].Value, cookie, m.Groups[3].Value, m.Groups[4].Value, long.Parse(m.Groups[5].Value, CultureInfo.InvariantCulture));
+            }
+            default:
+                throw Bad($"unknown expectation '{e.Kind}'");
+        }
+    }
+
+    /// <summary>Compares with one of &lt;, &lt;=, &gt;, &gt;=, ==.</summary>
+    public static bool Compare(double actual, string op, double bound) => op switch
+    {
+        "<" => actual < bound,
+        "<=" => actual <= bound,
+        ">" => actual > bound,
+        ">=" => actual >= bound,
+        _ => actual == bound,
+    };
+}
+
+/// <summary><c>reach: a -> b</c> (<see cref="Allowed"/>) or <c>deny: a -> b</c>.</summary>
+public sealed record PairExpectation(ExpectationSpec Source, string Client, string Upstream, bool Allowed) : Expectation(Source);
+
+/// <summary><c>latency: RUN p99 &lt; 20ms</c>.</summary>
+public sealed record LatencyExpectation(ExpectationSpec Source, string Run, string Statistic, string Op, long BoundNs) : Expectation(Source);
+
+/// <summary><c>flow: s1 cookie=0x1 n_packets &gt; 0</c>.</summary>
+public sealed record FlowExpectation(ExpectationSpec Source, string Switch, ulong Cookie, string Counter, string Op, long Bound) : Expectation(Source);

@@ -1,0 +1,120 @@
+using MeshSim.Cli.Scenario;
+using MeshSim.Stack.Apps.Load;
+using MeshSim.Stack.Async;
+using MeshSim.Stack.Sockets;
+
+namespace MeshSim.Cli.Run;
+
+/// <summary>What a run produced: the load results per traffic run and a verdict per expectation.</summary>
+public sealed record RunReport(
+    ScenarioSpec Scenario,
+    ulong Seed,
+    long EndedAtNs,
+    long Events,
+    string Fingerprint,
+    IReadOnlyList<(TrafficSpec Spec, LoadResult? Result)> Traffic,
+    IReadOnlyList<Verdict> Verdicts)
+{
+    /// <summary>True when every expectation held.</summary>
+    public bool AllHeld => Verdicts.All(v => v.Held);
+}
+
+/// <summary>
+/// Runs a scenario: starts every traffic run at its start time, advances virtual time until all of
+/// them finished (or <c>until</c>), then checks the expectations. Reach/deny expectations are
+/// active probes made after the traffic: a TCP connection from the client service's host to the
+/// upstream's bind port on the virtual IP, which must be established (reach) or must not be within
+/// <see cref="ProbeTimeoutNs"/> (deny: a denied pair never sees a SYN-ACK).
+/// </summary>
+public static class ScenarioRun
+{
+    /// <summary>How long a probe waits for the handshake: three SYN retransmissions' worth at Linux's 1 s initial RTO.</summary>
+    public const long ProbeTimeoutNs = 3_000_000_000;
+
+    /// <summary>Builds the world and runs it.</summary>
+    public static RunReport Execute(ScenarioSpec spec, ulong? seed = null, Action<ScenarioWorld>? beforeRun = null)
+    {
+        var expectations = Expectation.ParseAll(spec);
+        var world = ScenarioWorld.Build(spec, seed);
+        var fingerprint = new RunFingerprint();
+        world.Network.AddObserver(fingerprint);
+        beforeRun?.Invoke(world);
+        var sim = world.Network.Sim;
+
+        var runs = new List<(TrafficSpec Spec, SimTask<LoadResult>? Task)>();
+        foreach (var t in spec.Traffic)
+        {
+            var (address, port, path) = ParseUrl(spec, t);
+            var host = world.SourceHost(t.From);
+            var index = runs.Count;
+            runs.Add((t, null));
+            sim.Schedule(t.StartNs, () => runs[index] = (t, LoadGenerator.Run(host, new LoadOptions
+            {
+                Target = address, Port = port, Path = path, Requests = t.Requests, Concurrency = t.Concurrency, Qps = t.Qps,
+            })));
+        }
+        // Advance until every run has finished, or the scenario's time limit.
+        while (sim.Now < spec.UntilNs && (runs.Any(r => r.Task is null || !r.Task.IsCompleted)) && sim.NextEventTime is { } next)
+            sim.RunUntil(Math.Min(spec.UntilNs, next));
+
+        var verdicts = new List<Verdict>();
+        foreach (var e in expectations) verdicts.Add(Check(world, e, runs));
+        return new RunReport(spec, sim.Seed, sim.Now, sim.EventsExecuted, fingerprint.Value,
+            runs.Select(r => (r.Spec, r.Task is { IsCompleted: true, IsFaulted: false } task ? task.Result : null)).ToList(), verdicts);
+    }
+
+    private static Verdict Check(ScenarioWorld world, Expectation e, List<(TrafficSpec Spec, SimTask<LoadResult>? Task)> runs)
+    {
+        var text = $"{e.Source.Kind}: {e.Source.Text}";
+        switch (e)
+        {
+            case PairExpectation p:
+            {
+                var client = world.Spec.Services.First(s => s.Name == p.Client);
+                var to = world.UpstreamEndpoint(client, p.Upstream);
+                var host = world.SourceHost(p.Client);
+                var connect = host.ConnectAsync(to.Address, to.Port);
+                bool done = world.RunUntilDone(connect, ProbeTimeoutNs);
+                bool established = done && !connect.IsFaulted;
+                string observed = established ? $"connected to {to} from {host.Name}"
+                    : done ? $"refused: {connect.Exception?.Message}" : $"no SYN-ACK from {to} within {ScalarValues.FormatDuration(ProbeTimeoutNs)}";
+                if (established) connect.Result.Close();
+                return new Verdict(text, established == p.Allowed, observed);
+            }
+            case LatencyExpectation l:
+            {
+                var result = runs.First(r => r.Spec.Name == l.Run).Task;
+                if (result is not { IsCompleted: true, IsFaulted: false }) return new Verdict(text, false, "the run did not finish");
+                var h = result.Result.Latency;
+                if (h.Count == 0) return new Verdict(text, false, "no request completed");
+                double value = l.Statistic switch
+                {
+                    "min" => h.Min, "avg" => h.Mean, "max" => h.Max,
+                    "p50" => h.Percentile(50), "p90" => h.Percentile(90), _ => h.Percentile(99),
+                };
+                return new Verdict(text, Expectation.Compare(value, l.Op, l.BoundNs), $"{l.Statistic} = {LatencyHistogram.Ms(value)} ms");
+            }
+            case FlowExpectation f:
+            {
+                var bridge = world.Switches[f.Switch].Bridge;
+                long total = 0;
+                int flows = 0;
+                foreach (var table in bridge.Tables)
+                    foreach (var rule in table.Flows(world.Network.Sim.Now))
+                        if (rule.Entry.Cookie == f.Cookie) { flows++; total += f.Counter == "n_packets" ? rule.Packets : rule.Bytes; }
+                if (flows == 0) return new Verdict(text, false, $"no flow with cookie=0x{f.Cookie:x} on {f.Switch}");
+                return new Verdict(text, Expectation.Compare(total, f.Op, f.Bound), $"{f.Counter} = {total} over {flows} flow(s)");
+            }
+            default:
+                throw new InvalidOperationException($"unhandled expectation {e.GetType().Name}");
+        }
+    }
+
+    private static (MeshSim.Wire.Ipv4Address, ushort, string) ParseUrl(ScenarioSpec spec, TrafficSpec t)
+    {
+        var uri = new Uri(t.Url);
+        if (!MeshSim.Wire.Ipv4Address.TryParse(uri.Host, out var address))
+            throw new ScenarioException(spec.SourcePath, t.At, $"url host must be an IPv4 address (there is no DNS in the mesh), got \"{uri.Host}\"");
+        return (address, (ushort)(uri.IsDefaultPort ? 80 : uri.Port), uri.PathAndQuery);
+    }
+}

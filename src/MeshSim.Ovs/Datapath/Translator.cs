@@ -1,0 +1,541 @@
+using System.Buffers;
+using MeshSim.Ovs.Classification;
+using MeshSim.Ovs.Conntrack;
+using MeshSim.Ovs.Tracing;
+using MeshSim.Wire;
+
+namespace MeshSim.Ovs.Datapath;
+
+/// <summary>Why a translation was abandoned (OVS's enum xlate_error); the whole pass is dropped.</summary>
+public enum XlateError : byte
+{
+    /// <summary>No error.</summary>
+    None,
+    /// <summary>More than <see cref="Translator.MaxDepth"/> nested resubmits/groups.</summary>
+    RecursionTooDeep,
+    /// <summary>More than <see cref="Translator.MaxResubmits"/> resubmits in one pass.</summary>
+    TooManyResubmits,
+}
+
+/// <summary>
+/// Runs one packet through a bridge's pipeline, like ofproto-dpif-xlate.c: table lookups, action
+/// lists, resubmits and goto_table, groups (bucket actions run on a clone of the flow), ct() with
+/// recirculation, NORMAL, and outputs. Outputs of a pass are held until the pass finishes and are
+/// discarded if translation fails, as OVS drops a packet whose translation failed. When tracing,
+/// each step is recorded; otherwise the trace costs one null check per step.
+/// </summary>
+internal sealed class Translator(OpenFlowBridge bridge)
+{
+    /// <summary>OVS's MAX_DEPTH: nesting of resubmits (and group buckets). Bounds stack use.</summary>
+    public const int MaxDepth = 64;
+    /// <summary>OVS's MAX_RESUBMITS: total resubmits per pass. Bounds total work, which depth alone
+    /// does not (a table could resubmit to itself 63 times at every level).</summary>
+    public const int MaxResubmits = MaxDepth * MaxDepth;
+
+    private readonly List<PacketState> _free = new();
+    private readonly Queue<(PacketState Packet, byte Table, string? Header, string? CtState)> _recirc = new();
+    private readonly List<(BridgePort Port, byte[] Bytes, int Length, string? Flow)> _pending = new();
+    private PacketState _pkt = null!;
+    private PacketTrace? _trace;
+    private CtMode _mode;
+    private Queue<CtState>? _ctNext;
+    private int _depth, _resubmits, _pass;
+    private XlateError _error;
+    private long _now;
+    private uint _nextRecircId;
+
+    private static readonly IReadOnlyList<OvsAction> NoActions = [];
+
+    public void Run(ReadOnlySpan<byte> frame, uint inPort, PacketTrace? trace, CtMode mode, Queue<CtState>? ctNext, PacketKey? flow)
+    {
+        _trace = trace;
+        _mode = mode;
+        _ctNext = ctNext;
+        _now = bridge.Clock();
+        var first = Rent();
+        first.Load(frame, inPort);
+        if (flow is { } f) first.Key = f;
+        RunPass(first, 0, header: null, ctState: null);
+        while (_recirc.Count > 0)
+        {
+            var (p, table, header, ct) = _recirc.Dequeue();
+            RunPass(p, table, header, ct);
+        }
+        _trace = null;
+    }
+
+    private PacketState Rent()
+    {
+        if (_free.Count == 0) return new PacketState();
+        var p = _free[^1];
+        _free.RemoveAt(_free.Count - 1);
+        return p;
+    }
+
+    private void RunPass(PacketState pkt, byte table, string? header, string? ctState)
+    {
+        _pkt = pkt;
+        _depth = 0;
+        _resubmits = 0;
+        _error = XlateError.None;
+        TracePass? pass = null;
+        string? initialFlow = null;
+        if (_trace is not null)
+        {
+            initialFlow = PacketFlowFormatter.Format(in pkt.Key, pkt.RecircId);
+            pass = _trace.BeginPass(new TracePass
+            {
+                Index = _trace.Passes.Count, Bridge = bridge.Name, RecircId = pkt.RecircId, Header = header, CtState = ctState, Flow = initialFlow,
+            });
+            _pass = pass.Index;
+            Step(TraceKind.Bridge, bridge.Name);
+            if (pkt.RecircId != 0)
+            {
+                Step(TraceKind.Action, "thaw");
+                Step(TraceKind.Action, $"    Resuming from table {table}");
+            }
+        }
+
+        LookupAndRun(table);
+
+        if (_error != XlateError.None)
+        {
+            bridge.TranslationErrors++;
+            foreach (var o in _pending) ArrayPool<byte>.Shared.Return(o.Bytes);
+            _pending.Clear();
+            if (pass is not null) pass.Error = _error == XlateError.RecursionTooDeep ? "Recursion too deep" : "Too many resubmits";
+        }
+        if (pass is not null)
+        {
+            var final = PacketFlowFormatter.Format(in pkt.Key, pkt.RecircId);
+            pass.FinalFlow = final == initialFlow ? "unchanged" : final;
+        }
+        if (_pending.Count == 0 && _error == XlateError.None && _mode == CtMode.Live) bridge.PacketsDropped++;
+        Flush();
+        _free.Add(pkt);
+    }
+
+    private void Flush()
+    {
+        // Copy out first: a patch port re-enters a bridge (maybe this one) and so this translator.
+        if (_pending.Count == 0) return;
+        var batch = _pending.ToArray();
+        _pending.Clear();
+        var trace = _trace;
+        var mode = _mode;
+        foreach (var (port, bytes, length, flow) in batch)
+        {
+            var frame = bytes.AsSpan(0, length);
+            trace?.AddOutput(new TraceOutput(port.Number, flow!, frame.ToArray(), bridge.Name));
+            if (mode == CtMode.Live) bridge.PacketsOutput++;
+            if (port.Kind == BridgePortKind.Patch && port.Peer is { } peer && trace is not null)
+            {
+                if (mode == CtMode.Live) { port.TxPackets++; port.TxBytes += length; }
+                var saved = SaveRunState();
+                peer.Bridge.Trace(frame, peer.Port, mode, _ctNext?.ToList(), trace);
+                RestoreRunState(saved);
+            }
+            else if (mode == CtMode.Live)
+            {
+                var saved = SaveRunState();
+                port.Transmit(frame);
+                RestoreRunState(saved);
+            }
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
+
+    private (PacketTrace?, CtMode, Queue<CtState>?, PacketState) SaveRunState() => (_trace, _mode, _ctNext, _pkt);
+    private void RestoreRunState((PacketTrace? T, CtMode M, Queue<CtState>? C, PacketState P) s) => (_trace, _mode, _ctNext, _pkt) = s;
+
+    // ---- tables ----
+
+    private void LookupAndRun(byte tableId)
+    {
+        var table = bridge.Table(tableId);
+        var rule = table?.Lookup(in _pkt.Key, _now);
+        if (rule is null)
+        {
+            if (_mode == CtMode.Live) bridge.TableMisses++;
+            if (_trace is not null)
+            {
+                Step(TraceKind.Table, $"{tableId,2}. No match.", t => t with { Table = tableId });
+                Step(TraceKind.Action, "drop");
+            }
+            return;
+        }
+        if (_mode == CtMode.Live)
+        {
+            rule.Packets++;
+            rule.Bytes += _pkt.Length;
+            rule.LastUsedNs = _now;
+        }
+        if (_trace is not null)
+        {
+            var e = rule.Entry;
+            var match = e.Match.Count == 0 ? "" : OvsFormatter.FormatMatch(e.Match, FlowEntry.DefaultPriority);
+            var text = $"{tableId,2}. {(match.Length == 0 ? "" : match + ", ")}priority {e.Priority}{(e.Cookie != 0 ? $", cookie 0x{e.Cookie:x}" : "")}";
+            Step(TraceKind.Table, text, t => t with { Table = tableId, Priority = e.Priority, Cookie = e.Cookie, Match = match });
+        }
+        RunActions(rule.Entry.Actions, tableId);
+    }
+
+    private void RunActions(IReadOnlyList<OvsAction> actions, byte table)
+    {
+        if (actions.Count == 0 && _trace is not null) Step(TraceKind.Action, "drop");
+        for (int i = 0; i < actions.Count; i++)
+        {
+            if (_error != XlateError.None) return;
+            var a = actions[i];
+            if (_trace is not null) Step(TraceKind.Action, ActionText(a));
+            switch (a)
+            {
+                case OutputAction o: Output(o.Port); break;
+                case InPortAction: Emit((uint)_pkt.Key.Get(KeyField.InPort)); break;
+                case NormalAction: Normal(); break;
+                case FloodAction: Flood(includeNoFlood: false); break;
+                case OutputRegAction r: Output((uint)ReadSubField(r.Source)); break;
+                case SetFieldAction s: FieldMap.Write(ref _pkt.Key, s.Field, s.Value, s.Mask); break;
+                case LoadAction l: { var s = l.ToSetField(); FieldMap.Write(ref _pkt.Key, s.Field, s.Value, s.Mask); break; }
+                case MoveAction m:
+                {
+                    var v = ReadSubField(m.Source);
+                    FieldMap.Write(ref _pkt.Key, m.Destination.Field, v << m.Destination.Offset, m.Destination.Mask);
+                    break;
+                }
+                case DecTtlAction:
+                    if (!DecTtl()) return;   // TTL exception: the rest of this action list is skipped
+                    break;
+                case StripVlanAction: _pkt.Key.Set(KeyField.VlanTci, 0); break;
+                case CtClearAction:
+                    _pkt.Key.ClearConntrack();
+                    _pkt.Ct.Clear();
+                    break;
+                case ResubmitAction r: Resubmit(r.InPort, r.Table ?? table); break;
+                case GotoTableAction g: Resubmit(null, g.Table); break;
+                case GroupAction g: Group(g.GroupId); break;
+                case ControllerAction:
+                    if (_mode == CtMode.Live) bridge.ControllerPackets++;
+                    Detail("sent to controller (counted; no controller is connected)");
+                    break;
+                case CtAction ct: Conntrack(ct, table); break;
+                default:
+                    Warn($"action {a.GetType().Name} is not executed by the MeshSim datapath");
+                    break;
+            }
+        }
+    }
+
+    private UInt128 ReadSubField(SubField sf) =>
+        (FieldMap.Read(in _pkt.Key, sf.Field) >> sf.Offset) & (sf.Bits >= 128 ? UInt128.MaxValue : (UInt128.One << sf.Bits) - 1);
+
+    private bool ResourceCheck()
+    {
+        if (_depth >= MaxDepth) { Fail(XlateError.RecursionTooDeep); return false; }
+        if (_resubmits >= MaxResubmits) { Fail(XlateError.TooManyResubmits); return false; }
+        return true;
+    }
+
+    private void Fail(XlateError error)
+    {
+        _error = error;
+        if (_trace is not null) Step(TraceKind.Error, error == XlateError.RecursionTooDeep ? "Recursion too deep" : "Too many resubmits");
+    }
+
+    private void Resubmit(uint? inPort, byte table)
+    {
+        if (!ResourceCheck()) return;
+        _resubmits++;
+        ulong oldInPort = _pkt.Key.Get(KeyField.InPort);
+        bool swap = inPort is { } p && p != OfPort.InPort;
+        if (swap) _pkt.Key.Set(KeyField.InPort, inPort!.Value);
+        _depth++;
+        LookupAndRun(table);
+        _depth--;
+        if (swap) _pkt.Key.Set(KeyField.InPort, oldInPort);
+    }
+
+    // ---- outputs ----
+
+    private void Output(uint port)
+    {
+        switch (port)
+        {
+            case OfPort.InPort: Emit((uint)_pkt.Key.Get(KeyField.InPort)); return;
+            case OfPort.Normal: Normal(); return;
+            case OfPort.Flood: Flood(includeNoFlood: false); return;
+            case OfPort.All: Flood(includeNoFlood: true); return;
+            case OfPort.Controller:
+                if (_mode == CtMode.Live) bridge.ControllerPackets++;
+                Detail("sent to controller (counted; no controller is connected)");
+                return;
+            case OfPort.Table or OfPort.None: return;
+        }
+        if (port == (uint)_pkt.Key.Get(KeyField.InPort))
+        {
+            Warn("skipping output to input port");
+            return;
+        }
+        Emit(port);
+    }
+
+    private void Emit(uint port)
+    {
+        var bp = bridge.FindPort(port);
+        if (bp is null)
+        {
+            Warn("Nonexistent output port");
+            return;
+        }
+        _pkt.Commit();
+        var bytes = ArrayPool<byte>.Shared.Rent(_pkt.Length);
+        _pkt.Data.CopyTo(bytes);
+        string? flow = _trace is null ? null : PacketFlowFormatter.Format(in _pkt.Key, _pkt.RecircId);
+        _pending.Add((bp, bytes, _pkt.Length, flow));
+    }
+
+    private void Flood(bool includeNoFlood)
+    {
+        uint inPort = (uint)_pkt.Key.Get(KeyField.InPort);
+        foreach (var p in bridge.Ports)
+            if (p.Number != inPort && (includeNoFlood || !p.NoFlood)) Emit(p.Number);
+    }
+
+    private void Normal()
+    {
+        uint inPort = (uint)_pkt.Key.Get(KeyField.InPort);
+        ushort vlan = (ushort)(_pkt.Key.Get(KeyField.VlanTci) & 0x0FFF);
+        var src = new MacAddress(_pkt.Key.Get(KeyField.DlSrc));
+        var dst = new MacAddress(_pkt.Key.Get(KeyField.DlDst));
+        if (_mode == CtMode.Live && bridge.FindPort(inPort) is not null) bridge.MacTable.Learn(vlan, src, inPort, _now);
+        if (dst.IsMulticast)
+        {
+            Detail("multicast traffic, flooding");
+            Flood(includeNoFlood: false);
+            return;
+        }
+        if (bridge.MacTable.TryLookup(vlan, dst, _now, out uint port))
+        {
+            if (port == inPort)
+            {
+                Warn("learned port is input port, dropping");
+                return;
+            }
+            Detail("forwarding to learned port");
+            Emit(port);
+            return;
+        }
+        Detail("no learned MAC for destination, flooding");
+        Flood(includeNoFlood: false);
+    }
+
+    private bool DecTtl()
+    {
+        if ((ushort)_pkt.Key.Get(KeyField.DlType) != 0x0800) return true;
+        ulong ttl = _pkt.Key.Get(KeyField.NwTtl);
+        if (ttl > 1)
+        {
+            _pkt.Key.Set(KeyField.NwTtl, ttl - 1);
+            return true;
+        }
+        Warn("IPv4 decrement TTL exception");
+        if (_mode == CtMode.Live) bridge.ControllerPackets++;
+        return false;
+    }
+
+    // ---- groups ----
+
+    private void Group(uint id)
+    {
+        if (!ResourceCheck()) return;
+        var g = bridge.FindGroup(id);
+        if (g is null)
+        {
+            Warn($"output to nonexistent group {id}");
+            return;
+        }
+        if (_mode == CtMode.Live) { g.Packets++; g.Bytes += _pkt.Length; }
+        var type = g.Entry.Type;
+        if (type is GroupType.All or GroupType.Indirect)
+        {
+            foreach (var b in g.Entry.Buckets) RunBucket(g, b);
+            return;
+        }
+        Bucket? chosen = type == GroupType.FastFailover ? FirstLiveBucket(g) : SelectBucket(g);
+        if (chosen is null)
+        {
+            Detail("no live bucket");
+            return;
+        }
+        Detail($"using bucket {chosen.BucketId}");
+        RunBucket(g, chosen);
+    }
+
+    private Bucket? FirstLiveBucket(GroupState g)
+    {
+        foreach (var b in g.Entry.Buckets)
+        {
+            if (IsLive(b, 0)) return b;
+            Detail($"bucket {b.BucketId}: not live due to watch_port {b.WatchPort}");
+        }
+        return null;
+    }
+
+    private Bucket? SelectBucket(GroupState g)
+    {
+        switch (g.Method)
+        {
+            case SelectionMethod.DpHash:
+            {
+                uint hash = SelectionHash.SymmetricL4(in _pkt.Key);
+                if (_trace is not null)
+                    Detail($"selection_method=dp_hash: symmetric L4 hash 0x{hash:x8}, value {hash & (uint)(g.HashValues - 1)} of {g.HashValues} (Webster's method spreads the values by weight); real ofproto/trace stops at the recirculation here");
+                return g.DpHashBucket(hash, b => IsLive(b, 0));
+            }
+            case SelectionMethod.Hash:
+            {
+                uint basis = SelectionHash.Fields(in _pkt.Key, g.Entry.Fields, g.Entry.SelectionMethodParam);
+                return BestBucket(g, basis, "selection_method=hash over the listed fields");
+            }
+            default:
+                return BestBucket(g, SelectionHash.SymmetricL4(in _pkt.Key), "default selection: symmetric L4 hash");
+        }
+    }
+
+    private Bucket? BestBucket(GroupState g, uint basis, string why)
+    {
+        var scores = _trace is null ? null : new List<(Bucket, uint)>();
+        var best = g.BestLiveBucket(basis, b => IsLive(b, 0), scores);
+        if (scores is not null)
+        {
+            Detail($"{why}, basis 0x{basis:x8}; highest random weight wins");
+            foreach (var (b, s) in scores) Detail($"bucket {b.BucketId}: score {s}");
+        }
+        return best;
+    }
+
+    private bool IsLive(Bucket b, int depth)
+    {
+        bool hasWatch = b.WatchPort != Bucket.NoWatchPort || b.WatchGroup != Bucket.NoWatchGroup;
+        if (!hasWatch) return true;
+        if (b.WatchPort != Bucket.NoWatchPort && bridge.FindPort(b.WatchPort) is { IsLive: true }) return true;
+        if (b.WatchGroup != Bucket.NoWatchGroup && depth < 32 && bridge.FindGroup(b.WatchGroup) is { } wg)
+            foreach (var inner in wg.Entry.Buckets) if (IsLive(inner, depth + 1)) return true;
+        return false;
+    }
+
+    private void RunBucket(GroupState g, Bucket b)
+    {
+        int index = g.IndexOf(b);
+        if (_mode == CtMode.Live && index >= 0) { g.BucketPackets[index]++; g.BucketBytes[index] += _pkt.Length; }
+        if (_trace is not null) Step(TraceKind.Bucket, $"bucket {b.BucketId}", t => t with { BucketId = b.BucketId });
+        // Bucket actions work on a clone: the flow is restored afterwards.
+        var savedKey = _pkt.Key;
+        var savedCt = _pkt.Ct;
+        _depth++;
+        RunActions(b.Actions, 0);
+        _depth--;
+        _pkt.Key = savedKey;
+        _pkt.Ct = savedCt;
+    }
+
+    // ---- conntrack ----
+
+    private void Conntrack(CtAction ct, byte table)
+    {
+        ushort zone = ct.ZoneSource is { } zs ? (ushort)ReadSubField(zs) : ct.Zone;
+        (uint, uint)? setMark = null;
+        (UInt128, UInt128)? setLabel = null;
+        if (_trace is not null && ct.Nat is not null) Step(TraceKind.Action, NatText(ct.Nat));
+        foreach (var e in ct.Exec)
+        {
+            var sf = e switch { SetFieldAction s => s, LoadAction l => l.ToSetField(), _ => null };
+            if (sf is null) continue;
+            FieldMap.Write(ref _pkt.Key, sf.Field, sf.Value, sf.Mask);   // OVS translates exec() on the flow too
+            if (sf.Field == OvsFieldId.CtMark) setMark = ((uint)sf.Value, (uint)sf.Mask);
+            else if (sf.Field == OvsFieldId.CtLabel) setLabel = (sf.Value, sf.Mask);
+            if (_trace is not null) Step(TraceKind.Action, ActionText(e));
+        }
+
+        if (_mode == CtMode.Live)
+        {
+            _pkt.Commit();
+            var req = new CtRequest(ct.Commit, ct.Force, zone, ct.Nat is null ? null : NatRequest.From(ct.Nat)) { SetMark = setMark, SetLabel = setLabel };
+            if (bridge.Conntrack.Execute(_pkt.Data, in _pkt.Base, ref _pkt.Ct, in req, _now)) _pkt.Reparse();
+            if (ct.RecircTable is { } t)
+            {
+                var clone = Rent();
+                clone.CopyFrom(_pkt);
+                clone.LoadCtIntoKey();
+                clone.RecircId = ++_nextRecircId;
+                bridge.Recirculations++;
+                string? header = null, state = null;
+                if (_trace is not null)
+                {
+                    state = CtStateText.Format(_pkt.Ct.State);
+                    header = $"recirc(0x{clone.RecircId:x}) - resume conntrack with ct_state={state} (from the live connection table)";
+                    Detail($"A clone of the packet is forked to recirculate. The forked pipeline will be resumed at table {t}.");
+                }
+                _recirc.Enqueue((clone, t, header, state));
+            }
+        }
+        else if (ct.RecircTable is { } t)
+        {
+            // ofproto/trace: the forked pipeline resumes with the next --ct-next state (default trk|new)
+            // and NAT "translates to the first IP/port" of the range.
+            var clone = Rent();
+            clone.CopyFrom(_pkt);
+            clone.RecircId = ++_nextRecircId;
+            bool given = _ctNext is { Count: > 0 };
+            var state = given ? _ctNext!.Dequeue() : CtState.Tracked | CtState.New;
+            clone.Key.Set(KeyField.CtState, (byte)state);
+            clone.Key.Set(KeyField.CtZone, zone);
+            var header = $"recirc(0x{clone.RecircId:x}) - resume conntrack with " +
+                         (given ? $"ct_state={CtStateText.Format(state)}" : "default ct_state=trk|new (use --ct-next to customize)");
+            if (ct.Nat is { } nat && nat.AddressMin is { } min)
+            {
+                if (nat.Kind == NatKind.Source)
+                {
+                    clone.Key.Set(KeyField.NwSrc, min.Value);
+                    if (nat.PortMin != 0) clone.Key.Set(KeyField.TpSrc, nat.PortMin);
+                }
+                else if (nat.Kind == NatKind.Destination)
+                {
+                    clone.Key.Set(KeyField.NwDst, min.Value);
+                    if (nat.PortMin != 0) clone.Key.Set(KeyField.TpDst, nat.PortMin);
+                }
+            }
+            Detail($"A clone of the packet is forked to recirculate. The forked pipeline will be resumed at table {t}.");
+            _recirc.Enqueue((clone, t, header, CtStateText.Format(state)));
+        }
+        // The ct_* fields are only valid in the recirculated pipeline; this one continues untracked.
+        _pkt.Key.ClearConntrack();
+        Detail("Sets the packet to an untracked state, and clears all the conntrack fields.");
+    }
+
+    // ---- trace helpers (string work only when tracing) ----
+
+    private void Step(TraceKind kind, string text, Func<TraceStep, TraceStep>? decorate = null)
+    {
+        if (_trace is null) return;
+        var s = new TraceStep(_pass, _depth, kind, text) { Bridge = bridge.Name };
+        _trace.Add(decorate is null ? s : decorate(s));
+    }
+
+    private void Detail(string text) { if (_trace is not null) Step(TraceKind.Detail, text); }
+    private void Warn(string text) { if (_trace is not null) Step(TraceKind.Warn, text); }
+
+    private static string ActionText(OvsAction a)
+    {
+        var text = OvsFormatter.FormatActions([a]);
+        return a switch { InPortAction => "IN_PORT", _ => text };
+    }
+
+    private static string NatText(NatSpec nat)
+    {
+        var ct = CtAction.Plain with { Commit = true, Nat = nat };
+        var text = OvsFormatter.FormatActions([ct]);
+        int at = text.IndexOf("nat", StringComparison.Ordinal);
+        return at < 0 ? "nat" : text[at..^1];
+    }
+}

@@ -1,0 +1,63 @@
+namespace MeshSim.Ovs.Tests.Syntax;
+
+/// <summary>Rejections name the column (1-based) and say what was expected, in OVS's words.</summary>
+public class ParseErrorTests
+{
+    [Theory]
+    [InlineData("ip,nw_src=10.0.0.1", 19, "must specify an action")]
+    [InlineData("foo=1,actions=drop", 1, "unknown keyword foo")]
+    [InlineData("ip,nw_src=300.1.1.1,actions=drop", 11, "300.1.1.1: invalid IP address")]
+    [InlineData("tcp,tp_dst=70000,actions=drop", 12, "70000: value too large for 2-byte field tcp_dst")]
+    [InlineData("priority=70000,actions=drop", 10, "invalid priority \"70000\"")]
+    [InlineData("ct_state=+trk+bogus,actions=drop", 10, "+bogus: unknown ct_state flag(s)")]
+    [InlineData("ip,actions=output:foo", 19, "foo: output to unknown port")]
+    [InlineData("ip,actions=bogus", 12, "unknown action bogus")]
+    [InlineData("ip,actions=drop,output:1", 12, "\"drop\" must not be accompanied by any other action or instruction")]
+    [InlineData("ip,actions=ct(commit,nat(src=10.0.0.5-10.0.0.1))", 30, "invalid nat range \"10.0.0.5-10.0.0.1\"")]
+    [InlineData("ip,actions=ct(force)", 12, "\"force\" flag requires \"commit\" flag.")]
+    [InlineData("actions=set_field:80->tcp_dst", 23, "actions are invalid with specified match (OFPBAC_MATCH_INCONSISTENT): set_field tcp_dst needs tcp in the match")]
+    [InlineData("ip,ct_state=+trk,ct_nw_src=10.0.0.1,actions=drop", 18, "ct_nw_src requires ct_state to match a tracked, valid connection (e.g. +trk-inv or +est) (OFPBMC_BAD_PREREQ)")]
+    [InlineData("table=3,actions=goto_table:2", 17, "goto_table:2 must go to a later table than 3 (OFPBIC_BAD_TABLE_ID)")]
+    [InlineData("actions=load:16->NXM_NX_REG0[0..3]", 14, "16->NXM_NX_REG0[0..3]: value 0x10 does not fit into 4 bits")]
+    public void Flow_errors_point_at_the_offending_text(string text, int column, string message)
+    {
+        var ex = Assert.Throws<OvsSyntaxException>(() => OvsParser.ParseFlow(text));
+        Assert.Equal(message, ex.Error.Message);
+        Assert.Equal(column, ex.Error.Column);
+    }
+
+    [Fact]
+    public void File_errors_carry_line_and_column_of_the_original_text()
+    {
+        var result = OvsRuleFile.ParseFlows("# comment\n\n  ip,actions=drop\n  ip,nw_dst=1.2.3,actions=drop  # bad\n");
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(4, error.Line);
+        Assert.Equal(13, error.Column);
+        Assert.Equal("flows.txt:4:13: 1.2.3: invalid IP address", error.ToString("flows.txt"));
+        Assert.Single(result.Entries);
+    }
+
+    [Theory]
+    [InlineData("type=all,bucket=output:1", "must specify a group_id")]
+    [InlineData("group_id=1,type=indirect,bucket=output:1,bucket=output:2", "Indirect groups can have at most one bucket.")]
+    [InlineData("group_id=1,type=ff,bucket=output:1", "fast failover bucket requires watch_port or watch_group")]
+    [InlineData("group_id=1,type=all,bucket=weight=5,output:1", "Only select groups can have bucket weights.")]
+    [InlineData("group_id=1,type=all,bucket=bucket_id=1,output:1,bucket=bucket_id=1,output:2", "duplicate bucket id 1 (OFPGMFC_BAD_BUCKET)")]
+    public void Group_errors_use_OVS_wording(string text, string message)
+    {
+        var ex = Assert.Throws<OvsSyntaxException>(() => OvsParser.ParseGroup(text));
+        Assert.Equal(message, ex.Error.Message);
+        Assert.True(ex.Error.Column >= 1);
+    }
+
+    [Fact]
+    public void Adding_the_same_match_twice_replaces_the_first_flow_but_hidden_packet_type_keeps_two()
+    {
+        var replaced = OvsRuleFile.ParseFlows("ip,actions=output:1\nip,actions=output:2\n");
+        Assert.Equal("ip actions=output:2", Assert.Single(replaced.Entries).Entry.ToString());
+
+        var kept = OvsRuleFile.ParseFlows("actions=drop\nnw_src=1.2.3.4,actions=drop\n");
+        Assert.Equal(2, kept.Entries.Count);
+        Assert.All(kept.Entries, e => Assert.Equal("actions=drop", e.Entry.ToString()));
+    }
+}

@@ -50,7 +50,7 @@ public static partial class OvsFormatter
                 break;
             case GroupAction g: sb.Append("group:").Append(g.GroupId); break;
             case CtAction ct: AppendCt(sb, ct, version); break;
-            case NatAction n: AppendNat(sb, n.Nat); break;
+            case CtNatAction n: AppendNat(sb, n.Nat); break;
             default: throw new ArgumentOutOfRangeException(nameof(action), action.GetType().Name, "no formatter for this action");
         }
     }

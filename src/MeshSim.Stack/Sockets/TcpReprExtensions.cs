@@ -12,16 +12,3 @@ internal static class TcpReprExtensions
     public static int SegmentLength(this in TcpRepr r, int payloadLength) =>
         payloadLength + ((r.Flags & TcpFlags.Syn) != 0 ? 1 : 0) + ((r.Flags & TcpFlags.Fin) != 0 ? 1 : 0);
 }
-
-/// <summary>Where a socket's segments go: the host (which adds IPv4 and Ethernet) or a test double.</summary>
-internal interface ITcpSegmentSink
-{
-    /// <summary>Emits one segment from <paramref name="local"/> to <paramref name="remote"/>.</summary>
-    void SendSegment(Ipv4Address local, Ipv4Address remote, in TcpRepr segment, ReadOnlySpan<byte> payload);
-
-    /// <summary>The socket reached CLOSED and can be forgotten (its 4-tuple is free again).</summary>
-    void OnSocketClosed(TcpSocket socket);
-
-    /// <summary>A passively opened socket completed its handshake.</summary>
-    void OnSocketEstablished(TcpSocket socket);
-}

@@ -123,8 +123,9 @@ public sealed class V1Switch
         {
             if (!p.Pre.Replicas((int)(uint)mgrp, _replicas)) { c.Trace?.Line($"Multicast group {mgrp} does not exist; packet dropped"); Dropped++; return; }
             c.Trace?.Line($"Multicast to group {mgrp}: {_replicas.Count} replicas");
-            foreach (var (rport, rid) in _replicas.ToArray())
+            for (int r = 0; r < _replicas.Count; r++)   // egress never touches the PRE, so the list is stable
             {
+                var (rport, rid) = _replicas[r];
                 _egress.CopyFrom(pkt);
                 if (s.InstanceType >= 0) _egress.Fields[s.InstanceType] = V1Model.Replication;
                 if (s.EgressRid >= 0) _egress.Fields[s.EgressRid] = (uint)rid & p.FieldMasks[s.EgressRid];

@@ -63,7 +63,8 @@ internal sealed partial class LoaderRun
         {
             if (v.ValueKind != JsonValueKind.Array || v.GetArrayLength() != 2) throw new LoadException(path + ".value", "expected [bit offset, bitwidth]", Json.Snip(v));
             int off = Json.AsInt(v[0], path + ".value[0]"), w = Json.AsInt(v[1], path + ".value[1]");
-            if (w <= 0 || w > 128) throw new LoadException(path + ".value[1]", $"lookahead width {w} is not supported (1..128)");
+            if (off < 0) throw new LoadException(path + ".value[0]", $"lookahead offset {off} must not be negative");
+            if (w <= 0 || w > 128 || w > 120 && (off & 7) != 0) throw new LoadException(path + ".value[1]", $"lookahead width {w} is not supported (1..128, byte-aligned above 120)");
             return new KeyPart(null, off, w, Bits.ByteWidth(w));
         }
         var e = Operand(k, path);
@@ -102,6 +103,7 @@ internal sealed partial class LoaderRun
                 {
                     int h = ResolveHeader(v, ps[0].Path + ".value");
                     var type = Program.Headers[h].Type;
+                    if (type.FixedBits % 8 != 0) throw new LoadException(ps[0].Path + ".value", $"cannot extract '{Program.Headers[h].Name}': {type.FixedBits} bits is not a whole number of bytes");
                     if (type.VarbitIndex >= 0 && len is null) throw new LoadException(path, $"header '{Program.Headers[h].Name}' has a varbit field; use extract_VL with a length");
                     return new ParserOp { Kind = len is null ? ParserOpKind.Extract : ParserOpKind.ExtractVarbit, Target = h, A = len };
                 }
@@ -142,7 +144,8 @@ internal sealed partial class LoaderRun
         var v = Json.Req(tv, "value", path);
         if (v.ValueKind != JsonValueKind.Array || v.GetArrayLength() != 2) throw new LoadException(path + ".value", "expected [bit offset, bitwidth]", Json.Snip(v));
         int off = Json.AsInt(v[0], path + ".value[0]"), w = Json.AsInt(v[1], path + ".value[1]");
-        if (w <= 0 || w > 120 && (off & 7) + w > 128) throw new LoadException(path + ".value[1]", $"lookahead width {w} is not supported (1..128, byte-aligned above 120)");
+        if (off < 0) throw new LoadException(path + ".value[0]", $"lookahead offset {off} must not be negative");
+        if (w <= 0 || w > 128 || w > 120 && (off & 7) + w > 128) throw new LoadException(path + ".value[1]", $"lookahead width {w} is not supported (1..128, byte-aligned above 120)");
         return new LookaheadExpr(off, w);
     }
 
@@ -154,7 +157,12 @@ internal sealed partial class LoaderRun
         if (dj.ValueKind == JsonValueKind.Undefined) (dj, path) = ds[0];
         Guard(() =>
         {
-            var order = Json.Items(dj, "order", path).Select(x => ResolveHeader(x.Item, x.Path)).ToArray();
+            var order = Json.Items(dj, "order", path).Select(x =>
+            {
+                int h = ResolveHeader(x.Item, x.Path);
+                if (Program.Headers[h].Type.FixedBits % 8 != 0) throw new LoadException(x.Path, $"cannot emit '{Program.Headers[h].Name}': {Program.Headers[h].Type.FixedBits} bits is not a whole number of bytes");
+                return h;
+            }).ToArray();
             Program.Deparser = new P4Deparser(Json.Str(dj, "name", path), order);
         });
     }

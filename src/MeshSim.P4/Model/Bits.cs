@@ -4,7 +4,7 @@ using System.Globalization;
 namespace MeshSim.P4.Model;
 
 /// <summary>
-/// Bit-level helpers for P4 values. Every P4 value in MeshSim is held in a <see cref="UInt128"/>:
+/// Bit-level operations on P4 values. Every P4 value in MeshSim is held in a <see cref="UInt128"/>:
 /// bmv2 computes with infinite precision and truncates when a value is stored into a field; for
 /// fields up to 128 bits, wrapping at 128 bits then truncating gives the same stored bits for
 /// <c>+ - * &amp; | ^ ~ &lt;&lt;</c>. Wider (non-varbit) fields are refused at load time.

@@ -128,7 +128,7 @@ public sealed class RuntimeCli(P4Program program)
 
     private static bool Do(Func<bool> f) => f();
 
-    // ---------------------------------------------------------------- name and argument helpers
+    // ---------------------------------------------------------------- name and argument resolution
 
     /// <summary>Resolves a name exactly or by unique dotted suffix, as simple_switch_CLI does.</summary>
     private static T Resolve<T>(IReadOnlyDictionary<string, T> objects, string name, string kind)

@@ -16,6 +16,7 @@ public static class MeshSimCommand
             Commands.P4.P4Command.Create(),
             Commands.Control.ControlCommand.Create(),
             Commands.Replay.ReplayCommand.Create(),
+            Commands.Emulate.EmulateCommand.Create(),
         };
         var ofctl = Commands.Ofctl.OfctlCommand.Create();
         ofctl.Subcommands.Add(Commands.Ofctl.OfctlTraceCommand.Create());

@@ -184,3 +184,21 @@ public class HostStackTests
         Assert.Equal(0, n.Net.Frames.Outstanding);
     }
 }
+
+public class HostSelfAddressTests
+{
+    [Fact]
+    public void Connecting_to_the_own_address_fails_clearly()
+    {
+        var n = new StarNet(2, direct: true);
+        Exception? error = null;
+        n.Sim.Spawn(async () =>
+        {
+            try { await n[1].ConnectAsync(n[1].Address, 80); }
+            catch (MeshSim.Stack.Sockets.TcpException e) { error = e; }
+        });
+        n.Sim.RunUntil(SimTime.Second);
+        Assert.Contains("loopback is not modelled", error!.Message);
+        Assert.Throws<ArgumentException>(() => n[1].PingAsync(n[1].Address));
+    }
+}

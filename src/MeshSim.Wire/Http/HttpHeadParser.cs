@@ -236,7 +236,7 @@ public static class HttpHeadParser
         // which alone decides what is wrong and where.
         var table = TokenTable;
         int i = 0;
-        while ((uint)i < (uint)line.Length && table[line[i]] != 0) i++;
+        while ((uint)i < (uint)line.Length && (table[line[i]] & TokenBit) != 0) i++;
         if (i > 0 && (uint)i < (uint)line.Length && line[i] == (byte)':')
         {
             var value = TrimWhitespace(line[(i + 1)..], out _);

@@ -106,6 +106,8 @@ public sealed class V1Switch
         InitMetadata(pkt, port, instance, frame.Length, c.NowNs);
         Parse(c);
         Restore(pkt, fieldList, preserved);
+        // A preserved field list may carry instance_type/packet_length; the new pass's own values win, as in simple_switch.
+        if (preserved is not null) InitMetadata(pkt, port, instance, frame.Length, c.NowNs);
         p.Ingress?.Run(c);
         pkt.ExitFlag = false;
 
@@ -155,6 +157,8 @@ public sealed class V1Switch
         var p = Program; var s = p.Std; var pkt = c.Pkt;
         if (s.EgressPort >= 0) pkt.Fields[s.EgressPort] = (uint)egressPort & p.FieldMasks[s.EgressPort];
         if (s.EgressSpec >= 0) pkt.Fields[s.EgressSpec] = 0; // simple_switch clears egress_spec before egress
+        // Egress sees the length of the packet as ingress left it (headers added or removed), as simple_switch does.
+        if (s.PacketLength >= 0) pkt.Fields[s.PacketLength] = (uint)DeparsedLength(pkt) & p.FieldMasks[s.PacketLength];
         if (s.EgressTimestamp >= 0) pkt.Fields[s.EgressTimestamp] = (ulong)(c.NowNs / 1000) & p.FieldMasks[s.EgressTimestamp];
         pkt.CloneSession = -1; pkt.Recirculate = false; pkt.ExitFlag = false;
         c.Trace?.Line($"Egress port is {egressPort}");

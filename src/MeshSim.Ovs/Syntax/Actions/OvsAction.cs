@@ -29,5 +29,8 @@ public sealed record DecTtlAction : OvsAction;
 /// <summary><c>strip_vlan</c> / <c>pop_vlan</c>.</summary>
 public sealed record StripVlanAction : OvsAction;
 
+/// <summary><c>push_vlan:ETHERTYPE</c> (0x8100 or 0x88a8): push a VLAN header with VID 0 and PCP 0.</summary>
+public sealed record PushVlanAction(ushort EtherType) : OvsAction;
+
 /// <summary><c>ct_clear</c>: forget the packet's conntrack state (ct_state and friends become zero).</summary>
 public sealed record CtClearAction : OvsAction;

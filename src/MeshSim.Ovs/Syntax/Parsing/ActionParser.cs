@@ -22,7 +22,7 @@ internal static partial class ActionParser
             if (key == "drop") { drop = true; continue; }
             var action = ParseOne(key, kv, text, ctx, check, insideCt);
             if (action is GotoTableAction) gotoOffset = kv.KeyOffset;
-            if (insideCt && action is not (SetFieldAction or LoadAction))
+            if (insideCt && action is not (SetFieldAction or LoadAction or MoveAction))
                 throw ctx.Error(kv.KeyOffset, $"{kv.Key} action doesn't support nested action ct");
             actions.Add(action);
         }
@@ -40,9 +40,11 @@ internal static partial class ActionParser
             case "group":
                 if (!CNumber.TryParseAll(kv.Value, 0, out var gid) || gid > uint.MaxValue)
                     throw ctx.Error(kv.ValueOffset, kv.Value.Length == 0 ? "missing required numeric argument" : $"invalid numeric format {kv.Value}");
+                if (gid > 0xffffff00) throw ctx.Error(kv.ValueOffset, $"invalid group id {gid} (OFPBAC_BAD_OUT_GROUP)");
                 return new GroupAction((uint)gid);
             case "goto_table":
-                if (!CNumber.TryParseRange(kv.Value, 0, 254, out var gt)) throw ctx.Error(kv.ValueOffset, $"unknown table \"{kv.Value}\"");
+                if (check.IsGroup) throw ctx.Error(kv.KeyOffset, "goto_table instruction not allowed here");
+                if (!CNumber.TryParseTable(kv.Value, 254, out var gt)) throw ctx.Error(kv.ValueOffset, $"unknown table \"{kv.Value}\"");
                 if (check.Table is { } current && gt <= current)
                     throw ctx.Error(kv.KeyOffset, $"goto_table:{gt} must go to a later table than {current} (OFPBIC_BAD_TABLE_ID)");
                 return new GotoTableAction((byte)gt);
@@ -52,10 +54,16 @@ internal static partial class ActionParser
                 return new DecTtlAction();
             case "strip_vlan" or "pop_vlan": return new StripVlanAction();
             case "ct_clear": return new CtClearAction();
+            case "push_vlan":
+                if (!CNumber.TryParseRange(kv.Value, 0, 65535, out var tpid)) throw ctx.Error(kv.ValueOffset, $"invalid ethertype \"{kv.Value}\"");
+                if (tpid is not (0x8100 or 0x88a8)) throw ctx.Error(kv.ValueOffset, $"{kv.Value}: not a valid VLAN ethertype");
+                if (!check.IsGroup)
+                    throw ctx.Error(kv.KeyOffset, "push_vlan needs OpenFlow 1.1 or later, but add-flow talks OpenFlow 1.0: none of the usable flow formats (OXM,OpenFlow11) is among the allowed flow formats (OpenFlow10,NXM)");
+                return new PushVlanAction((ushort)tpid);
             case "ct": return ParseCt(kv, text, ctx, check);
             case "set_field": return ParseSetField(kv, ctx, check, insideCt);
             case "load": return ParseLoad(kv, ctx, check, insideCt);
-            case "move": return ParseMove(kv, ctx, check);
+            case "move": return ParseMove(kv, ctx, check, insideCt);
             case "mod_dl_src": return ParseMod(kv, OvsFieldId.EthSrc, ctx, check);
             case "mod_dl_dst": return ParseMod(kv, OvsFieldId.EthDst, ctx, check);
             case "mod_nw_src": return ParseMod(kv, OvsFieldId.NwSrc, ctx, check);
@@ -137,6 +145,7 @@ internal static partial class ActionParser
         if (kv.Delimiter != '(')
         {
             if (!FieldValueParser.TryParsePort(kv.Value, out var p)) throw ctx.Error(kv.ValueOffset, $"{kv.Value}: resubmit to unknown port");
+            if (p == OfPort.InPort) throw ctx.Error(kv.KeyOffset, "at least one \"in_port\" or \"table\" must be specified on resubmit");
             return new ResubmitAction(p, null);
         }
         var parts = kv.Value.Split(',');
@@ -149,7 +158,7 @@ internal static partial class ActionParser
         }
         if (parts.Length > 1 && parts[1].Length > 0)
         {
-            if (!CNumber.TryParseRange(parts[1], 0, 255, out var t)) throw ctx.Error(offset + parts[0].Length + 1, $"{parts[1]}: resubmit to unknown table");
+            if (!CNumber.TryParseTable(parts[1], 255, out var t)) throw ctx.Error(offset + parts[0].Length + 1, $"{parts[1]}: resubmit to unknown table");
             if (t != 255) table = (byte)t;
         }
         if (parts.Length > 2)

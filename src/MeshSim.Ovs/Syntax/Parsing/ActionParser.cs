@@ -50,8 +50,11 @@ internal static partial class ActionParser
                 return new GotoTableAction((byte)gt);
             case "resubmit": return ParseResubmit(kv, ctx, check);
             case "dec_ttl":
-                if (kv.Delimiter == '(') throw ctx.Error(kv.ValueOffset, "dec_ttl(controller ids) is not supported by MeshSim");
-                return new DecTtlAction();
+                if (kv.Value.Length == 0) return new DecTtlAction();
+                // OVS: strtok on ", " and atoi each piece (so junk reads as 0).
+                var ids = kv.Value.Split([',', ' '], StringSplitOptions.RemoveEmptyEntries).Select(Atoi).ToList();
+                if (ids.Count == 0) throw ctx.Error(kv.ValueOffset, "dec_ttl_cnt_ids: expected at least one controller id.");
+                return new DecTtlAction { ControllerIds = ids };
             case "strip_vlan" or "pop_vlan": return new StripVlanAction();
             case "ct_clear": return new CtClearAction();
             case "push_vlan":
@@ -171,6 +174,17 @@ internal static partial class ActionParser
         if (ct && !CtValid(check.Match))
             throw ctx.Error(kv.KeyOffset, ActionCheck.Inconsistent("resubmit(...,ct) needs a match on a valid connection (e.g. ct_state=+trk-inv)"));
         return new ResubmitAction(inPort, table, ct);
+    }
+
+    // C's atoi truncated to uint16_t: leading digits (after an optional sign), 0 when none.
+    private static ushort Atoi(string s)
+    {
+        var t = s.TrimStart();
+        int i = 0; bool neg = false;
+        if (i < t.Length && t[i] is '+' or '-') { neg = t[i] == '-'; i++; }
+        long v = 0;
+        while (i < t.Length && char.IsAsciiDigit(t[i]) && v < int.MaxValue) v = v * 10 + (t[i++] - '0');
+        return (ushort)(neg ? -v : v);
     }
 
     internal static bool CtValid(Match m)

@@ -68,7 +68,7 @@ internal static class FieldValueParser
             if (octet > 0) { if (i >= s.Length || s[i] != ':') return false; i++; }
             int start = i;
             uint v = 0;
-            while (i < s.Length && Uri.IsHexDigit(s[i])) { v = (v << 4) | (uint)Convert.ToInt32(s[i].ToString(), 16); i++; }
+            while (i < s.Length && Uri.IsHexDigit(s[i])) { v = (v << 4) | (uint)Uri.FromHex(s[i]); i++; }
             if (i == start) return false;
             mac = (mac << 8) | (v & 0xff);
         }

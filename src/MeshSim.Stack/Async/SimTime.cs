@@ -2,7 +2,7 @@ using MeshSim.Engine;
 
 namespace MeshSim.Stack.Async;
 
-/// <summary>Virtual-time helpers for applications.</summary>
+/// <summary>Virtual-time utilities for applications: durations, delays, starting apps.</summary>
 public static class SimTime
 {
     /// <summary>Nanoseconds in a millisecond, for readable durations.</summary>

@@ -2,7 +2,7 @@ using MeshSim.Wire;
 
 namespace MeshSim.Stack.Sockets;
 
-/// <summary>Helpers over <see cref="TcpRepr"/> that the state machine reads like RFC 9293's prose.</summary>
+/// <summary>Shorthands over <see cref="TcpRepr"/> so the state machine reads like RFC 9293's prose.</summary>
 internal static class TcpReprExtensions
 {
     /// <summary>True when all of <paramref name="f"/> are set.</summary>

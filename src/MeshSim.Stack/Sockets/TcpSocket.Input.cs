@@ -194,9 +194,14 @@ public sealed partial class TcpSocket
             Stats.BytesAcked += dataAcked;
             RequestWake();
         }
+        // Karn, as Linux applies it without timestamps: an ACK that also covers retransmitted bytes
+        // gives no sample, even for a timed segment that was never resent (it waited behind the hole,
+        // so its "RTT" would include the retransmission timeout and inflate the RTO).
+        bool coversRetransmission = Seq.Lt(_sndUna, _retransmittedHigh);
         _sndUna = ack;
         if (Seq.Lt(_sndNxt, _sndUna)) _sndNxt = _sndUna;
-        OnRttAck(ack);
+        if (coversRetransmission) { _timing = false; _rtt.ResetBackoff(); }
+        else OnRttAck(ack);
         _retries = 0;
 
         if (_inRecovery)

@@ -89,7 +89,7 @@ public sealed partial class TcpSocket
         uint end = seq + (uint)len + ((flags & TcpFlags.Fin) != 0 ? 1u : 0u);
         if (Seq.Gt(end, _sndNxt)) _sndNxt = end;
         if (Seq.Gt(end, _sndMax)) _sndMax = end;
-        if (retransmission) { Stats.Retransmissions++; _timing = false; }
+        if (retransmission) { Stats.Retransmissions++; _timing = false; _retransmittedHigh = Seq.Max(_retransmittedHigh, end); }
         else if (!_timing && len > 0) { _timing = true; _timedSeq = seq; _timedAt = _sim.Now; }
         if (_rtoAt == Never) _rtoAt = _sim.Now + _rtt.RtoNs;
     }

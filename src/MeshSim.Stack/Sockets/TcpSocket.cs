@@ -58,7 +58,7 @@ public sealed partial class TcpSocket : IEventHandler
 
     // RTT sampling (one timed segment at a time; Karn's rule).
     private bool _timing;
-    private uint _timedSeq;
+    private uint _timedSeq, _retransmittedHigh;
     private long _timedAt;
     private int _retries;
 
@@ -83,7 +83,7 @@ public sealed partial class TcpSocket : IEventHandler
         _tx = new ByteRing(config.SendBufferBytes);
         _rx = new ByteRing(config.ReceiveBufferBytes);
         _rtt = new RttEstimator(config.InitialRtoNs, config.MinRtoNs, config.MaxRtoNs);
-        _iss = iss; _sndUna = iss; _sndNxt = iss; _sndMax = iss; _txSeq = iss + 1;
+        _iss = iss; _sndUna = iss; _sndNxt = iss; _sndMax = iss; _txSeq = iss + 1; _retransmittedHigh = iss;
         while (_rcvShift < 14 && (config.ReceiveBufferBytes >> _rcvShift) > 65535) _rcvShift++;
         _sndMss = 536; // RFC 9293 default until the peer's MSS option is seen
     }

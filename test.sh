@@ -11,7 +11,7 @@ fi
 
 dotnet build MeshSim.sln -c Release -v quiet -nologo || exit 1
 log=$(mktemp)
-dotnet test MeshSim.sln -c Release --no-build -v quiet -nologo "$@" 2>&1 | tee "$log"
+dotnet test MeshSim.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 # One closing line for the whole suite, summed over the test assemblies.

@@ -88,4 +88,19 @@ public class EthernetTests
         Assert.Equal(new WireError(WireErrorKind.Truncated, 0, "eth.vlan", 18, 16), error);
         Assert.Equal("truncated at byte 0 (eth.vlan): need 18 bytes, have 16", error.ToString());
     }
+
+    [Fact]
+    public void Service_tag_0x88a8_is_read_like_a_customer_tag()
+    {
+        var frame = (byte[])Captures.VlanEcho.Clone();
+        frame[12] = 0x88; frame[13] = 0xA8;
+        Assert.True(EthernetView.TryCreate(frame, out var eth, out _));
+        Assert.Equal(EtherType.QinQ, eth.VlanTpid);
+        Assert.Equal(0xA00A, eth.VlanTci);
+        Assert.Equal(EtherType.Ipv4, eth.EtherType);
+        var key = default(FlowKey);
+        var counters = default(ExtractCounters);
+        FlowExtractor.Extract(frame, 1, ref key, ref counters);
+        Assert.Equal(0xB00A, key.VlanTci);                      // as ovs-ofctl parse-pcap: dl_vlan=10,dl_vlan_pcp=5
+    }
 }

@@ -152,4 +152,19 @@ public class Ipv4Tests
         Assert.Equal(offset, error.Offset);
         Assert.Equal(field, error.Field);
     }
+
+    [Fact]
+    public void Fragment_setters_keep_the_other_bits()
+    {
+        var p = Packet(Captures.EchoRequest);                   // DF set, offset 0
+        var ip = Ipv4View.ForEmit(p);
+        ip.MoreFragments = true;
+        ip.FragmentOffset = 1480;
+        Assert.True(ip.DontFragment);
+        Assert.True(ip.MoreFragments);
+        Assert.Equal(1480, ip.FragmentOffset);
+        Assert.Equal(0x6000 | 185, ip.FlagsAndFragmentOffset);
+        ip.DontFragment = false;
+        Assert.Equal(0x2000 | 185, ip.FlagsAndFragmentOffset);
+    }
 }

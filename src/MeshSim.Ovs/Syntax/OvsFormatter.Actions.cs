@@ -30,7 +30,10 @@ public static partial class OvsFormatter
             case InPortAction: sb.Append("IN_PORT"); break;
             case NormalAction: sb.Append("NORMAL"); break;
             case FloodAction: sb.Append("FLOOD"); break;
-            case DecTtlAction: sb.Append("dec_ttl"); break;
+            case DecTtlAction d:
+                sb.Append("dec_ttl");
+                if (d.ControllerIds.Count > 0) sb.Append('(').Append(string.Join(',', d.ControllerIds)).Append(')');
+                break;
             case StripVlanAction: sb.Append(version == OfVersion.OpenFlow10 ? "strip_vlan" : "pop_vlan"); break;
             case PushVlanAction p: sb.Append("push_vlan:0x").Append(p.EtherType.ToString("x", CultureInfo.InvariantCulture)); break;
             case CtClearAction: sb.Append("ct_clear"); break;
@@ -50,7 +53,7 @@ public static partial class OvsFormatter
                 break;
             case GroupAction g: sb.Append("group:").Append(g.GroupId); break;
             case CtAction ct: AppendCt(sb, ct, version); break;
-            case NatAction n: AppendNat(sb, n.Nat); break;
+            case CtNatAction n: AppendNat(sb, n.Nat); break;
             default: throw new ArgumentOutOfRangeException(nameof(action), action.GetType().Name, "no formatter for this action");
         }
     }

@@ -60,4 +60,14 @@ public class ParseErrorTests
         Assert.Equal(2, kept.Entries.Count);
         Assert.All(kept.Entries, e => Assert.Equal("actions=drop", e.Entry.ToString()));
     }
+
+    [Fact]
+    public void Flows_naming_missing_groups_are_reported_with_their_line()
+    {
+        var flows = OvsRuleFile.ParseFlows("ip,actions=group:5\n\nip,priority=3,actions=output:1,group:7\n");
+        var errors = OvsRuleFile.CheckGroupReferences(flows.Entries, new HashSet<uint> { 5 });
+        var e = Assert.Single(errors);
+        Assert.Equal(3, e.Line);
+        Assert.Contains("group:7", e.Message);
+    }
 }

@@ -20,9 +20,25 @@ public static class OfctlCommand
         var command = new Command("ofctl", "Parse and print OpenFlow rules as Open vSwitch 3.1's ovs-ofctl does");
         var sort = new Option<bool>("--sort") { Description = "sort flows by priority, lowest first (as ovs-ofctl --sort)" };
         var rsort = new Option<bool>("--rsort") { Description = "sort flows by priority, highest first, across tables (as ovs-ofctl --rsort)" };
+        var groups = new Option<FileInfo?>("--groups") { Description = "groups file: flows naming a group it lacks are rejected, as OVS rejects them" };
         command.Subcommands.Add(CreateDump("dump-flows", "Print a flows file (ovs-ofctl add-flows syntax) as 'ovs-ofctl --no-stats dump-flows' shows it after adding",
-            (content, name, p, output, error) => DumpFlows(content, name, output, error, p.GetValue(sort) ? FlowSort.Ascending : p.GetValue(rsort) ? FlowSort.Descending : FlowSort.None),
-            sort, rsort));
+            (content, name, p, output, error) =>
+            {
+                var groupsFile = p.GetValue(groups);
+                string? groupsText = null;
+                if (groupsFile is not null)
+                {
+                    try { groupsText = File.ReadAllText(groupsFile.FullName); }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        error.WriteLine($"{groupsFile}: cannot read: {e.Message}");
+                        return BadInput;
+                    }
+                }
+                var order = p.GetValue(sort) ? FlowSort.Ascending : p.GetValue(rsort) ? FlowSort.Descending : FlowSort.None;
+                return DumpFlows(content, name, output, error, order, groupsText, groupsFile?.ToString());
+            },
+            sort, rsort, groups));
         command.Subcommands.Add(CreateDump("dump-groups", "Print a groups file (ovs-ofctl -O OpenFlow15 add-groups syntax) as 'ovs-ofctl -O OpenFlow15 dump-groups' shows it",
             (content, name, _, output, error) => DumpGroups(content, name, output, error)));
         return command;
@@ -65,10 +81,18 @@ public static class OfctlCommand
     }
 
     /// <summary>The work of <c>dump-flows</c>, on text (for tests and other callers).</summary>
-    public static int DumpFlows(string content, string fileName, TextWriter output, TextWriter error, FlowSort sort = FlowSort.None)
+    public static int DumpFlows(string content, string fileName, TextWriter output, TextWriter error, FlowSort sort = FlowSort.None,
+                                string? groupsContent = null, string? groupsFileName = null)
     {
         var result = OvsRuleFile.ParseFlows(content);
         if (!result.Ok) return ReportErrors(result.Errors, fileName, error);
+        if (groupsContent is not null)
+        {
+            var groups = OvsRuleFile.ParseGroups(groupsContent);
+            if (!groups.Ok) return ReportErrors(groups.Errors, groupsFileName ?? "groups", error);
+            var missing = OvsRuleFile.CheckGroupReferences(result.Entries, groups.Entries.Select(g => g.Entry.GroupId).ToHashSet());
+            if (missing.Count > 0) return ReportErrors(missing, fileName, error);
+        }
         var ordered = OvsRuleFile.DumpOrder(result.Entries.Select(e => e.Entry)).ToList();
         // ovs-ofctl's --sort/--rsort compare priority only; equal priorities keep the dump order.
         IEnumerable<FlowEntry> flows = sort switch

@@ -24,7 +24,11 @@ public sealed record NormalAction : OvsAction;
 public sealed record FloodAction : OvsAction;
 
 /// <summary><c>dec_ttl</c>: decrement the IPv4 TTL; a packet whose TTL would reach zero goes to the controller (OVS sends it to controller id 0 when listed).</summary>
-public sealed record DecTtlAction : OvsAction;
+public sealed record DecTtlAction : OvsAction
+{
+    /// <summary>Controller ids of <c>dec_ttl(id,...)</c>; empty for plain <c>dec_ttl</c> (controller id 0).</summary>
+    public IReadOnlyList<ushort> ControllerIds { get; init; } = [];
+}
 
 /// <summary><c>strip_vlan</c> / <c>pop_vlan</c>.</summary>
 public sealed record StripVlanAction : OvsAction;

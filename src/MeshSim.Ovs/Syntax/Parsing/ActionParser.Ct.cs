@@ -21,7 +21,7 @@ internal static partial class ActionParser
                 case "commit": commit = true; break;
                 case "force": force = true; break;
                 case "table":
-                    if (!CNumber.TryParseRange(p.Value, 0, 255, out var t)) throw ctx.Error(p.ValueOffset, $"unknown table {p.Value}");
+                    if (!CNumber.TryParseTable(p.Value, 255, out var t)) throw ctx.Error(p.ValueOffset, $"unknown table {p.Value}");
                     if (t == 255) throw ctx.Error(p.ValueOffset, "invalid table 0xff");
                     table = (byte)t;
                     break;
@@ -48,7 +48,7 @@ internal static partial class ActionParser
                     // OVS keeps actions in order: only a nat before everything else prints outside exec(...).
                     var spec = ParseNat(p, text, ctx);
                     if (nat is null && exec.Count == 0) nat = spec;
-                    else exec.Add(new NatAction(spec));
+                    else exec.Add(new CtNatAction(spec));
                     break;
                 case "exec":
                     exec.AddRange(ParseList(text, p.ValueOffset, p.ValueOffset + p.Value.Length, ctx, check, insideCt: true));
@@ -58,7 +58,7 @@ internal static partial class ActionParser
             }
         }
         if (force && !commit) throw ctx.Error(kv.KeyOffset, "\"force\" flag requires \"commit\" flag.");
-        if (!commit && (exec.Any(a => a is not NatAction { Nat.Kind: NatKind.None }) || nat is { Kind: not NatKind.None }))
+        if (!commit && (exec.Any(a => a is not CtNatAction { Nat.Kind: NatKind.None }) || nat is { Kind: not NatKind.None }))
             throw ctx.Error(kv.KeyOffset, "CT action requires commit flag if actions other than NAT without arguments are specified. (OFPBAC_BAD_ARGUMENT)");
 
         // check_CT / check_NAT: hard errors, because the datapath cannot run them.

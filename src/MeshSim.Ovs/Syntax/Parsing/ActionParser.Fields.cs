@@ -55,7 +55,7 @@ internal static partial class ActionParser
         return new LoadAction(dst, value);
     }
 
-    private static OvsAction ParseMove(KeyValue kv, ParseContext ctx, ActionCheck check)
+    private static OvsAction ParseMove(KeyValue kv, ParseContext ctx, ActionCheck check, bool insideCt)
     {
         int arrow = kv.Value.IndexOf("->", StringComparison.Ordinal);
         if (arrow < 0) throw ctx.Error(kv.ValueOffset, $"{kv.Value}: missing `->' following source");
@@ -67,6 +67,11 @@ internal static partial class ActionParser
         var sf = OvsFields.Get(src.Field);
         var df = OvsFields.Get(dst.Field);
         if (!df.Writable) throw ctx.Error(kv.ValueOffset + arrow + 2, $"destination field {df.NxmName ?? df.Name} is not writable (OFPBAC_BAD_SET_ARGUMENT)");
+        bool ctDestination = df.Id is OvsFieldId.CtMark or OvsFieldId.CtLabel;
+        if (ctDestination != insideCt)
+            throw ctx.Error(kv.ValueOffset + arrow + 2, insideCt
+                ? $"move to {dst} is not allowed inside ct(exec(...)); only ct_mark and ct_label can be set there"
+                : "cannot set CT fields outside of ct action");
         if (!check.PrerequisitesMet(sf))
             throw ctx.Error(kv.ValueOffset, ActionCheck.Inconsistent($"move source {src} needs {Describe(sf.Prerequisite)} in the match"));
         if (!check.PrerequisitesMet(df))
@@ -80,7 +85,7 @@ internal static partial class ActionParser
         if (insideCt && !ctField)
             throw ctx.Error(offset, $"{action} to {f.OxmName} is not allowed inside ct(exec(...)); only ct_mark and ct_label can be set there");
         if (!insideCt && ctField)
-            throw ctx.Error(offset, $"{f.OxmName} can only be set inside ct(commit,exec(...)) (OFPBAC_BAD_SET_ARGUMENT)");
+            throw ctx.Error(offset, "cannot set CT fields outside of ct action");
         if (!check.PrerequisitesMet(f))
             throw ctx.Error(offset, ActionCheck.Inconsistent($"{action} {f.OxmName} needs {Describe(f.Prerequisite)} in the match"));
     }
@@ -117,7 +122,7 @@ internal static partial class ActionParser
                     throw ctx.Error(kv.ValueOffset, $"invalid mac address {v}");
                 return new SetFieldAction(field, mac, 0xffff_ffff_ffffUL) { Legacy = true };
             case OvsFieldId.NwSrc or OvsFieldId.NwDst:
-                if (!FieldValueParser.TryParseIp(v, out var ip, out int ni) || ni != v.Length)
+                if (!FieldValueParser.TryParseIpStrict(v, out var ip))
                     throw ctx.Error(kv.ValueOffset, $"{v}: could not convert to IP address");
                 return new SetFieldAction(field, ip, uint.MaxValue) { Legacy = true };
             case OvsFieldId.TpSrc or OvsFieldId.TpDst:

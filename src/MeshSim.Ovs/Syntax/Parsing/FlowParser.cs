@@ -71,7 +71,7 @@ internal static class FlowParser
             switch (name)
             {
                 case "table":
-                    if (!CNumber.TryParseRange(kv.Value, 0, 255, out var t)) throw ctx.Error(kv.ValueOffset, $"unknown table \"{kv.Value}\"");
+                    if (!CNumber.TryParseTable(kv.Value, 255, out var t)) throw ctx.Error(kv.ValueOffset, $"unknown table \"{kv.Value}\"");
                     if (t == 255) { table = 0; tableGiven = false; break; }   // 255 means "unspecified": the flow goes to table 0
                     if (t == 254) throw ctx.Error(kv.ValueOffset, "table 254 is reserved for Open vSwitch's internal flows (OFPBRC_EPERM)");
                     table = (byte)t;

@@ -476,16 +476,16 @@ internal sealed class Translator
     private void Conntrack(CtAction ct, byte table)
     {
         ushort zone = ct.ZoneSource is { } zs ? (ushort)ReadSubField(zs) : ct.Zone;
-        // nat(...) written after exec(...) stays inside exec as a NatAction; it is the same NAT.
+        // nat(...) written after exec(...) stays inside exec as a CtNatAction; it is the same NAT.
         var nat = ct.Nat;
-        for (int i = 0; nat is null && i < ct.Exec.Count; i++) if (ct.Exec[i] is NatAction na) nat = na.Nat;
+        for (int i = 0; nat is null && i < ct.Exec.Count; i++) if (ct.Exec[i] is CtNatAction na) nat = na.Nat;
         (uint, uint)? setMark = null;
         (UInt128, UInt128)? setLabel = null;
         if (_trace is not null && nat is not null) Step(TraceKind.Action, NatText(nat));
         for (int i = 0; i < ct.Exec.Count; i++)
         {
             var e = ct.Exec[i];
-            if (e is NatAction) continue;
+            if (e is CtNatAction) continue;
             var sf = e switch { SetFieldAction s => s, LoadAction l => l.ToSetField(), _ => null };
             if (sf is null) continue;
             FieldMap.Write(ref _pkt.Key, sf.Field, sf.Value, sf.Mask);   // OVS translates exec() on the flow too

@@ -562,7 +562,7 @@ internal sealed class Translator
         Detail("Sets the packet to an untracked state, and clears all the conntrack fields.");
     }
 
-    // ---- trace helpers (string work only when tracing) ----
+    // ---- trace output (string work only when tracing) ----
 
     private void Step(TraceKind kind, string text, Func<TraceStep, TraceStep>? decorate = null)
     {

@@ -113,7 +113,7 @@ public sealed class Classifier<T>
         return best;
     }
 
-    /// <summary>Like <see cref="Lookup"/>, also counting the subtables probed (for traces and tests).</summary>
+    /// <summary>Like <see cref="Lookup(in PacketKey)"/>, also counting the subtables probed (for traces and tests).</summary>
     public ClassifierRule<T>? Lookup(in PacketKey key, out int subtablesProbed)
     {
         ClassifierRule<T>? best = null;

@@ -26,13 +26,14 @@ public sealed class ExactMatchCache<T>
     private int _stride;
     private ulong[] _slots = [];                     // per entry: masked words..., hash (0 = empty)
     private ClassifierRule<T>?[] _rules = [];
+    private byte[] _lastWay = [];                     // per pair of slots: the way hit or filled last
 
     /// <summary>Creates a cache of <paramref name="capacity"/> entries (rounded up to a power of two).</summary>
     public ExactMatchCache(Classifier<T> classifier, int capacity = 8192)
     {
         _classifier = classifier;
         int size = 1;
-        while (size < capacity) size <<= 1;
+        while (size < Math.Max(capacity, 2)) size <<= 1;
         _capacity = size;
         _mask = size - 1;
     }
@@ -54,24 +55,32 @@ public sealed class ExactMatchCache<T>
         ulong h = 0;
         for (int i = 0; i < words.Length; i++) h += ((Unsafe.Add(ref k, words[i]) & masks[i]) ^ KeyHash.Seed) * mults[i];
         h = KeyHash.Finish(h) | 1;                              // never 0: 0 marks an empty slot
-        int index = (int)h & _mask;
-        int at = index * _stride;
+        // Two-way set associative: a key may sit in either slot of its pair, so two hot flows that
+        // hash to the same pair do not keep evicting each other.
+        int first = (int)h & _mask & ~1;
         var slots = _slots;
-        if (slots[at + words.Length] == h)
+        for (int way = 0; way < 2; way++)
         {
+            int index = first | way;
+            int at = index * _stride;
+            if (slots[at + words.Length] != h) continue;
             int i = 0;
             for (; i < words.Length; i++) if ((Unsafe.Add(ref k, words[i]) & masks[i]) != slots[at + i]) break;
             if (i == words.Length)
             {
                 Hits++;
+                _lastWay[first >> 1] = (byte)way;
                 return _rules[index];
             }
         }
         Misses++;
         var rule = _classifier.Lookup(in key);
-        for (int i = 0; i < words.Length; i++) slots[at + i] = Unsafe.Add(ref k, words[i]) & masks[i];
-        slots[at + words.Length] = h;
-        _rules[index] = rule;
+        int victim = first | (_lastWay[first >> 1] ^ 1);          // replace the way not used most recently
+        _lastWay[first >> 1] = (byte)(victim & 1);
+        int to = victim * _stride;
+        for (int i = 0; i < words.Length; i++) slots[to + i] = Unsafe.Add(ref k, words[i]) & masks[i];
+        slots[to + words.Length] = h;
+        _rules[victim] = rule;
         return rule;
     }
 
@@ -89,5 +98,7 @@ public sealed class ExactMatchCache<T>
         else Array.Clear(_slots);
         if (_rules.Length != _capacity) _rules = new ClassifierRule<T>?[_capacity];
         else Array.Clear(_rules);
+        if (_lastWay.Length != _capacity / 2) _lastWay = new byte[Math.Max(1, _capacity / 2)];
+        else Array.Clear(_lastWay);
     }
 }

@@ -3,6 +3,10 @@ namespace MeshSim.Ovs.Conntrack;
 /// <summary>A NAT range as the datapath receives it (struct nat_action_info_t); addresses and ports in host order.</summary>
 /// <param name="Action">Src or Dst, plus SrcPort/DstPort when a port range was given. None = bare <c>nat</c>
 /// (only un-NAT existing connections).</param>
+/// <param name="MinAddr">Lowest address of the range (0 = keep the packet's own).</param>
+/// <param name="MaxAddr">Highest address of the range.</param>
+/// <param name="MinPort">Lowest port of the range (0 = none given).</param>
+/// <param name="MaxPort">Highest port of the range.</param>
 public readonly record struct NatRequest(NatMode Action, uint MinAddr, uint MaxAddr, ushort MinPort, ushort MaxPort)
 {
     /// <summary>Translates the flow syntax's <see cref="NatSpec"/> as dpif-netdev does (a missing max = min;

@@ -134,6 +134,11 @@ public sealed class OpenFlowBridge
     /// <summary>Runs a frame through the pipeline while recording a trace. With
     /// <see cref="CtMode.Live"/> the packet really goes through (stats, learning, conntrack, outputs);
     /// with <see cref="CtMode.Emulate"/> nothing is transmitted or changed, as in ofproto/trace.</summary>
+    /// <param name="frame">The frame.</param>
+    /// <param name="inPort">The port it arrives on.</param>
+    /// <param name="mode">Live conntrack, or ofproto/trace emulation.</param>
+    /// <param name="ctNext">Emulation: the ct_state each ct(table=...) resumes with, in order (default trk|new).</param>
+    /// <param name="into">An existing trace to append to (patch-port peers do this).</param>
     /// <param name="flow">The flow to start from instead of the one parsed from the frame (a traced flow may carry metadata such as registers).</param>
     public PacketTrace Trace(ReadOnlySpan<byte> frame, uint inPort, CtMode mode = CtMode.Emulate, IReadOnlyList<CtState>? ctNext = null,
                              PacketTrace? into = null, Classification.PacketKey? flow = null)

@@ -389,6 +389,7 @@ internal sealed class Translator
             for (int i = 0; i < buckets.Count; i++) RunBucket(g, buckets[i]);
             return;
         }
+        if (_trace is not null && type == GroupType.Select) TraceAllBuckets(g);
         Bucket? chosen = type == GroupType.FastFailover ? FirstLiveBucket(g) : SelectBucket(g);
         if (chosen is null)
         {
@@ -467,6 +468,17 @@ internal sealed class Translator
         _depth--;
         _pkt.Key = savedKey;
         _pkt.Ct = savedCt;
+    }
+
+    // Every bucket with its weight, liveness and actions, so a trace shows the alternatives too.
+    private void TraceAllBuckets(GroupState g)
+    {
+        Detail($"select group {g.Entry.GroupId}: {g.Entry.Buckets.Count} buckets, method {g.Method}" + (g.HashValues > 0 ? $" ({g.HashValues} hash values)" : ""));
+        foreach (var b in g.Entry.Buckets)
+        {
+            int share = g.HashValues > 0 ? g.HashMap.Count(x => ReferenceEquals(x, b)) : 0;
+            Detail($"bucket {b.BucketId}: weight {b.Weight}{(g.HashValues > 0 ? $", {share}/{g.HashValues} of the hash values" : "")}{(IsLive(b, 0) ? "" : ", not live")}, actions={OvsFormatter.FormatActions(b.Actions)}");
+        }
     }
 
     private void TraceBucket(Bucket b) => Step(TraceKind.Bucket, $"bucket {b.BucketId}", t => t with { BucketId = b.BucketId });
@@ -550,7 +562,7 @@ internal sealed class Translator
         Detail("Sets the packet to an untracked state, and clears all the conntrack fields.");
     }
 
-    // ---- trace helpers (string work only when tracing) ----
+    // ---- trace output (string work only when tracing) ----
 
     private void Step(TraceKind kind, string text, Func<TraceStep, TraceStep>? decorate = null)
     {

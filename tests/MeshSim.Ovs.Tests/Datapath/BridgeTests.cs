@@ -132,6 +132,18 @@ public class BridgeTests
     }
 
     [Fact]
+    public void Trace_of_a_select_group_explains_the_choice_and_lists_every_bucket()
+    {
+        var t = new TestBridge(1, 2, 3).Groups("group_id=3,type=select,bucket=bucket_id=0,weight=30,actions=output:2,bucket=bucket_id=1,weight=10,actions=output:3")
+            .Flows("in_port=1 actions=group:3");
+        var text = t.Bridge.Trace(Udp("10.0.0.1", 7, "10.0.0.2", 53), 1).ToText();
+        Assert.Contains("bucket 0: weight 30, 12/16 of the hash values, actions=output:2", text);
+        Assert.Contains("bucket 1: weight 10, 4/16 of the hash values, actions=output:3", text);
+        Assert.Contains("selection_method=dp_hash: symmetric L4 hash", text);
+        Assert.Contains("-> using bucket", text);
+    }
+
+    [Fact]
     public void Fast_failover_follows_port_liveness()
     {
         var t = new TestBridge(1, 2, 3).Groups("group_id=5,type=fast_failover,bucket=watch_port:2,actions=output:2,bucket=watch_port:3,actions=output:3")

@@ -38,4 +38,7 @@ public sealed record OvsField(
 
     /// <summary>The field's storage slot in a <see cref="Match"/>.</summary>
     public OvsField SlotField => OvsFields.Get(Slot);
+
+    /// <summary>The field's OVS name. (The generated record ToString would recurse through <see cref="SlotField"/>.)</summary>
+    public override string ToString() => Name;
 }

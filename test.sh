@@ -9,7 +9,7 @@ if command -v ovs-vsctl >/dev/null 2>&1 && [ -x tools/ovs/ovs-start.sh ]; then
   tools/ovs/ovs-start.sh || { echo "test.sh: could not start Open vSwitch" >&2; exit 1; }
 fi
 
-dotnet build MeshSim.sln -c Release -v quiet -nologo || exit 1
+dotnet build MeshSim.sln -c Release -v quiet -nologo -clp:ErrorsOnly || exit 1
 log=$(mktemp)
 dotnet test MeshSim.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

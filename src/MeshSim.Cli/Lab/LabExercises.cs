@@ -37,10 +37,14 @@ public static class LabExercises
                 new("reach", "public-api -> product-api", "public-api -> product-api broke: keep the thesis' cross-host flows working."),
                 new("reach", "public-api -> payments-api", "public-api -> payments-api broke: keep the thesis' cross-host flows working."),
                 new("reach", "product-api -> postgres", "product-api -> postgres broke: keep the thesis' cross-host flows working."),
+                new("latency", "api p99 < 50ms", "the traffic run 'api' (frontend -> public-api) did not finish quickly: every packet of the connection, not only the SYN, must take the hairpin path."),
             ],
             [o => HandWritten(o, "s1")]),
         new("05-flow-metrics", "Read flow counters as service metrics",
-            [],
+            [
+                new("reach", "frontend -> public-api", "frontend cannot reach public-api: keep the lab's scenario as it was given, only add the answers."),
+                new("deny", "product-api -> payments-api", "product-api reaches payments-api: keep the lab's intention as it was given, only add the answers."),
+            ],
             [o => CounterAnswer(o, FrontendToPublicApiCookie, "how many connections frontend opened to public-api"),
              o => CounterAnswer(o, ProductToPaymentsCookie, "how many SYNs product-api sent to payments-api that s1 refused")]),
     ];

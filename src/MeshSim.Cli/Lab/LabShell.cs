@@ -19,7 +19,7 @@ public static class LabShell
         var spec = session.World.Spec;
         output.Write($"*** {spec.Name}: {spec.Hosts.Count} hosts ({string.Join(" ", spec.Hosts.Select(h => h.Name))}), " +
                      $"{spec.Switches.Count} switches ({string.Join(" ", spec.Switches.Select(s => s.Name))}); type help for commands\n");
-        var editor = terminal ? new LineEditor(() => session.CompletionWords) : null;
+        var editor = terminal ? new LineEditor(() => session.CompletionWords, () => Console.ReadKey(intercept: true), output) : null;
         int errors = 0;
         while (true)
         {

@@ -6,27 +6,28 @@ namespace MeshSim.Cli.Lab;
 /// A small terminal line editor on <see cref="Console.ReadKey(bool)"/>: left/right, home/end,
 /// backspace/delete, up/down through history, Tab completes the word under the cursor (a second
 /// Tab lists the choices when several match), Ctrl+D on an empty line ends input. Used only when
-/// stdin is a terminal; scripts go through plain line reading.
+/// stdin is a terminal (keys from <see cref="Console.ReadKey(bool)"/>); scripts go through plain line
+/// reading. Keys and the screen are parameters so tests can type.
 /// </summary>
-public sealed class LineEditor(Func<IEnumerable<string>> words)
+public sealed class LineEditor(Func<IEnumerable<string>> words, Func<ConsoleKeyInfo> readKey, TextWriter terminal)
 {
     private readonly List<string> _history = [];
 
     /// <summary>Reads one line after printing <paramref name="prompt"/>; null at end of input.</summary>
     public string? ReadLine(string prompt)
     {
-        Console.Write(prompt);
+        terminal.Write(prompt);
         var line = new StringBuilder();
         int cursor = 0, historyIndex = _history.Count;
         bool lastWasTab = false;
         while (true)
         {
-            var key = Console.ReadKey(intercept: true);
+            var key = readKey();
             bool tab = key.Key == ConsoleKey.Tab;
             switch (key.Key)
             {
                 case ConsoleKey.Enter:
-                    Console.WriteLine();
+                    terminal.WriteLine();
                     var text = line.ToString();
                     if (text.Trim().Length > 0 && (_history.Count == 0 || _history[^1] != text)) _history.Add(text);
                     return text;
@@ -49,7 +50,7 @@ public sealed class LineEditor(Func<IEnumerable<string>> words)
                     cursor = Complete(line, cursor, prompt, listChoices: lastWasTab);
                     break;
                 case ConsoleKey.D when key.Modifiers.HasFlag(ConsoleModifiers.Control) && line.Length == 0:
-                    Console.WriteLine();
+                    terminal.WriteLine();
                     return null;
                 default:
                     if (!char.IsControl(key.KeyChar)) line.Insert(cursor++, key.KeyChar);
@@ -72,9 +73,9 @@ public sealed class LineEditor(Func<IEnumerable<string>> words)
         line.Insert(cursor, insert);
         if (matches.Count > 1 && listChoices)
         {
-            Console.WriteLine();
-            Console.WriteLine(string.Join("  ", matches));
-            Console.Write(prompt);
+            terminal.WriteLine();
+            terminal.WriteLine(string.Join("  ", matches));
+            terminal.Write(prompt);
         }
         return cursor + insert.Length;
     }
@@ -86,11 +87,11 @@ public sealed class LineEditor(Func<IEnumerable<string>> words)
         return n;
     }
 
-    private static void Redraw(string prompt, StringBuilder line, int cursor)
+    private void Redraw(string prompt, StringBuilder line, int cursor)
     {
         // Carriage return, reprint, clear what a shorter line left behind, put the cursor back.
-        Console.Write("\r" + prompt + line + "\u001b[K");
+        terminal.Write("\r" + prompt + line + "\u001b[K");
         int back = line.Length - cursor;
-        if (back > 0) Console.Write($"\u001b[{back}D");
+        if (back > 0) terminal.Write($"\u001b[{back}D");
     }
 }

@@ -14,6 +14,9 @@ public static class MeshSimCommand
             Commands.Run.RunCommand.Create(),
             Commands.Compile.CompileCommand.Create(),
             Commands.P4.P4Command.Create(),
+            Commands.Control.ControlCommand.Create(),
+            Commands.Replay.ReplayCommand.Create(),
+            Commands.Emulate.EmulateCommand.Create(),
         };
         var ofctl = Commands.Ofctl.OfctlCommand.Create();
         ofctl.Subcommands.Add(Commands.Ofctl.OfctlTraceCommand.Create());

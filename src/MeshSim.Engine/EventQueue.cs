@@ -19,6 +19,9 @@ namespace MeshSim.Engine;
 /// <item>The event body (handler, arg, state) lives in a slot array, reached from the key's low bits.
 /// Freed slots are reused last-in-first-out, so the event scheduled by a handler lands in the slot
 /// the handler's own event just left, which is still in cache.</item>
+/// <item>Sifting down picks the smallest of four siblings with masks rather than branches (the
+/// winner is random, so branches mispredict) and prefetches the next level and the next root's
+/// body, so a 100k-event heap does not wait on memory level by level.</item>
 /// <item>Cancel is O(1) and allocation-free: a handle carries (slot, generation); a slot's generation
 /// changes whenever it is freed, so a handle to an event that already ran or was cancelled no longer
 /// matches and cancelling it does nothing.</item>
@@ -92,7 +95,8 @@ internal sealed class EventQueue
     {
         var array = GC.AllocateArray<Key>(capacity + 4, pinned: true);
         long address = (long)Unsafe.AsPointer(ref array[0]);
-        // Element (base + 1) must sit on a 64-byte boundary; elements are 16 bytes.
+        // Put element (base + 1) on a 64-byte boundary (elements are 16 bytes). Array data is 16-byte
+        // aligned in practice; if it ever is not, the heap is merely less cache-friendly, never wrong.
         int @base = (int)(((64 - (address + 16) % 64) % 64) / 16);
         return (array, @base, capacity);
     }

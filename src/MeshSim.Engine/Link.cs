@@ -114,14 +114,18 @@ public sealed class Link
     {
         if (IsUp == up) return;
         IsUp = up;
-        if (!up)
-        {
-            Epoch++;
-            _ab.DropWaiting();
-            _ba.DropWaiting();
-        }
+        if (!up) LoseCarrier();
         A.Owner.OnPortStateChanged(A);
         B.Owner.OnPortStateChanged(B);
+    }
+
+    /// <summary>No carrier (the link or a port at either end went down): every frame queued, being
+    /// serialised or in flight is lost.</summary>
+    internal void LoseCarrier()
+    {
+        Epoch++;
+        _ab.DropWaiting();
+        _ba.DropWaiting();
     }
 
     /// <summary>Nanoseconds to clock out a frame of <paramref name="frameLength"/> bytes (without FCS) at

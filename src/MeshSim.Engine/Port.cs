@@ -37,8 +37,10 @@ public sealed class Port
 
     /// <summary>Puts <paramref name="frame"/> on the link; ownership passes to the link. A port without a
     /// live link drops (and releases) the frame and counts it.</summary>
+    /// <exception cref="InvalidOperationException">The frame was already released (an ownership bug).</exception>
     public void Send(Frame frame)
     {
+        if (frame.IsReleased) throw new InvalidOperationException($"{this}: frame {frame.Id} was sent after it was released");
         if (Link is null || !IsLive)
         {
             TxDropped++;
@@ -49,11 +51,13 @@ public sealed class Port
         Link.Transmit(this, frame);
     }
 
-    /// <summary>Sets the administrative state and tells the owner.</summary>
+    /// <summary>Sets the administrative state and tells the owner and the peer. Shutting a port drops
+    /// the carrier: frames queued, being serialised or in flight on its link are lost.</summary>
     public void SetAdminUp(bool up)
     {
         if (AdminUp == up) return;
         AdminUp = up;
+        if (!up) Link?.LoseCarrier();
         Owner.OnPortStateChanged(this);
         if (Peer is { } peer) peer.Owner.OnPortStateChanged(peer);
     }

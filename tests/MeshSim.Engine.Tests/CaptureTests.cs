@@ -115,6 +115,19 @@ public class CaptureTests
         Assert.Empty(net.Links[0].Taps);   // detached on dispose
     }
 
+    [Fact]
+    public void Two_ports_mapping_to_one_file_name_are_refused_and_nothing_stays_attached()
+    {
+        using var dir = new TempDir();
+        var net = new Network();
+        var a = new RecordingNode(net, "a/x");
+        var b = new RecordingNode(net, "a_x");
+        net.Connect(a.Port1, b.Port1);
+        var ex = Assert.Throws<ArgumentException>(() => NetworkCapture.PcapPerPort(net, dir.Path, "p"));
+        Assert.Contains("p-a_x-1.pcap", ex.Message);
+        Assert.Empty(net.Links[0].Taps);
+    }
+
     [TsharkFact]
     public void Tshark_reads_per_port_pcaps_with_virtual_timestamps()
     {

@@ -30,6 +30,18 @@ public class FramePoolTests
     }
 
     [Fact]
+    public void Sending_a_released_frame_is_reported()
+    {
+        var net = new Network();
+        var a = new RecordingNode(net, "a");
+        var b = new RecordingNode(net, "b");
+        net.Connect(a.Port1, b.Port1);
+        var f = net.Frames.Rent(new byte[60]);
+        f.Release();
+        Assert.Contains("after it was released", Assert.Throws<InvalidOperationException>(() => a.Port1.Send(f)).Message);
+    }
+
+    [Fact]
     public void Clone_copies_bytes_into_a_separate_pooled_frame()
     {
         var pool = new FramePool();

@@ -172,6 +172,22 @@ public class LinkTests
         Assert.Equal(0, net.Frames.Outstanding);
     }
 
+    [Fact]
+    public void Shutting_the_sending_port_loses_what_it_had_queued_and_in_flight()
+    {
+        var (net, a, b, link) = Pair(new LinkOptions(LatencyNs: 10_000, BitsPerSecond: 1_000_000_000));
+        for (int i = 0; i < 4; i++) a.Send(1514, tag: i);
+        net.Sim.RunUntil(13_000);            // #0 in flight, #1 on the wire, #2 and #3 queued
+        a.Port1.SetAdminUp(false);
+        Assert.Equal(0, link.QueuedFrames(a.Port1));
+        a.Port1.SetAdminUp(true);
+        a.Send(60, tag: 7);
+        net.Sim.Run();
+        Assert.Equal(new long[] { 7 }, b.ReceivedTags);
+        Assert.Equal(4, link.DownDrops);
+        Assert.Equal(0, net.Frames.Outstanding);
+    }
+
     [Theory]
     [InlineData(-1, 0, 0, 0.0, "LatencyNs")]
     [InlineData(0, -1, 0, 0.0, "BitsPerSecond")]

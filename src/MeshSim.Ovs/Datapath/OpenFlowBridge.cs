@@ -58,6 +58,9 @@ public sealed class OpenFlowBridge
     /// <summary>Ports in number order.</summary>
     public IEnumerable<BridgePort> Ports => _ports.Values;
 
+    /// <summary>Ports in number order, as an array (rebuilt when ports change; the flood path iterates it).</summary>
+    internal BridgePort[] PortArray { get; private set; } = [];
+
     /// <summary>Groups in id order.</summary>
     public IEnumerable<GroupState> Groups => _groups.Values;
 
@@ -68,6 +71,7 @@ public sealed class OpenFlowBridge
     public BridgePort AddPort(BridgePort port)
     {
         if (!_ports.TryAdd(port.Number, port)) throw new ArgumentException($"bridge {Name} already has port {port.Number}");
+        PortArray = _ports.Values.ToArray();
         return port;
     }
 

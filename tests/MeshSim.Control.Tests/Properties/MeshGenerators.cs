@@ -46,7 +46,7 @@ public static class MeshGenerators
         select new IntentionSpec(s, d, allow);
 
     /// <summary>Two instances on one host cannot listen on one port: move later ones up.</summary>
-    private static ServiceSpec[] UniquePorts(ServiceSpec[] services)
+    public static ServiceSpec[] UniquePorts(IReadOnlyList<ServiceSpec> services)
     {
         var used = new HashSet<(int, ushort)>();
         return services.Select(s => s with

@@ -235,3 +235,31 @@ internal static class ByteArrayExtensions
 {
     public static byte[] Also(this byte[] a, Action<byte[]> f) { f(a); return a; }
 }
+
+public class AllocationTests
+{
+    [Fact]
+    public void Steady_state_nat_pipeline_allocates_nothing_per_packet()
+    {
+        long sent = 0;
+        var bridge = new OpenFlowBridge("s1", MeshSim.Engine.SimRandom.ForStream(1, "alloc"), () => 0);
+        bridge.AddPort(new BridgePort(1, "p1", BridgePortKind.System, _ => sent++));
+        bridge.AddPort(new BridgePort(2, "p2", BridgePortKind.System, _ => sent++));
+        bridge.AddFlows(OvsRuleFile.ParseFlows("""
+            priority=50,tcp,in_port=1,ip_dst=192.168.1.250,tp_dst=9191,action=ct(commit,zone=1,nat(dst=192.168.1.12:20863)),mod_dl_dst:00:00:00:00:00:02,output:2
+            priority=50,tcp,in_port=2,ct_state=-trk,action=ct(table=0,zone=1,nat)
+            priority=50,tcp,in_port=2,ip_dst=192.168.1.11,ct_state=+est,ct_zone=1,action=output:1
+            """).Entries.Select(e => e.Entry));
+        bridge.Receive(Tcp("192.168.1.11", 40000, "192.168.1.250", 9191, TcpFlags.Syn, 100, 0), 1);
+        bridge.Receive(Tcp("192.168.1.12", 20863, "192.168.1.11", 40000, TcpFlags.Syn | TcpFlags.Ack, 900, 101), 2);
+        var ack = Tcp("192.168.1.11", 40000, "192.168.1.250", 9191, TcpFlags.Ack, 101, 901);
+        var reply = Tcp("192.168.1.12", 20863, "192.168.1.11", 40000, TcpFlags.Ack, 901, 101);
+        for (int i = 0; i < 200; i++) { bridge.Receive(ack, 1); bridge.Receive(reply, 2); }
+        sent = 0;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 200; i++) { bridge.Receive(ack, 1); bridge.Receive(reply, 2); }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(400, sent);                  // DNAT forward and un-NAT reply both went out
+        Assert.True(allocated < 400, $"{allocated} bytes allocated for 400 packets");
+    }
+}

@@ -12,7 +12,7 @@ namespace MeshSim.Benchmarks.Engine;
 [MemoryDiagnoser]
 public class HoldModelBenchmarks
 {
-    private const int EventsPerInvoke = 1_000_000;
+    private const int EventsPerInvoke = 2_000_000;
 
     private HoldModel _model = null!;
 

@@ -44,7 +44,7 @@ fi
 
 ip netns add "$NS"
 ip netns exec "$NS" ip link set lo up
-ip netns exec "$NS" bash "$REPO/tools/ovs/ovs-start.sh" >/dev/null
+ip netns exec "$NS" bash "$REPO/tools/ovs/ovs-start.sh" >/dev/null 2>&1
 IN_NS="ip netns exec $NS env OVS_RUNDIR=$MESHSIM_OVS_RUNDIR"
 MN="mn --switch ovs,datapath=user,failMode=standalone --controller none --test pingall"
 

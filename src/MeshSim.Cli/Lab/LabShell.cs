@@ -35,11 +35,17 @@ public static class LabShell
             {
                 output.Write(session.Execute(line));
             }
-            catch (Exception ex) when (ex is UsageException or ScenarioException or InvalidOperationException)
+            catch (Exception ex) when (ex is UsageException or ScenarioException)
             {
                 errors++;
                 // On stdout, so a transcript keeps the error next to the line that caused it.
                 output.Write($"*** error: {ex.Message}\n");
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // A bug below the shell (or a limit such as a run that never ends) must not cost the student the session.
+                errors++;
+                output.Write($"*** error: {ex.GetType().Name}: {ex.Message}\n");
             }
             output.Flush();
         }

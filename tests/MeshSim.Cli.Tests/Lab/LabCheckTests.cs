@@ -69,6 +69,16 @@ public class LabCheckTests
         Assert.Equal(2, unknown.Code);
         Assert.Contains("meshsim lab check: no exercise '99-nope' (exercises: 01-nat-by-hand, 02-select-group", unknown.Err);
 
+        var dir = Directory.CreateTempSubdirectory("meshsim-lab-");
+        try
+        {
+            File.WriteAllText(Path.Combine(dir.FullName, "lab.yaml"), "name: broken\nhosts:\n  - { name: h1, ip: 192.168.1.300/24 }\n");
+            var broken = CliProcess.Run("lab", "check", "1", "--dir", dir.FullName);
+            Assert.Equal(2, broken.Code);
+            Assert.Contains("lab.yaml:3:", broken.Err);
+        }
+        finally { dir.Delete(true); }
+
         var list = CliProcess.Run("lab", "list");
         Assert.Equal(0, list.Code);
         Assert.Equal(LabExercises.All.Count, list.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);

@@ -36,6 +36,15 @@ public class LabShellTests
     }
 
     [Fact]
+    public void A_missing_scenario_is_bad_input()
+    {
+        var (code, _, error) = LabProcess.Run("pingall\n", "lab", "no-such-lab.yaml");
+        Assert.Equal(ExitCodes.BadInput, code);
+        Assert.Contains("meshsim lab: ", error);
+        Assert.Contains("no-such-lab.yaml", error);
+    }
+
+    [Fact]
     public void Add_flow_and_del_flows_change_the_live_switch()
     {
         var session = new LabSession(EmbeddedScenarios.LoadOrDefault(null));

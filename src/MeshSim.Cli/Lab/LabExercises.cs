@@ -47,6 +47,9 @@ public static class LabExercises
             ],
             [o => CounterAnswer(o, FrontendToPublicApiCookie, "how many connections frontend opened to public-api"),
              o => CounterAnswer(o, ProductToPaymentsCookie, "how many SYNs product-api sent to payments-api that s1 refused")]),
+        new("06-arp-responder", "Answer ARP for the virtual IP from the switch",
+            [new("reach", "client -> api", "client never sends its SYN: nobody answers \"who has 192.168.1.250?\". Add a flow on s1 that turns that ARP request into a reply from 02:00:00:00:00:fa and sends it back with in_port.")],
+            [o => HandWritten(o, "s1"), o => ArpAnswered(o, "h1")]),
     ];
 
     /// <summary>The exercise named <paramref name="name"/> (folder name, or its number such as "3").</summary>
@@ -82,6 +85,13 @@ public static class LabExercises
             if (port.RxPackets < 20)
                 yield return $"the api instance on {inst.Host} ({o.World.Hosts[inst.Host].Address}:{inst.Port}) received almost nothing ({port.RxPackets} frames): is it a bucket of the group?";
         }
+    }
+
+    private static IEnumerable<string> ArpAnswered(LabOutcome o, string host)
+    {
+        // The answer must come from the switch: a static entry in the host would hide a missing responder.
+        if (o.Spec.Mesh.Arp != "responder")
+            yield return "keep `arp: responder` in lab.yaml: the point is that the switch answers, not a static entry in every host.";
     }
 
     private static IEnumerable<string> CounterAnswer(LabOutcome o, ulong cookie, string question)

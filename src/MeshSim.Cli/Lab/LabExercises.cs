@@ -49,7 +49,7 @@ public static class LabExercises
              o => CounterAnswer(o, ProductToPaymentsCookie, "how many SYNs product-api sent to payments-api that s1 refused")]),
         new("06-arp-responder", "Answer ARP for the virtual IP from the switch",
             [new("reach", "client -> api", "client never sends its SYN: nobody answers \"who has 192.168.1.250?\". Add a flow on s1 that turns that ARP request into a reply from 02:00:00:00:00:fa and sends it back with in_port.")],
-            [o => HandWritten(o, "s1"), o => ArpAnswered(o, "h1")]),
+            [o => HandWritten(o, "s1"), ArpAnswered]),
     ];
 
     /// <summary>The exercise named <paramref name="name"/> (folder name, or its number such as "3").</summary>
@@ -87,7 +87,7 @@ public static class LabExercises
         }
     }
 
-    private static IEnumerable<string> ArpAnswered(LabOutcome o, string host)
+    private static IEnumerable<string> ArpAnswered(LabOutcome o)
     {
         // The answer must come from the switch: a static entry in the host would hide a missing responder.
         if (o.Spec.Mesh.Arp != "responder")

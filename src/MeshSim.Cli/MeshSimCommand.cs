@@ -22,6 +22,7 @@ public static class MeshSimCommand
         ofctl.Subcommands.Add(Commands.Ofctl.OfctlTraceCommand.Create());
         root.Subcommands.Add(ofctl);
         foreach (var c in Commands.Lab.InspectCommands.Create()) root.Subcommands.Add(c);
+        root.Subcommands.Add(Commands.Lab.LabCommand.Create());
         return root;
     }
 

@@ -15,6 +15,7 @@ public static class MeshSimCommand
             Commands.Compile.CompileCommand.Create(),
             Commands.P4.P4Command.Create(),
             Commands.Control.ControlCommand.Create(),
+            Commands.Experiment.ExperimentCommand.Create(),
         };
         var ofctl = Commands.Ofctl.OfctlCommand.Create();
         ofctl.Subcommands.Add(Commands.Ofctl.OfctlTraceCommand.Create());

@@ -15,6 +15,8 @@ public static class MeshSimCommand
             Commands.Compile.CompileCommand.Create(),
             Commands.P4.P4Command.Create(),
             Commands.Control.ControlCommand.Create(),
+            Commands.Replay.ReplayCommand.Create(),
+            Commands.Emulate.EmulateCommand.Create(),
             Commands.Experiment.ExperimentCommand.Create(),
         };
         var ofctl = Commands.Ofctl.OfctlCommand.Create();

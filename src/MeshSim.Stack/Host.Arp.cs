@@ -76,7 +76,7 @@ public sealed partial class Host
         while (pending.Frames.Count > 0)
         {
             var f = pending.Frames.Dequeue();
-            mac.Write(f.Buffer);   // destination MAC: the first six bytes
+            EthernetView.ForEmit(f.Data).Destination = mac;   // the frame was built with a placeholder
             iface.Port.Send(f);
         }
     }

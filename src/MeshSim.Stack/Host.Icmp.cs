@@ -70,6 +70,7 @@ public sealed partial class Host
     /// or null after <paramref name="timeoutNs"/>.</summary>
     public SimTask<long?> PingAsync(Ipv4Address destination, long timeoutNs = SimTime.Second, int dataLength = 56)
     {
+        if (IsLocalAddress(destination)) throw new ArgumentException($"{Name}: {destination} is this host's own address; loopback is not modelled", nameof(destination));
         ushort id = (ushort)(SimRandom.StableHash(Name) & 0xFFFF);
         ushort seq = ++_pingSeq;
         uint key = (uint)id << 16 | seq;

@@ -62,7 +62,7 @@ public sealed partial class Host
         if (builtFor != default) { iface.Port.Send(frame); return; }
         if (iface.Arp.TryLookup(nextHop, Sim.Now, out var mac))          // resolved since it was built
         {
-            mac.Write(frame.Buffer);
+            EthernetView.ForEmit(frame.Data).Destination = mac;
             iface.Port.Send(frame);
             return;
         }

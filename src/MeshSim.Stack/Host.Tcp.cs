@@ -33,6 +33,8 @@ public sealed partial class Host
     /// <summary>Opens a connection; completes when ESTABLISHED, or fails with <see cref="TcpException"/>.</summary>
     public async SimTask<TcpSocket> ConnectAsync(Ipv4Address remote, ushort port)
     {
+        if (IsLocalAddress(remote))
+            throw new TcpException(TcpError.NetworkUnreachable, $"{Name}: {remote} is this host's own address; loopback is not modelled");
         if (!TryRoute(remote, out var iface, out _))
             throw new TcpException(TcpError.NetworkUnreachable, $"{Name}: no route to {remote}");
         var local = iface.Address;

@@ -54,7 +54,8 @@ public sealed partial class Host : Node
         var port = AddPort((uint)_interfaces.Count, $"{Name}-eth{_interfaces.Count}");
         var iface = new NetInterface(port, mac, address, prefixLength, mtu, Options.ArpReachableNs);
         _interfaces.Add(iface);
-        Routes.Add(new Route(address, prefixLength, iface));
+        uint mask = prefixLength == 0 ? 0 : uint.MaxValue << (32 - prefixLength);
+        Routes.Add(new Route(new Ipv4Address(address.Value & mask), prefixLength, iface));   // the connected subnet
         return iface;
     }
 

@@ -45,7 +45,7 @@ public static class DropExplainer
         var table = trace.Steps.LastOrDefault(s => s.Kind == TraceKind.Table);
         if (table is null) return "no table was visited";
         var error = trace.Steps.LastOrDefault(s => s.Kind is TraceKind.Error or TraceKind.Warn);
-        var where = $"table {table.Table}, {(table.Match is null ? "no match (table miss)" : $"flow cookie=0x{table.Cookie:x} priority={table.Priority} {table.Match}")}";
+        var where = $"table {table.Table}, {(table.Match is null ? "no match (table miss)" : $"flow cookie=0x{table.Cookie:x} priority={table.Priority}{(table.Match.Length > 0 ? "," + table.Match : "")}")}";
         return error is null ? where : $"{where} ({error.Text.Trim()})";
     }
 }

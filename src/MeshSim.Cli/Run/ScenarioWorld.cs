@@ -53,11 +53,8 @@ public sealed class ScenarioWorld
 
     private void BuildTopology()
     {
-        foreach (var h in Spec.Hosts)
-        {
-            var host = new Host(Network, h.Name, new HostOptions { Cores = h.Cores });
-            _hosts[h.Name] = host;
-        }
+        foreach (var h in Spec.Hosts.Where(h => !h.External))
+            _hosts[h.Name] = new Host(Network, h.Name, new HostOptions { Cores = h.Cores });
         foreach (var s in Spec.Switches)
         {
             if (s.Kind != "ovs") throw new ScenarioException(Spec.SourcePath, s.At, $"switch kind '{s.Kind}' cannot run scenarios yet; use kind: ovs");
@@ -66,6 +63,7 @@ public sealed class ScenarioWorld
         var hostSpecs = Spec.Hosts.ToDictionary(h => h.Name, StringComparer.Ordinal);
         foreach (var (link, pa, pb) in ScenarioModels.NumberPorts(Spec))
         {
+            if (External(link.A.Node, link.B.Node, pb) || External(link.B.Node, link.A.Node, pa)) continue;
             var a = PortFor(link.A.Node, pa, hostSpecs);
             var b = PortFor(link.B.Node, pb, hostSpecs);
             Network.Connect(a, b, new LinkOptions(link.LatencyNs, link.BitsPerSecond, link.QueueFrames, link.Loss));
@@ -74,6 +72,17 @@ public sealed class ScenarioWorld
             foreach (var host in _hosts.Values)
                 foreach (var iface in host.Interfaces)
                     iface.Arp.AddStatic(Spec.Mesh.VirtualIp, Spec.Mesh.VirtualMac);
+    }
+
+    /// <summary>Switch ports whose host is external (not simulated), by host name: where `emulate` attaches real interfaces.</summary>
+    public IReadOnlyDictionary<string, Port> ExternalPorts => _external;
+    private readonly Dictionary<string, Port> _external = new(StringComparer.Ordinal);
+
+    private bool External(string hostName, string switchName, uint switchPort)
+    {
+        if (!Spec.Hosts.Any(h => h.Name == hostName && h.External)) return false;
+        _external[hostName] = _switches[switchName].AddSwitchPort(switchPort);
+        return true;
     }
 
     private Port PortFor(string node, uint number, Dictionary<string, HostSpec> hostSpecs)
@@ -130,7 +139,7 @@ public sealed class ScenarioWorld
             }
             foreach (var inst in svc.Instances)
             {
-                var host = _hosts[inst.Host];
+                if (!_hosts.TryGetValue(inst.Host, out var host)) continue;   // runs on an external (real) host
                 var model = new ServiceModel(inst.Port, svc.App.ServiceTimeNs, svc.App.ResponseBytes);
                 _ = svc.App.Kind switch
                 {
@@ -148,8 +157,13 @@ public sealed class ScenarioWorld
     }
 
     /// <summary>The host a traffic run or probe starts from: a host by name, or the first instance's host of a service.</summary>
-    public Host SourceHost(string serviceOrHost) =>
-        _hosts.TryGetValue(serviceOrHost, out var h) ? h : _hosts[Spec.Services.First(s => s.Name == serviceOrHost).Instances[0].Host];
+    public Host SourceHost(string serviceOrHost)
+    {
+        if (_hosts.TryGetValue(serviceOrHost, out var h)) return h;
+        var name = Spec.Services.FirstOrDefault(s => s.Name == serviceOrHost)?.Instances[0].Host ?? serviceOrHost;
+        return _hosts.TryGetValue(name, out h) ? h
+            : throw new ScenarioException(Spec.SourcePath, new Position(1, 1, ""), $"'{serviceOrHost}' runs on no simulated host (external hosts are real machines)");
+    }
 
     /// <summary>Runs virtual time until <paramref name="task"/> completes (or <paramref name="limitNs"/> passes); true when it completed.</summary>
     public bool RunUntilDone(SimTask task, long limitNs)

@@ -26,8 +26,9 @@ public sealed record ScenarioSpec(
 /// <param name="Arp">"responder" (switch flows answer ARP) or "static" (an entry on every host).</param>
 public sealed record MeshSpec(Ipv4Address VirtualIp, MacAddress VirtualMac, string Arp);
 
-/// <summary>A simulated host.</summary>
-public sealed record HostSpec(string Name, Ipv4Address Ip, MacAddress Mac, int PrefixLength, int Cores, Position At);
+/// <summary>A host. An <see cref="External"/> host is not simulated: its switch port is left free for
+/// <c>meshsim emulate --attach</c> to bridge to a real interface with that address and MAC.</summary>
+public sealed record HostSpec(string Name, Ipv4Address Ip, MacAddress Mac, int PrefixLength, int Cores, Position At, bool External = false);
 
 /// <summary>A switch; <see cref="FlowsFile"/>/<see cref="GroupsFile"/> replace compiled rules with hand-written ones.</summary>
 public sealed record SwitchSpec(string Name, string Kind, string? FlowsFile, string? GroupsFile, Position At);

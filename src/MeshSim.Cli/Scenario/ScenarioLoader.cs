@@ -82,8 +82,9 @@ public static class ScenarioLoader
         var (ip, prefix) = IpWithPrefix(ipNode);
         var mac = Mac(m.Required("mac", "a MAC address such as \"00:00:00:00:00:01\""));
         var cores = m.Optional("cores") is { } c ? PositiveInt(c) : 2;
+        var external = m.Optional("external") is { } e && Bool(e);
         m.Finish();
-        return new HostSpec(name, ip, mac, prefix, cores, node.At);
+        return new HostSpec(name, ip, mac, prefix, cores, node.At, external);
     }
 
     private static SwitchSpec BindSwitch(YamlNodeReader node)

@@ -84,7 +84,7 @@ public static class MeshChecker
         }
         foreach (var h in topology.Hosts)
         {
-            var m = Match.Create([new FieldMatch(OvsFieldId.EthDst, h.Mac.Value, OvsFields.Get(OvsFieldId.EthDst).FullMask)]);
+            var m = RuleText.CreateMatch([new FieldMatch(OvsFieldId.EthDst, h.Mac.Value, OvsFields.Get(OvsFieldId.EthDst).FullMask)]);
             var l2 = rs.Flows.FirstOrDefault(f => f.Flow.Table == Pipeline.L2Forward && f.Flow.Priority == 100 && f.Flow.Match.Equals(m));
             var expected = topology.PortTowards(rs.Switch, h);
             if (expected is null) failures.Add(new("reachability", $"{rs.Switch}: no path to {h.Name}"));

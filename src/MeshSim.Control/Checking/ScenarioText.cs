@@ -1,40 +1,64 @@
+using System.Globalization;
 using System.Text;
+using MeshSim.Control.Compiler;
 using MeshSim.Control.Registry;
 using MeshSim.Control.Topology;
 
 namespace MeshSim.Control.Checking;
 
 /// <summary>
-/// Prints a registry and topology as a small YAML document (switches, links, hosts, services,
-/// intentions), so that a failing generated case can be read, kept and replayed. Addresses, MACs
-/// and ports are quoted: YAML 1.1 readers take 00:00:00:00:00:01 for a base-60 number.
+/// Prints a registry, topology and mesh options as a MeshSim scenario (docs/scenarios.md), so a
+/// failing generated case can be kept as a file and replayed with <c>meshsim run</c> or
+/// <c>meshsim compile</c>. Addresses and MACs are quoted: YAML 1.1 readers take
+/// 00:00:00:00:00:01 for a base-60 number.
 /// </summary>
+/// <remarks>
+/// The scenario format knows health as <c>healthy: true|false</c> and weights from 1: a critical
+/// instance or one of weight 0 (both take no new connections) is written <c>healthy: false</c>;
+/// a warning instance (still routed to) is written healthy.
+/// </remarks>
 public static class ScenarioText
 {
-    /// <summary>The YAML text.</summary>
-    public static string Describe(ServiceRegistry registry, NetworkTopology topology)
+    /// <summary>The scenario text.</summary>
+    public static string Describe(ServiceRegistry registry, NetworkTopology topology, MeshOptions options, string name = "generated")
     {
+        var ci = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        sb.Append("switches:\n");
-        foreach (var s in topology.Switches) sb.Append($"  - {{ name: {s.Name}, id: {s.Id} }}\n");
-        sb.Append("links:\n");
-        foreach (var l in topology.Links) sb.Append($"  - {{ a: \"{l.SwitchA}:{l.PortA}\", b: \"{l.SwitchB}:{l.PortB}\", kind: {l.Kind.ToString().ToLowerInvariant()} }}\n");
+        sb.Append(ci, $"name: {name}\n");
+        sb.Append(ci, $"mesh: {{ virtual_ip: \"{options.VirtualIp}\", virtual_mac: \"{options.VirtualMac}\", arp: {(options.Arp == ArpMode.Responder ? "responder" : "static")} }}\n");
+        var prefix = Prefix(topology.Hosts.Select(h => h.Ip.Value).Append(options.VirtualIp.Value));
         sb.Append("hosts:\n");
-        foreach (var h in topology.Hosts) sb.Append($"  - {{ name: {h.Name}, ip: \"{h.Ip}\", mac: \"{h.Mac}\", port: \"{h.Switch}:{h.Port}\" }}\n");
+        foreach (var h in topology.Hosts) sb.Append(ci, $"  - {{ name: {h.Name}, ip: \"{h.Ip}/{prefix}\", mac: \"{h.Mac}\" }}\n");
+        sb.Append("switches:\n");
+        // Switch ids follow list order in scenarios; write them in id order so ids are kept.
+        foreach (var s in topology.Switches.OrderBy(s => s.Id)) sb.Append(ci, $"  - {{ name: {s.Name} }}\n");
+        sb.Append("links:\n");
+        foreach (var h in topology.Hosts) sb.Append(ci, $"  - {{ a: \"{h.Name}\", b: \"{h.Switch}:{h.Port}\" }}\n");
+        foreach (var l in topology.Links) sb.Append(ci, $"  - {{ a: \"{l.SwitchA}:{l.PortA}\", b: \"{l.SwitchB}:{l.PortB}\" }}\n");
         sb.Append("services:\n");
         foreach (var s in registry.Services)
         {
-            sb.Append($"  - name: {s.Name}\n    instances:\n");
+            sb.Append(ci, $"  - name: {s.Name}\n    instances:\n");
             foreach (var i in s.Instances)
-                sb.Append($"      - {{ id: {i.Id}, node: {i.Node}, port: \"{i.Port}\", weight: {i.Weight}, health: {i.Health.ToString().ToLowerInvariant()} }}\n");
-            sb.Append("    upstreams:");
-            sb.Append(s.Upstreams.Count == 0 ? " []\n" : "\n");
-            foreach (var u in s.Upstreams) sb.Append($"      - {{ destination: {u.Destination}, local_bind_port: \"{u.LocalBindPort}\" }}\n");
+                sb.Append(ci, $"      - {{ host: {i.Node}, port: {i.Port}, weight: {Math.Max((ushort)1, i.Weight)}, healthy: {(i.TakesTraffic ? "true" : "false")} }}   # {i.Id}\n");
+            if (s.Upstreams.Count > 0)
+                sb.Append("    upstreams: { ").Append(string.Join(", ", s.Upstreams.Select(u => $"{u.Destination}: {u.LocalBindPort}"))).Append(" }\n");
         }
-        sb.Append($"intentions:\n  default: {registry.Policy.Default.ToString().ToLowerInvariant()}\n  rules:");
-        sb.Append(registry.Policy.Intentions.Count == 0 ? " []\n" : "\n");
-        foreach (var i in registry.Policy.Intentions)
-            sb.Append($"    - {{ source: \"{i.Source}\", destination: \"{i.Destination}\", action: {i.Action.ToString().ToLowerInvariant()} }}\n");
+        sb.Append(ci, $"intentions:\n  default: {(registry.Policy.Default == IntentionAction.Allow ? "allow" : "deny")}\n");
+        if (registry.Policy.Intentions.Count > 0)
+        {
+            sb.Append("  rules:\n");
+            foreach (var i in registry.Policy.Intentions)
+                sb.Append(ci, $"    - {{ source: \"{i.Source}\", destination: \"{i.Destination}\", action: {(i.Action == IntentionAction.Allow ? "allow" : "deny")} }}\n");
+        }
         return sb.ToString();
+    }
+
+    private static int Prefix(IEnumerable<uint> addresses)
+    {
+        uint and = uint.MaxValue, or = 0;
+        foreach (var a in addresses) { and &= a; or |= a; }
+        var differ = and ^ or;
+        return Math.Min(differ == 0 ? 32 : System.Numerics.BitOperations.LeadingZeroCount(differ), 30);
     }
 }

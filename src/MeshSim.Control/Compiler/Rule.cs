@@ -28,7 +28,7 @@ internal sealed class MatchBuilder
     /// <summary>ct_state with the <paramref name="set"/> bits on and the <paramref name="clear"/> bits off.</summary>
     public MatchBuilder CtState(uint set, uint clear = 0) { _fields.Add(new FieldMatch(OvsFieldId.CtState, set, set | clear)); return this; }
 
-    public Match Build() => Match.Create(_fields);
+    public Match Build() => Rules.RuleText.CreateMatch(_fields);
 }
 
 /// <summary>Action shorthands.</summary>
@@ -39,15 +39,17 @@ internal static class Act
     public static OvsAction InPort { get; } = new InPortAction();
     public static OvsAction Group(uint id) => new GroupAction(id);
     public static OvsAction Goto(byte table) => new GotoTableAction(table);
-    public static OvsAction SetEthSrc(MacAddress m) => SetFieldAction.Whole(OvsFieldId.EthSrc, m.Value);
-    public static OvsAction SetEthDst(MacAddress m) => SetFieldAction.Whole(OvsFieldId.EthDst, m.Value);
+    /// <summary><c>mod_dl_src:MAC</c> (the legacy spelling, which is what the renderer writes).</summary>
+    public static OvsAction SetEthSrc(MacAddress m) => SetFieldAction.Whole(OvsFieldId.EthSrc, m.Value) with { Legacy = true };
+    /// <summary><c>mod_dl_dst:MAC</c>.</summary>
+    public static OvsAction SetEthDst(MacAddress m) => SetFieldAction.Whole(OvsFieldId.EthDst, m.Value) with { Legacy = true };
 
     /// <summary><c>ct(zone=Z,nat,table=T)</c>: look up (and un-NAT) without committing.</summary>
     public static OvsAction CtLookup(ushort zone, byte table) => new CtAction(false, false, zone, null, table, 0, NatSpec.Bare, []);
 
     /// <summary><c>ct(commit,zone=Z,nat(KIND=ADDR[:PORT]),table=T)</c>.</summary>
     public static OvsAction CtCommitNat(ushort zone, byte table, NatKind kind, Ipv4Address addr, ushort port = 0) =>
-        new CtAction(true, false, zone, null, table, 0, new NatSpec(kind, addr, addr, port, port, NatFlags.None), []);
+        new CtAction(true, false, zone, null, table, 0, new NatSpec(kind, addr, null, port, 0, NatFlags.None), []); // no range: max unset, as the ovs-ofctl parser reads it
 
     /// <summary>
     /// Turns an ARP request into the reply "<paramref name="ip"/> is at <paramref name="mac"/>" and sends it

@@ -21,6 +21,18 @@ public static class RuleText
 {
     private const ushort EthIp = 0x0800, EthArp = 0x0806;
 
+    /// <summary>
+    /// Builds a match the way ovs-ofctl does: any field beyond pipeline metadata (in_port, registers,
+    /// metadata, pkt_mark, ct_*) also sets OVS's hidden <c>packet_type=eth</c>, so a compiled match
+    /// equals the one OVS (and MeshSim's ovs-ofctl parser) makes from the rendered text.
+    /// </summary>
+    public static Match CreateMatch(IReadOnlyCollection<FieldMatch> fields) =>
+        Match.Create(fields, ethernetOnly: fields.Any(f => !IsPipelineMetadata(f.Field)));
+
+    private static bool IsPipelineMetadata(OvsFieldId slot) =>
+        slot is OvsFieldId.InPort or OvsFieldId.Metadata or OvsFieldId.PktMark or OvsFieldId.CtState or OvsFieldId.CtZone
+             or OvsFieldId.CtMark or OvsFieldId.CtLabel or (>= OvsFieldId.Reg0 and <= OvsFieldId.Reg15);
+
     /// <summary>The flows of a rule set, one line each, with provenance comments.</summary>
     public static string FormatFlows(RuleSet rules)
     {
@@ -153,9 +165,9 @@ public static class RuleText
             case InPortAction: sb.Append("in_port"); break;
             case GroupAction g: sb.Append("group:").Append(g.GroupId); break;
             case GotoTableAction t: sb.Append("goto_table:").Append(t.Table); break;
-            case SetFieldAction { Field: OvsFieldId.EthSrc } s when s.Mask == OvsFields.Get(OvsFieldId.EthSrc).FullMask:
+            case SetFieldAction { Field: OvsFieldId.EthSrc, Legacy: true } s when s.Mask == OvsFields.Get(OvsFieldId.EthSrc).FullMask:
                 sb.Append("mod_dl_src:").Append(new MacAddress((ulong)s.Value)); break;
-            case SetFieldAction { Field: OvsFieldId.EthDst } s when s.Mask == OvsFields.Get(OvsFieldId.EthDst).FullMask:
+            case SetFieldAction { Field: OvsFieldId.EthDst, Legacy: true } s when s.Mask == OvsFields.Get(OvsFieldId.EthDst).FullMask:
                 sb.Append("mod_dl_dst:").Append(new MacAddress((ulong)s.Value)); break;
             case LoadAction l:
                 sb.Append("load:0x").Append(((ulong)l.Value).ToString("x", CultureInfo.InvariantCulture)).Append("->").Append(l.Destination); break;
@@ -180,7 +192,7 @@ public static class RuleText
     private static string FormatNat(NatSpec nat)
     {
         if (nat.Kind == NatKind.None) return "nat";
-        if (nat.Flags != NatFlags.None || nat.AddressMax is { } max && max != nat.AddressMin || nat.PortMax != nat.PortMin)
+        if (nat.Flags != NatFlags.None || nat.AddressMax is { } max && max != nat.AddressMin || nat.PortMax != 0 && nat.PortMax != nat.PortMin)
             throw new NotSupportedException("nat: only single-address, single-port bindings are rendered");
         var side = nat.Kind == NatKind.Source ? "src" : "dst";
         if (nat.AddressMin is not { } addr) return $"nat({side})";

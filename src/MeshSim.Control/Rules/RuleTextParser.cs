@@ -83,7 +83,7 @@ public static class RuleTextParser
             }
         }
         if (actions is null) throw new RuleTextException(line, text.Length + 1, "missing actions=");
-        return new FlowEntry(table, priority, cookie, 0, 0, Match.Create(fields), actions);
+        return new FlowEntry(table, priority, cookie, 0, 0, RuleText.CreateMatch(fields), actions);
     }
 
     /// <summary>One group line.</summary>
@@ -216,7 +216,7 @@ public static class RuleTextParser
         if (w.StartsWith("mod_dl_src:", StringComparison.Ordinal) || w.StartsWith("mod_dl_dst:", StringComparison.Ordinal))
         {
             if (!MacAddress.TryParse(w.AsSpan(11), out var mac)) throw new RuleTextException(line, col + 11, $"'{w[11..]}' is not a MAC address");
-            return SetFieldAction.Whole(w[7..10] == "src" ? OvsFieldId.EthSrc : OvsFieldId.EthDst, mac.Value);
+            return SetFieldAction.Whole(w[7..10] == "src" ? OvsFieldId.EthSrc : OvsFieldId.EthDst, mac.Value) with { Legacy = true };
         }
         if (w.StartsWith("load:", StringComparison.Ordinal))
         {
@@ -269,6 +269,6 @@ public static class RuleTextParser
         var addrText = colon < 0 ? rest : rest[..colon];
         if (!Ipv4Address.TryParse(addrText, out var addr)) throw new RuleTextException(line, col + 4, $"nat: '{addrText}' is not an IPv4 address");
         ushort port = colon < 0 ? (ushort)0 : (ushort)Number(rest[(colon + 1)..], ushort.MaxValue, line, col + 5 + colon);
-        return new NatSpec(kind, addr, addr, port, port, NatFlags.None);
+        return new NatSpec(kind, addr, null, port, 0, NatFlags.None);
     }
 }

@@ -113,7 +113,7 @@ public sealed class Classifier<T>
         return best;
     }
 
-    /// <summary>Like <see cref="Lookup"/>, also counting the subtables probed (for traces and tests).</summary>
+    /// <summary>Like <see cref="Lookup(in PacketKey)"/>, also counting the subtables probed (for traces and tests).</summary>
     public ClassifierRule<T>? Lookup(in PacketKey key, out int subtablesProbed)
     {
         ClassifierRule<T>? best = null;
@@ -134,10 +134,7 @@ public sealed class Classifier<T>
         var masked = match;
         for (int i = 0; i < PacketKey.WordCount; i++) masked.Value.Words[i] &= masked.Mask.Words[i];
         var sub = FindSubtable(in masked.Mask);
-        if (sub is null) return null;
-        foreach (var r in sub.Rules())
-            if (r.Priority == priority && r.Match.Value.Equals(in masked.Value)) return r;
-        return null;
+        return sub?.FindExact(in masked.Value, priority);
     }
 
     /// <summary>All rules in insertion order.</summary>
@@ -150,6 +147,16 @@ public sealed class Classifier<T>
         return null;
     }
 
-    private void Reorder() =>
+    /// <summary>The OR of every subtable's mask: bits outside it never influence a lookup, so an
+    /// exact-match cache may ignore them.</summary>
+    public PacketKey UnionMask { get; private set; }
+
+    private void Reorder()
+    {
         _ordered = _subtables.OrderByDescending(s => s.MaxPriority).ThenBy(s => s.Id).ToArray();
+        var union = default(PacketKey);
+        foreach (var s in _subtables)
+            for (int i = 0; i < PacketKey.WordCount; i++) union.Words[i] |= s.Mask.Words[i];
+        UnionMask = union;
+    }
 }

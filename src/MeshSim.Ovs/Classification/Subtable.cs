@@ -11,6 +11,7 @@ internal sealed class Subtable<T>
 {
     private readonly int[] _words;          // indices of the non-zero mask words
     private readonly ulong[] _maskWords;    // the mask restricted to those words
+    private readonly ulong[] _mults;        // hash multiplier of each of those words
     private Node?[] _buckets = new Node?[16];
     private int _nodeCount;
     private readonly SortedDictionary<int, int> _rulesPerPriority = new();
@@ -23,7 +24,12 @@ internal sealed class Subtable<T>
         for (int i = 0; i < PacketKey.WordCount; i++) if (mask.Words[i] != 0) words.Add(i);
         _words = words.ToArray();
         _maskWords = new ulong[_words.Length];
-        for (int i = 0; i < _words.Length; i++) _maskWords[i] = mask.Words[_words[i]];
+        _mults = new ulong[_words.Length];
+        for (int i = 0; i < _words.Length; i++)
+        {
+            _maskWords[i] = mask.Words[_words[i]];
+            _mults[i] = KeyHash.Multiplier(_words[i]);
+        }
     }
 
     public PacketKey Mask;
@@ -42,16 +48,18 @@ internal sealed class Subtable<T>
     {
         var words = _words;
         var masks = _maskWords;
-        ulong h = KeyHash.Seed;
-        for (int i = 0; i < words.Length; i++) h = KeyHash.Add(h, key.Words[words[i]] & masks[i]);
+        var mults = _mults;
+        ref ulong k = ref Unsafe.AsRef(in key.Words[0]);    // word indices come from the mask: always < WordCount
+        ulong h = 0;
+        for (int i = 0; i < words.Length; i++) h += ((Unsafe.Add(ref k, words[i]) & masks[i]) ^ KeyHash.Seed) * mults[i];
         h = KeyHash.Finish(h);
         for (var n = _buckets[h & (ulong)(_buckets.Length - 1)]; n is not null; n = n.Next)
         {
             if (n.Hash != h) continue;
             var values = n.Values;
             int i = 0;
-            for (; i < words.Length; i++) if ((key.Words[words[i]] & masks[i]) != values[i]) break;
-            if (i == words.Length) return n.Rules[0];
+            for (; i < words.Length; i++) if ((Unsafe.Add(ref k, words[i]) & masks[i]) != values[i]) break;
+            if (i == words.Length) return n.Head;
         }
         return null;
     }
@@ -82,6 +90,7 @@ internal sealed class Subtable<T>
                 node.Rules.Insert(pos < 0 ? node.Rules.Count : pos, rule);
             }
         }
+        node.Head = node.Rules[0];
         if (displaced is null)
         {
             RuleCount++;
@@ -97,6 +106,7 @@ internal sealed class Subtable<T>
         var (node, _) = FindNode(in rule.Match.Value);
         if (node is null || !node.Rules.Remove(rule)) return false;
         if (node.Rules.Count == 0) RemoveNode(node);
+        else node.Head = node.Rules[0];
         RuleCount--;
         int left = _rulesPerPriority[rule.Priority] - 1;
         if (left == 0)
@@ -106,6 +116,13 @@ internal sealed class Subtable<T>
         }
         else _rulesPerPriority[rule.Priority] = left;
         return true;
+    }
+
+    /// <summary>The rule with exactly this (pre-masked) value and priority, or null.</summary>
+    public ClassifierRule<T>? FindExact(in PacketKey maskedValue, int priority)
+    {
+        var (node, _) = FindNode(in maskedValue);
+        return node?.Rules.Find(r => r.Priority == priority);
     }
 
     /// <summary>Every rule, chains in bucket order (callers sort).</summary>
@@ -118,8 +135,8 @@ internal sealed class Subtable<T>
 
     private (Node? Node, ulong Hash) FindNode(in PacketKey maskedValue)
     {
-        ulong h = KeyHash.Seed;
-        for (int i = 0; i < _words.Length; i++) h = KeyHash.Add(h, maskedValue.Words[_words[i]]);
+        ulong h = 0;
+        for (int i = 0; i < _words.Length; i++) h += (maskedValue.Words[_words[i]] ^ KeyHash.Seed) * _mults[i];
         h = KeyHash.Finish(h);
         for (var n = _buckets[h & (ulong)(_buckets.Length - 1)]; n is not null; n = n.Next)
         {
@@ -170,6 +187,7 @@ internal sealed class Subtable<T>
         public readonly ulong Hash = hash;
         public readonly ulong[] Values = values;
         public readonly List<ClassifierRule<T>> Rules = new(1);
+        public ClassifierRule<T> Head = null!;     // Rules[0], kept here to save two loads per probe
         public Node? Next;
     }
 }

@@ -305,7 +305,7 @@ public sealed class ConnTracker
         else SetExpiry(conn, key.Proto == 1 ? CtTimeout.IcmpFirst : CtTimeout.OtherFirst, nowNs);
 
         bool rewritten = false;
-        if (req.Nat is { } nat && nat.Action != NatAction.None)
+        if (req.Nat is { } nat && nat.Action != NatMode.None)
         {
             conn.Nat = nat.Action;
             if (!NatTupleSelector.TryFind(this, conn, in nat, nowNs, _random, out var revKey))
@@ -323,7 +323,7 @@ public sealed class ConnTracker
     private bool HandleNat(Span<byte> frame, in FlowKey flow, ref CtMetadata md, Connection conn, ushort zone, bool reply, bool related)
     {
         bool alreadyNatted = (md.State & (CtState.SrcNat | CtState.DstNat)) != 0;
-        if (conn.Nat == NatAction.None || (alreadyNatted && zone == md.Zone)) return false;
+        if (conn.Nat == NatMode.None || (alreadyNatted && zone == md.Zone)) return false;
         md.State &= ~(CtState.SrcNat | CtState.DstNat);
         return NatRewriter.Apply(frame, in flow, ref md, conn, reply, related);
     }

@@ -1,8 +1,9 @@
 namespace MeshSim.Ovs.Conntrack;
 
-/// <summary>NAT applied to a connection (lib/conntrack.h NAT_ACTION_*).</summary>
+/// <summary>NAT applied to a connection (lib/conntrack.h NAT_ACTION_*). Not to be confused with the
+/// flow syntax's NatAction, which is a nat(...) written inside ct(exec(...)).</summary>
 [Flags]
-public enum NatAction : byte
+public enum NatMode : byte
 {
     None = 0,
     Src = 1,
@@ -35,7 +36,7 @@ public sealed class Connection
     public ConnKey RevKey { get; internal set; }
 
     /// <summary>The NAT this connection applies in the original direction.</summary>
-    public NatAction Nat { get; internal set; }
+    public NatMode Nat { get; internal set; }
 
     /// <summary>ct_mark.</summary>
     public uint Mark { get; internal set; }

@@ -3,17 +3,21 @@ namespace MeshSim.Ovs.Conntrack;
 /// <summary>A NAT range as the datapath receives it (struct nat_action_info_t); addresses and ports in host order.</summary>
 /// <param name="Action">Src or Dst, plus SrcPort/DstPort when a port range was given. None = bare <c>nat</c>
 /// (only un-NAT existing connections).</param>
-public readonly record struct NatRequest(NatAction Action, uint MinAddr, uint MaxAddr, ushort MinPort, ushort MaxPort)
+/// <param name="MinAddr">Lowest address of the range (0 = keep the packet's own).</param>
+/// <param name="MaxAddr">Highest address of the range.</param>
+/// <param name="MinPort">Lowest port of the range (0 = none given).</param>
+/// <param name="MaxPort">Highest port of the range.</param>
+public readonly record struct NatRequest(NatMode Action, uint MinAddr, uint MaxAddr, ushort MinPort, ushort MaxPort)
 {
     /// <summary>Translates the flow syntax's <see cref="NatSpec"/> as dpif-netdev does (a missing max = min;
     /// any port makes it a port NAT).</summary>
     public static NatRequest From(NatSpec spec)
     {
-        var action = spec.Kind switch { NatKind.Source => NatAction.Src, NatKind.Destination => NatAction.Dst, _ => NatAction.None };
+        var action = spec.Kind switch { NatKind.Source => NatMode.Src, NatKind.Destination => NatMode.Dst, _ => NatMode.None };
         uint min = spec.AddressMin?.Value ?? 0, max = spec.AddressMax?.Value ?? min;
         ushort pmin = spec.PortMin, pmax = spec.PortMax == 0 ? spec.PortMin : spec.PortMax;
         if (pmin != 0 || pmax != 0)
-            action |= (action & NatAction.Src) != 0 ? NatAction.SrcPort : (action & NatAction.Dst) != 0 ? NatAction.DstPort : NatAction.None;
+            action |= (action & NatMode.Src) != 0 ? NatMode.SrcPort : (action & NatMode.Dst) != 0 ? NatMode.DstPort : NatMode.None;
         return new NatRequest(action, min, max, pmin, pmax);
     }
 }

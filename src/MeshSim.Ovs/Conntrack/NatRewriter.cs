@@ -17,11 +17,11 @@ internal static class NatRewriter
     {
         var key = reply ? conn.Key : conn.RevKey;
         var action = reply ? Reverse(conn.Nat) : conn.Nat;
-        if ((action & NatAction.Src) != 0) md.State |= CtState.SrcNat;
-        else if ((action & NatAction.Dst) != 0) md.State |= CtState.DstNat;
-        if ((action & (NatAction.Src | NatAction.Dst)) == 0) return false;
+        if ((action & NatMode.Src) != 0) md.State |= CtState.SrcNat;
+        else if ((action & NatMode.Dst) != 0) md.State |= CtState.DstNat;
+        if ((action & (NatMode.Src | NatMode.Dst)) == 0) return false;
 
-        if ((action & NatAction.Src) != 0) HeaderRewriter.SetIpv4Address(frame, in flow, source: true, key.Dst);
+        if ((action & NatMode.Src) != 0) HeaderRewriter.SetIpv4Address(frame, in flow, source: true, key.Dst);
         else HeaderRewriter.SetIpv4Address(frame, in flow, source: false, key.Src);
 
         if (related) RewriteInner(frame, in flow, key.Reverse(), Reverse(action));
@@ -33,14 +33,14 @@ internal static class NatRewriter
         return true;
     }
 
-    private static NatAction Reverse(NatAction a)
+    private static NatMode Reverse(NatMode a)
     {
-        if ((a & NatAction.Src) != 0) return (a & ~NatAction.Src) | NatAction.Dst;
-        if ((a & NatAction.Dst) != 0) return (a & ~NatAction.Dst) | NatAction.Src;
+        if ((a & NatMode.Src) != 0) return (a & ~NatMode.Src) | NatMode.Dst;
+        if ((a & NatMode.Dst) != 0) return (a & ~NatMode.Dst) | NatMode.Src;
         return a;
     }
 
-    private static void RewriteInner(Span<byte> frame, in FlowKey flow, ConnKey rev, NatAction action)
+    private static void RewriteInner(Span<byte> frame, in FlowKey flow, ConnKey rev, NatMode action)
     {
         if (flow.L4Offset == FlowKey.Absent) return;
         int outerTotal = BinaryPrimitives.ReadUInt16BigEndian(frame[(flow.L3Offset + 2)..]);
@@ -55,8 +55,8 @@ internal static class NatRewriter
             BinaryPrimitives.WriteUInt16BigEndian(frame[innerL4..], rev.DstPort);
             BinaryPrimitives.WriteUInt16BigEndian(frame[(innerL4 + 2)..], rev.SrcPort);
         }
-        int at = (action & NatAction.Src) != 0 ? innerL3 + 12 : innerL3 + 16;
-        uint value = (action & NatAction.Src) != 0 ? rev.Dst : rev.Src;
+        int at = (action & NatMode.Src) != 0 ? innerL3 + 12 : innerL3 + 16;
+        uint value = (action & NatMode.Src) != 0 ? rev.Dst : rev.Src;
         uint old = BinaryPrimitives.ReadUInt32BigEndian(frame[at..]);
         BinaryPrimitives.WriteUInt32BigEndian(frame[at..], value);
         int c = innerL3 + 10;

@@ -31,7 +31,7 @@ internal static class NatTupleSelector
 
         uint addr;
         if (nat.MinAddr == 0 && nat.MaxAddr == 0)
-            addr = (nat.Action & NatAction.Src) != 0 ? key.Src : key.Dst;
+            addr = (nat.Action & NatMode.Src) != 0 ? key.Src : key.Dst;
         else
         {
             uint range = nat.MaxAddr - nat.MinAddr + 1;
@@ -39,7 +39,7 @@ internal static class NatTupleSelector
         }
 
         ushort curSport, minSport, maxSport;
-        if ((nat.Action & (NatAction.Src | NatAction.SrcPort)) == NatAction.Src || (nat.Action & NatAction.Dst) != 0)
+        if ((nat.Action & (NatMode.Src | NatMode.SrcPort)) == NatMode.Src || (nat.Action & NatMode.Dst) != 0)
         {
             curSport = key.SrcPort;
             (minSport, maxSport) = curSport < 512 ? ((ushort)1, (ushort)511) : curSport < 1024 ? ((ushort)600, (ushort)1023) : ((ushort)1024, (ushort)65535);
@@ -51,7 +51,7 @@ internal static class NatTupleSelector
         }
 
         ushort curDport, minDport, maxDport;
-        if ((nat.Action & NatAction.DstPort) != 0)
+        if ((nat.Action & NatMode.DstPort) != 0)
         {
             (minDport, maxDport) = (nat.MinPort, nat.MaxPort);
             curDport = (ushort)(minDport + hash % (uint)(maxDport - minDport + 1));
@@ -61,11 +61,11 @@ internal static class NatTupleSelector
         // The reply key: the reverse of the original, with the translated side replaced.
         rev = conn.RevKey;
         if (patProto) rev = rev with { SrcPort = curDport, DstPort = curSport };
-        rev = (nat.Action & NatAction.Src) != 0 ? rev with { Dst = addr } : rev with { Src = addr };
+        rev = (nat.Action & NatMode.Src) != 0 ? rev with { Dst = addr } : rev with { Src = addr };
 
         if (!patProto) return !ct.IsTupleInUse(in rev, nowNs);
 
-        if ((nat.Action & NatAction.DstPort) != 0 && TryPorts(ct, ref rev, dstSide: false, curDport, minDport, maxDport, nowNs, random))
+        if ((nat.Action & NatMode.DstPort) != 0 && TryPorts(ct, ref rev, dstSide: false, curDport, minDport, maxDport, nowNs, random))
             return true;
         return TryPorts(ct, ref rev, dstSide: true, curSport, minSport, maxSport, nowNs, random);
     }

@@ -123,8 +123,10 @@ public sealed class GroupState
     {
         Bucket? best = null;
         uint bestScore = 0;
-        foreach (var b in Entry.Buckets)
+        var buckets = Entry.Buckets;
+        for (int i = 0; i < buckets.Count; i++)
         {
+            var b = buckets[i];
             if (!isLive(b)) continue;
             uint score = (SelectionHash.HashInt(b.BucketId, basis) & 0xFFFF) * b.Weight;
             scores?.Add((b, score));

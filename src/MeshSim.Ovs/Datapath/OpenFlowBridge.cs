@@ -58,6 +58,9 @@ public sealed class OpenFlowBridge
     /// <summary>Ports in number order.</summary>
     public IEnumerable<BridgePort> Ports => _ports.Values;
 
+    /// <summary>Ports in number order, as an array (rebuilt when ports change; the flood path iterates it).</summary>
+    internal BridgePort[] PortArray { get; private set; } = [];
+
     /// <summary>Groups in id order.</summary>
     public IEnumerable<GroupState> Groups => _groups.Values;
 
@@ -68,6 +71,7 @@ public sealed class OpenFlowBridge
     public BridgePort AddPort(BridgePort port)
     {
         if (!_ports.TryAdd(port.Number, port)) throw new ArgumentException($"bridge {Name} already has port {port.Number}");
+        PortArray = _ports.Values.ToArray();
         return port;
     }
 
@@ -130,6 +134,11 @@ public sealed class OpenFlowBridge
     /// <summary>Runs a frame through the pipeline while recording a trace. With
     /// <see cref="CtMode.Live"/> the packet really goes through (stats, learning, conntrack, outputs);
     /// with <see cref="CtMode.Emulate"/> nothing is transmitted or changed, as in ofproto/trace.</summary>
+    /// <param name="frame">The frame.</param>
+    /// <param name="inPort">The port it arrives on.</param>
+    /// <param name="mode">Live conntrack, or ofproto/trace emulation.</param>
+    /// <param name="ctNext">Emulation: the ct_state each ct(table=...) resumes with, in order (default trk|new).</param>
+    /// <param name="into">An existing trace to append to (patch-port peers do this).</param>
     /// <param name="flow">The flow to start from instead of the one parsed from the frame (a traced flow may carry metadata such as registers).</param>
     public PacketTrace Trace(ReadOnlySpan<byte> frame, uint inPort, CtMode mode = CtMode.Emulate, IReadOnlyList<CtState>? ctNext = null,
                              PacketTrace? into = null, Classification.PacketKey? flow = null)

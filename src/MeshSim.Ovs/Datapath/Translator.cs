@@ -24,8 +24,16 @@ public enum XlateError : byte
 /// discarded if translation fails, as OVS drops a packet whose translation failed. When tracing,
 /// each step is recorded; otherwise the trace costs one null check per step.
 /// </summary>
-internal sealed class Translator(OpenFlowBridge bridge)
+internal sealed class Translator
 {
+    private readonly OpenFlowBridge bridge;
+
+    public Translator(OpenFlowBridge bridge)
+    {
+        this.bridge = bridge;
+        _bucketIsLive = b => IsLive(b, 0);
+    }
+
     /// <summary>OVS's MAX_DEPTH: nesting of resubmits (and group buckets). Bounds stack use.</summary>
     public const int MaxDepth = 64;
     /// <summary>OVS's MAX_RESUBMITS: total resubmits per pass. Bounds total work, which depth alone
@@ -34,7 +42,9 @@ internal sealed class Translator(OpenFlowBridge bridge)
 
     private readonly List<PacketState> _free = new();
     private readonly Queue<(PacketState Packet, byte Table, string? Header, string? CtState)> _recirc = new();
-    private readonly List<(BridgePort Port, byte[] Bytes, int Length, string? Flow)> _pending = new();
+    private List<(BridgePort Port, byte[] Bytes, int Length, string? Flow)> _pending = new();
+    private List<(BridgePort Port, byte[] Bytes, int Length, string? Flow)>? _spare = new();
+    private readonly Func<Bucket, bool> _bucketIsLive;
     private PacketState _pkt = null!;
     private PacketTrace? _trace;
     private CtMode _mode;
@@ -119,8 +129,10 @@ internal sealed class Translator(OpenFlowBridge bridge)
     {
         // Copy out first: a patch port re-enters a bridge (maybe this one) and so this translator.
         if (_pending.Count == 0) return;
-        var batch = _pending.ToArray();
-        _pending.Clear();
+        // Swap in an empty list; re-entry through a patch port then fills that one.
+        var batch = _pending;
+        _pending = _spare ?? new();
+        _spare = null;
         var trace = _trace;
         var mode = _mode;
         foreach (var (port, bytes, length, flow) in batch)
@@ -143,6 +155,9 @@ internal sealed class Translator(OpenFlowBridge bridge)
             }
             ArrayPool<byte>.Shared.Return(bytes);
         }
+        batch.Clear();
+        if (_pending.Count == 0) { _spare = _pending; _pending = batch; }
+        else _spare = batch;
     }
 
     private (PacketTrace?, CtMode, Queue<CtState>?, PacketState) SaveRunState() => (_trace, _mode, _ctNext, _pkt);
@@ -157,11 +172,7 @@ internal sealed class Translator(OpenFlowBridge bridge)
         if (rule is null)
         {
             if (_mode == CtMode.Live) bridge.TableMisses++;
-            if (_trace is not null)
-            {
-                Step(TraceKind.Table, $"{tableId,2}. No match.", t => t with { Table = tableId });
-                Step(TraceKind.Action, "drop");
-            }
+            if (_trace is not null) TraceTable(tableId, null);
             return;
         }
         if (_mode == CtMode.Live)
@@ -170,14 +181,24 @@ internal sealed class Translator(OpenFlowBridge bridge)
             rule.Bytes += _pkt.Length;
             rule.LastUsedNs = _now;
         }
-        if (_trace is not null)
-        {
-            var e = rule.Entry;
-            var match = e.Match.Count == 0 ? "" : OvsFormatter.FormatMatch(e.Match, FlowEntry.DefaultPriority);
-            var text = $"{tableId,2}. {(match.Length == 0 ? "" : match + ", ")}priority {e.Priority}{(e.Cookie != 0 ? $", cookie 0x{e.Cookie:x}" : "")}";
-            Step(TraceKind.Table, text, t => t with { Table = tableId, Priority = e.Priority, Cookie = e.Cookie, Match = match });
-        }
+        if (_trace is not null) TraceTable(tableId, rule);
         RunActions(rule.Entry.Actions, tableId);
+    }
+
+    // Kept out of LookupAndRun: its lambdas capture locals, and a capturing method allocates its
+    // closure on entry even when the tracing branch is not taken.
+    private void TraceTable(byte tableId, FlowRule? rule)
+    {
+        if (rule is null)
+        {
+            Step(TraceKind.Table, $"{tableId,2}. No match.", t => t with { Table = tableId });
+            Step(TraceKind.Action, "drop");
+            return;
+        }
+        var e = rule.Entry;
+        var match = e.Match.Count == 0 ? "" : OvsFormatter.FormatMatch(e.Match, FlowEntry.DefaultPriority);
+        var text = $"{tableId,2}. {(match.Length == 0 ? "" : match + ", ")}priority {e.Priority}{(e.Cookie != 0 ? $", cookie 0x{e.Cookie:x}" : "")}";
+        Step(TraceKind.Table, text, t => t with { Table = tableId, Priority = e.Priority, Cookie = e.Cookie, Match = match });
     }
 
     private void RunActions(IReadOnlyList<OvsAction> actions, byte table)
@@ -207,6 +228,11 @@ internal sealed class Translator(OpenFlowBridge bridge)
                     if (!DecTtl()) return;   // TTL exception: the rest of this action list is skipped
                     break;
                 case StripVlanAction: _pkt.Key.Set(KeyField.VlanTci, 0); break;
+                case PushVlanAction:
+                    // One tag is modelled: pushing onto an untagged frame adds a tag with VID 0 (CFI marks it present).
+                    if (_pkt.Key.Get(KeyField.VlanTci) == 0) _pkt.Key.Set(KeyField.VlanTci, 0x1000);
+                    else if (_trace is not null) Warn("a second VLAN tag is not modelled; push_vlan ignored");
+                    break;
                 case CtClearAction:
                     _pkt.Key.ClearConntrack();
                     _pkt.Ct.Clear();
@@ -220,7 +246,7 @@ internal sealed class Translator(OpenFlowBridge bridge)
                     break;
                 case CtAction ct: Conntrack(ct, table); break;
                 default:
-                    Warn($"action {a.GetType().Name} is not executed by the MeshSim datapath");
+                    if (_trace is not null) Warn($"action {a.GetType().Name} is not executed by the MeshSim datapath");
                     break;
             }
         }
@@ -297,8 +323,9 @@ internal sealed class Translator(OpenFlowBridge bridge)
     private void Flood(bool includeNoFlood)
     {
         uint inPort = (uint)_pkt.Key.Get(KeyField.InPort);
-        foreach (var p in bridge.Ports)
-            if (p.Number != inPort && (includeNoFlood || !p.NoFlood)) Emit(p.Number);
+        var ports = bridge.PortArray;
+        for (int i = 0; i < ports.Length; i++)
+            if (ports[i].Number != inPort && (includeNoFlood || !ports[i].NoFlood)) Emit(ports[i].Number);
     }
 
     private void Normal()
@@ -351,32 +378,36 @@ internal sealed class Translator(OpenFlowBridge bridge)
         var g = bridge.FindGroup(id);
         if (g is null)
         {
-            Warn($"output to nonexistent group {id}");
+            if (_trace is not null) Warn($"output to nonexistent group {id}");
             return;
         }
         if (_mode == CtMode.Live) { g.Packets++; g.Bytes += _pkt.Length; }
         var type = g.Entry.Type;
         if (type is GroupType.All or GroupType.Indirect)
         {
-            foreach (var b in g.Entry.Buckets) RunBucket(g, b);
+            var buckets = g.Entry.Buckets;
+            for (int i = 0; i < buckets.Count; i++) RunBucket(g, buckets[i]);
             return;
         }
+        if (_trace is not null && type == GroupType.Select) TraceAllBuckets(g);
         Bucket? chosen = type == GroupType.FastFailover ? FirstLiveBucket(g) : SelectBucket(g);
         if (chosen is null)
         {
             Detail("no live bucket");
             return;
         }
-        Detail($"using bucket {chosen.BucketId}");
+        if (_trace is not null) Detail($"using bucket {chosen.BucketId}");
         RunBucket(g, chosen);
     }
 
     private Bucket? FirstLiveBucket(GroupState g)
     {
-        foreach (var b in g.Entry.Buckets)
+        var buckets = g.Entry.Buckets;
+        for (int i = 0; i < buckets.Count; i++)
         {
+            var b = buckets[i];
             if (IsLive(b, 0)) return b;
-            Detail($"bucket {b.BucketId}: not live due to watch_port {b.WatchPort}");
+            if (_trace is not null) Detail($"bucket {b.BucketId}: not live due to watch_port {b.WatchPort}");
         }
         return null;
     }
@@ -390,7 +421,7 @@ internal sealed class Translator(OpenFlowBridge bridge)
                 uint hash = SelectionHash.SymmetricL4(in _pkt.Key);
                 if (_trace is not null)
                     Detail($"selection_method=dp_hash: symmetric L4 hash 0x{hash:x8}, value {hash & (uint)(g.HashValues - 1)} of {g.HashValues} (Webster's method spreads the values by weight); real ofproto/trace stops at the recirculation here");
-                return g.DpHashBucket(hash, b => IsLive(b, 0));
+                return g.DpHashBucket(hash, _bucketIsLive);
             }
             case SelectionMethod.Hash:
             {
@@ -405,7 +436,7 @@ internal sealed class Translator(OpenFlowBridge bridge)
     private Bucket? BestBucket(GroupState g, uint basis, string why)
     {
         var scores = _trace is null ? null : new List<(Bucket, uint)>();
-        var best = g.BestLiveBucket(basis, b => IsLive(b, 0), scores);
+        var best = g.BestLiveBucket(basis, _bucketIsLive, scores);
         if (scores is not null)
         {
             Detail($"{why}, basis 0x{basis:x8}; highest random weight wins");
@@ -428,7 +459,7 @@ internal sealed class Translator(OpenFlowBridge bridge)
     {
         int index = g.IndexOf(b);
         if (_mode == CtMode.Live && index >= 0) { g.BucketPackets[index]++; g.BucketBytes[index] += _pkt.Length; }
-        if (_trace is not null) Step(TraceKind.Bucket, $"bucket {b.BucketId}", t => t with { BucketId = b.BucketId });
+        if (_trace is not null) TraceBucket(b);
         // Bucket actions work on a clone: the flow is restored afterwards.
         var savedKey = _pkt.Key;
         var savedCt = _pkt.Ct;
@@ -439,16 +470,34 @@ internal sealed class Translator(OpenFlowBridge bridge)
         _pkt.Ct = savedCt;
     }
 
+    // Every bucket with its weight, liveness and actions, so a trace shows the alternatives too.
+    private void TraceAllBuckets(GroupState g)
+    {
+        Detail($"select group {g.Entry.GroupId}: {g.Entry.Buckets.Count} buckets, method {g.Method}" + (g.HashValues > 0 ? $" ({g.HashValues} hash values)" : ""));
+        foreach (var b in g.Entry.Buckets)
+        {
+            int share = g.HashValues > 0 ? g.HashMap.Count(x => ReferenceEquals(x, b)) : 0;
+            Detail($"bucket {b.BucketId}: weight {b.Weight}{(g.HashValues > 0 ? $", {share}/{g.HashValues} of the hash values" : "")}{(IsLive(b, 0) ? "" : ", not live")}, actions={OvsFormatter.FormatActions(b.Actions)}");
+        }
+    }
+
+    private void TraceBucket(Bucket b) => Step(TraceKind.Bucket, $"bucket {b.BucketId}", t => t with { BucketId = b.BucketId });
+
     // ---- conntrack ----
 
     private void Conntrack(CtAction ct, byte table)
     {
         ushort zone = ct.ZoneSource is { } zs ? (ushort)ReadSubField(zs) : ct.Zone;
+        // nat(...) written after exec(...) stays inside exec as a CtNatAction; it is the same NAT.
+        var nat = ct.Nat;
+        for (int i = 0; nat is null && i < ct.Exec.Count; i++) if (ct.Exec[i] is CtNatAction na) nat = na.Nat;
         (uint, uint)? setMark = null;
         (UInt128, UInt128)? setLabel = null;
-        if (_trace is not null && ct.Nat is not null) Step(TraceKind.Action, NatText(ct.Nat));
-        foreach (var e in ct.Exec)
+        if (_trace is not null && nat is not null) Step(TraceKind.Action, NatText(nat));
+        for (int i = 0; i < ct.Exec.Count; i++)
         {
+            var e = ct.Exec[i];
+            if (e is CtNatAction) continue;
             var sf = e switch { SetFieldAction s => s, LoadAction l => l.ToSetField(), _ => null };
             if (sf is null) continue;
             FieldMap.Write(ref _pkt.Key, sf.Field, sf.Value, sf.Mask);   // OVS translates exec() on the flow too
@@ -460,7 +509,7 @@ internal sealed class Translator(OpenFlowBridge bridge)
         if (_mode == CtMode.Live)
         {
             _pkt.Commit();
-            var req = new CtRequest(ct.Commit, ct.Force, zone, ct.Nat is null ? null : NatRequest.From(ct.Nat)) { SetMark = setMark, SetLabel = setLabel };
+            var req = new CtRequest(ct.Commit, ct.Force, zone, nat is null ? null : NatRequest.From(nat)) { SetMark = setMark, SetLabel = setLabel };
             if (bridge.Conntrack.Execute(_pkt.Data, in _pkt.Base, ref _pkt.Ct, in req, _now)) _pkt.Reparse();
             if (ct.RecircTable is { } t)
             {
@@ -492,7 +541,7 @@ internal sealed class Translator(OpenFlowBridge bridge)
             clone.Key.Set(KeyField.CtZone, zone);
             var header = $"recirc(0x{clone.RecircId:x}) - resume conntrack with " +
                          (given ? $"ct_state={CtStateText.Format(state)}" : "default ct_state=trk|new (use --ct-next to customize)");
-            if (ct.Nat is { } nat && nat.AddressMin is { } min)
+            if (nat is not null && nat.AddressMin is { } min)
             {
                 if (nat.Kind == NatKind.Source)
                 {
@@ -513,7 +562,7 @@ internal sealed class Translator(OpenFlowBridge bridge)
         Detail("Sets the packet to an untracked state, and clears all the conntrack fields.");
     }
 
-    // ---- trace helpers (string work only when tracing) ----
+    // ---- trace output (string work only when tracing) ----
 
     private void Step(TraceKind kind, string text, Func<TraceStep, TraceStep>? decorate = null)
     {

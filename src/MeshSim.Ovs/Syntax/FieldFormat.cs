@@ -35,7 +35,7 @@ public enum FieldPrerequisite : byte
 {
     /// <summary>Always available.</summary>
     None,
-    /// <summary>Needs a VLAN tag: none required, but listed for completeness.</summary>
+    /// <summary>Needs a VLAN tag in the match (vlan_tci with the CFI bit set, e.g. dl_vlan=5).</summary>
     Vlan,
     /// <summary><c>dl_type=0x0800</c>.</summary>
     Ipv4,

@@ -29,4 +29,5 @@ public enum OvsFieldId : byte
     // ---- Aliases: named views onto a slot above (never stored in a Match). ----
     DlVlan, DlVlanPcp, VlanVid, IpDscp, NwEcn, ArpOp, ArpSpa, ArpTpa,
     TcpSrc, TcpDst, UdpSrc, UdpDst, IcmpType, IcmpCode,
+    VlanPcp,
 }

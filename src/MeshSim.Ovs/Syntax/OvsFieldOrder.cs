@@ -15,7 +15,7 @@ internal static class OvsFieldOrder
         OvsFieldId.Reg6, OvsFieldId.Reg7, OvsFieldId.Reg8, OvsFieldId.Reg9, OvsFieldId.Reg10, OvsFieldId.Reg11,
         OvsFieldId.Reg12, OvsFieldId.Reg13, OvsFieldId.Reg14, OvsFieldId.Reg15,
         OvsFieldId.EthSrc, OvsFieldId.EthDst, OvsFieldId.EthType, OvsFieldId.VlanTci, OvsFieldId.DlVlan,
-        OvsFieldId.VlanVid, OvsFieldId.DlVlanPcp,
+        OvsFieldId.VlanVid, OvsFieldId.DlVlanPcp, OvsFieldId.VlanPcp,
         OvsFieldId.NwSrc, OvsFieldId.NwDst, OvsFieldId.NwProto, OvsFieldId.NwTos, OvsFieldId.IpDscp,
         OvsFieldId.NwEcn, OvsFieldId.NwTtl, OvsFieldId.NwFrag,
         OvsFieldId.ArpOp, OvsFieldId.ArpSpa, OvsFieldId.ArpTpa, OvsFieldId.ArpSha, OvsFieldId.ArpTha,

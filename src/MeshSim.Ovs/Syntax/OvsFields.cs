@@ -72,7 +72,7 @@ public static class OvsFields
 
         Add(OvsFieldId.DlVlan, "dl_vlan", "dl_vlan", null, 12, false, true, N, FieldFormat.Decimal, OvsFieldId.VlanTci, 0);
         Add(OvsFieldId.DlVlanPcp, "dl_vlan_pcp", "dl_vlan_pcp", null, 3, false, true, N, FieldFormat.Decimal, OvsFieldId.VlanTci, 13);
-        Add(OvsFieldId.VlanVid, "vlan_vid", "vlan_vid", "OXM_OF_VLAN_VID", 13, true, true, N, FieldFormat.Decimal, OvsFieldId.VlanTci, 0);
+        Add(OvsFieldId.VlanVid, "vlan_vid", "vlan_vid", "OXM_OF_VLAN_VID", 13, true, true, FieldPrerequisite.Vlan, FieldFormat.Decimal, OvsFieldId.VlanTci, 0);
         Add(OvsFieldId.IpDscp, "ip_dscp", "ip_dscp", "OXM_OF_IP_DSCP", 6, false, true, FieldPrerequisite.Ipv4, FieldFormat.Decimal, OvsFieldId.NwTos, 2);
         Add(OvsFieldId.NwEcn, "nw_ecn", "nw_ecn", "NXM_NX_IP_ECN", 2, false, true, FieldPrerequisite.Ipv4, FieldFormat.Decimal, OvsFieldId.NwTos, 0, "ip_ecn");
         Add(OvsFieldId.ArpOp, "arp_op", "arp_op", "NXM_OF_ARP_OP", 16, false, true, FieldPrerequisite.Arp, FieldFormat.Decimal, OvsFieldId.NwProto, 0);
@@ -84,6 +84,8 @@ public static class OvsFields
         Add(OvsFieldId.UdpDst, "udp_dst", "udp_dst", "NXM_OF_UDP_DST", 16, true, true, FieldPrerequisite.Udp, FieldFormat.Decimal, OvsFieldId.TpDst, 0);
         Add(OvsFieldId.IcmpType, "icmp_type", "icmp_type", "NXM_OF_ICMP_TYPE", 8, false, true, FieldPrerequisite.Icmp, FieldFormat.Decimal, OvsFieldId.TpSrc, 0, "icmpv4_type");
         Add(OvsFieldId.IcmpCode, "icmp_code", "icmp_code", "NXM_OF_ICMP_CODE", 8, false, true, FieldPrerequisite.Icmp, FieldFormat.Decimal, OvsFieldId.TpDst, 0, "icmpv4_code");
+
+        Add(OvsFieldId.VlanPcp, "vlan_pcp", "vlan_pcp", "OXM_OF_VLAN_PCP", 3, false, true, FieldPrerequisite.Vlan, FieldFormat.Decimal, OvsFieldId.VlanTci, 13);
 
         return all.Select((f, i) => f ?? throw new InvalidOperationException($"field {(OvsFieldId)i} missing from registry")).ToArray();
     }

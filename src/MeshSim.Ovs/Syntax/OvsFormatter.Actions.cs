@@ -30,8 +30,12 @@ public static partial class OvsFormatter
             case InPortAction: sb.Append("IN_PORT"); break;
             case NormalAction: sb.Append("NORMAL"); break;
             case FloodAction: sb.Append("FLOOD"); break;
-            case DecTtlAction: sb.Append("dec_ttl"); break;
+            case DecTtlAction d:
+                sb.Append("dec_ttl");
+                if (d.ControllerIds.Count > 0) sb.Append('(').Append(string.Join(',', d.ControllerIds)).Append(')');
+                break;
             case StripVlanAction: sb.Append(version == OfVersion.OpenFlow10 ? "strip_vlan" : "pop_vlan"); break;
+            case PushVlanAction p: sb.Append("push_vlan:0x").Append(p.EtherType.ToString("x", CultureInfo.InvariantCulture)); break;
             case CtClearAction: sb.Append("ct_clear"); break;
             case ControllerAction c: AppendController(sb, c); break;
             case SetFieldAction s: AppendSetField(sb, s, version); break;
@@ -49,6 +53,7 @@ public static partial class OvsFormatter
                 break;
             case GroupAction g: sb.Append("group:").Append(g.GroupId); break;
             case CtAction ct: AppendCt(sb, ct, version); break;
+            case CtNatAction n: AppendNat(sb, n.Nat); break;
             default: throw new ArgumentOutOfRangeException(nameof(action), action.GetType().Name, "no formatter for this action");
         }
     }
@@ -152,8 +157,7 @@ public static partial class OvsFormatter
                 case OvsFieldId.TpSrc or OvsFieldId.TcpSrc or OvsFieldId.UdpSrc: sb.Append("mod_tp_src:").Append((ushort)s.Value); return;
                 case OvsFieldId.TpDst or OvsFieldId.TcpDst or OvsFieldId.UdpDst: sb.Append("mod_tp_dst:").Append((ushort)s.Value); return;
                 case OvsFieldId.DlVlan or OvsFieldId.VlanVid: sb.Append("mod_vlan_vid:").Append((ushort)(s.Value & 0xfff)); return;
-                case OvsFieldId.DlVlanPcp: sb.Append("mod_vlan_pcp:").Append((byte)s.Value); return;
-                case OvsFieldId.NwEcn when s.Legacy: sb.Append("mod_nw_ecn:").Append((byte)s.Value); return;
+                case OvsFieldId.DlVlanPcp or OvsFieldId.VlanPcp: sb.Append("mod_vlan_pcp:").Append((byte)s.Value); return;
             }
             AppendLoadSegments(sb, s.Field, s.Value, s.Mask);
             return;
@@ -167,6 +171,9 @@ public static partial class OvsFormatter
                 case OvsFieldId.NwTos: AppendSetFieldSpelling(sb, OvsFieldId.IpDscp, s.Value >> 2, 0x3f); return;
                 case OvsFieldId.TpSrc: sb.Append("mod_tp_src:").Append((ushort)s.Value); return;
                 case OvsFieldId.TpDst: sb.Append("mod_tp_dst:").Append((ushort)s.Value); return;
+                // Group buckets know nothing of the packet, so OVS pushes a tag before setting VLAN fields.
+                case OvsFieldId.DlVlan: sb.Append("push_vlan:0x8100,set_field:").Append((ushort)(s.Value | 0x1000)).Append("->vlan_vid"); return;
+                case OvsFieldId.DlVlanPcp: sb.Append("push_vlan:0x8100,set_field:").Append((byte)s.Value).Append("->vlan_pcp"); return;
             }
         }
         AppendSetFieldSpelling(sb, s.Field, s.Value, whole ? f.FullMask : s.Mask);

@@ -64,6 +64,23 @@ public static class OvsRuleFile
     }
 
     /// <summary>
+    /// OVS refuses a flow whose <c>group:N</c> names a group the switch does not have
+    /// (OFPBAC_BAD_OUT_GROUP). Given the groups that exist, returns one error per such flow.
+    /// </summary>
+    public static IReadOnlyList<OvsSyntaxError> CheckGroupReferences(IEnumerable<SourcedEntry<FlowEntry>> flows, IReadOnlySet<uint> groupIds)
+    {
+        var errors = new List<OvsSyntaxError>();
+        foreach (var (flow, line) in flows)
+            foreach (var g in flow.Actions.OfType<GroupAction>())
+                if (!groupIds.Contains(g.GroupId))
+                {
+                    errors.Add(new OvsSyntaxError(line, 1, $"group:{g.GroupId} refers to a group that does not exist (OFPBAC_BAD_OUT_GROUP)"));
+                    break;
+                }
+        return errors;
+    }
+
+    /// <summary>
     /// The flows in the order MeshSim dumps them: by table, then priority (highest first), then the
     /// order they were added. (OVS's own unsorted order follows its hash tables and is not reproducible.)
     /// </summary>

@@ -28,6 +28,8 @@ public sealed class MatchTable : ControlNode
     public bool WithCounters { get; init; }
     public MeterArray? DirectMeter { get; set; }
     public ActionBinding? DefaultAction { get; set; }
+    /// <summary>The default entry from the JSON (what <c>table_reset_default</c> restores).</summary>
+    public ActionBinding? InitialDefault { get; set; }
     public int DefaultIndirectHandle { get; set; } = -1;
     public bool DefaultIndirectIsGroup { get; set; }
     public bool DefaultActionConst { get; set; }
@@ -231,6 +233,18 @@ public sealed class MatchTable : ControlNode
         return TableOpResult.Success;
     }
 
+    /// <summary>The installed entry with exactly this match key (and priority for ternary/range tables), or null.</summary>
+    public TableEntry? FindEntry(ReadOnlySpan<MatchParam> match, int priority)
+    {
+        if (BuildEntry(match, priority, out var probe) != TableOpResult.Success) return null;
+        foreach (var e in Entries)
+            if (e.Key.AsSpan().SequenceEqual(probe.Key) && e.Mask.AsSpan().SequenceEqual(probe.Mask) && e.PrefixLength == probe.PrefixLength
+                && (TableKind is not (MatchKind.Ternary or MatchKind.Range) || e.Priority == priority)
+                && (e.RangeStart ?? []).AsSpan().SequenceEqual(probe.RangeStart ?? []) && (e.RangeEnd ?? []).AsSpan().SequenceEqual(probe.RangeEnd ?? []))
+                return e;
+        return null;
+    }
+
     public TableOpResult ModifyEntry(int handle, ActionBinding? action, int indirectHandle = -1, bool isGroup = false)
     {
         if (Immutable) return TableOpResult.ImmutableTable;
@@ -287,7 +301,7 @@ public sealed class MatchTable : ControlNode
 
     private TableOpResult BuildEntry(ReadOnlySpan<MatchParam> match, int priority, out TableEntry entry)
     {
-        entry = new TableEntry { Key = new byte[KeyBytes], Mask = new byte[KeyBytes], Priority = priority };
+        entry = new TableEntry { Key = new byte[KeyBytes], Mask = new byte[KeyBytes], ShownKey = new byte[KeyBytes], Priority = priority };
         if (match.Length != Key.Length) return TableOpResult.BadMatchKey;
         bool anyRange = false;
         for (int i = 0; i < Key.Length; i++)
@@ -331,6 +345,7 @@ public sealed class MatchTable : ControlNode
             if (k.Kind == MatchKind.Range) { Bits.WriteBytes(key, 0); Bits.WriteBytes(mask, 0); continue; }
             Bits.WriteBytes(key, value & msk);
             Bits.WriteBytes(mask, msk);
+            Bits.WriteBytes(entry.ShownKey.AsSpan(k.ByteOffset, k.ByteWidth), value);
         }
         _ = anyRange;
         return TableOpResult.Success;
@@ -399,19 +414,34 @@ public sealed class MatchTable : ControlNode
         return string.Join(",", parts);
     }
 
-    /// <summary>The match key of an entry as simple_switch_CLI's <c>table_dump</c> prints it.</summary>
+    /// <summary>Action data as simple_switch_CLI's dumps print it: each value in its shortest big-endian bytes (at least one), ", "-separated.</summary>
+    public static string DumpData(ActionBinding b) =>
+        string.Join(", ", b.Data.Select(d => Hex(d, Math.Max(1, (128 - (int)UInt128.LeadingZeroCount(d) + 7) / 8))));
+
+    private static string Hex(UInt128 v, int bytes)
+    {
+        Span<byte> buf = stackalloc byte[Math.Max(1, bytes)];
+        Bits.WriteBytes(buf, v);
+        return Convert.ToHexString(buf).ToLowerInvariant();
+    }
+
+    /// <summary>The match key and priority of an entry as simple_switch_CLI's <c>table_dump</c> prints them.</summary>
     public string FormatEntryKey(TableEntry e)
     {
         var sb = new StringBuilder();
+        int w = Math.Max(20, Key.Length == 0 ? 0 : Key.Max(k => k.DumpName.Length));
         foreach (var k in Key)
         {
-            string hex(byte[] b) => string.Join(' ', b.AsSpan(k.ByteOffset, k.ByteWidth).ToArray().Select(x => x.ToString("x2")));
-            sb.Append("* ").Append(k.Name).Append(new string(' ', Math.Max(1, 22 - k.Name.Length)))
-              .Append(": ").Append(k.Kind.ToString().ToUpperInvariant()).Append("   ").Append(hex(k.Kind == MatchKind.Range && e.RangeStart is not null ? e.RangeStart : e.Key));
-            if (k.Kind == MatchKind.Lpm) sb.Append('/').Append(e.PrefixLength);
-            if (k.Kind is MatchKind.Ternary or MatchKind.Optional) sb.Append(" &&& ").Append(hex(e.Mask));
-            if (k.Kind == MatchKind.Range && e.RangeEnd is not null) sb.Append(" -> ").Append(hex(e.RangeEnd));
-            sb.Append('\n');
+            string hex(byte[] b) => Convert.ToHexString(b, k.ByteOffset, k.ByteWidth).ToLowerInvariant();
+            string kind = k.Kind switch { MatchKind.Optional => "TERNARY", _ => k.Kind.ToString().ToUpperInvariant() };
+            string value = k.Kind switch
+            {
+                MatchKind.Lpm => $"{hex(e.ShownKey)}/{e.PrefixLength}",
+                MatchKind.Ternary or MatchKind.Optional => $"{hex(e.ShownKey)} &&& {hex(e.Mask)}",
+                MatchKind.Range => $"{hex(e.RangeStart!)} -> {hex(e.RangeEnd!)}",
+                _ => hex(e.ShownKey),
+            };
+            sb.Append("* ").Append(k.DumpName.PadRight(w)).Append(": ").Append(kind.PadRight(10)).Append(value).Append('\n');
         }
         if (TableKind is MatchKind.Ternary or MatchKind.Range) sb.Append("Priority: ").Append(e.Priority).Append('\n');
         return sb.ToString();

@@ -63,6 +63,8 @@ public sealed class P4Parser(string name, P4Program program)
         int steps = 0;
         var error = ParserErrorKind.NoError;
         UInt128 errorValue = 0;
+        // parser_error starts as error.NoError, whose value the program chose (not necessarily 0).
+        if (program.Std.ParserError >= 0) c.Write(program.Std.ParserError, program.ErrorValue(ParserErrorKind.NoError));
         while (state is not null)
         {
             c.Trace?.Line($"Parser '{Name}': state '{state.Name}'");

@@ -32,7 +32,8 @@ public static class TableOpResultText
 }
 
 /// <summary>A key element: what to read, how to match it, and where its bytes sit in the key buffer.</summary>
-public sealed record KeyElement(string Name, MatchKind Kind, Expr Source, int Width, int ByteOffset, int ByteWidth, byte[]? StaticMask);
+/// <param name="DumpName">The name simple_switch_CLI's dumps use: "header.field", or "header_valid".</param>
+public sealed record KeyElement(string Name, MatchKind Kind, Expr Source, int Width, int ByteOffset, int ByteWidth, byte[]? StaticMask, string DumpName);
 
 /// <summary>An action with its runtime data (a direct entry, a profile member, or a default).</summary>
 public sealed record ActionBinding(P4Action Action, UInt128[] Data);
@@ -43,6 +44,8 @@ public sealed class TableEntry
     public int Handle;
     public required byte[] Key;
     public required byte[] Mask;
+    /// <summary>The key as the control plane gave it (before masking): what table dumps show, as bmv2 does.</summary>
+    public required byte[] ShownKey;
     /// <summary>Range starts and ends (same layout as <see cref="Key"/>, meaningful for range elements only; their Key/Mask bytes are zero).</summary>
     public byte[]? RangeStart, RangeEnd;
     public int PrefixLength;

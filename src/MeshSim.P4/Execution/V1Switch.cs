@@ -106,6 +106,8 @@ public sealed class V1Switch
         InitMetadata(pkt, port, instance, frame.Length, c.NowNs);
         Parse(c);
         Restore(pkt, fieldList, preserved);
+        // A preserved field list may carry instance_type/packet_length; the new pass's own values win, as in simple_switch.
+        if (preserved is not null) InitMetadata(pkt, port, instance, frame.Length, c.NowNs);
         p.Ingress?.Run(c);
         pkt.ExitFlag = false;
 
@@ -121,8 +123,9 @@ public sealed class V1Switch
         {
             if (!p.Pre.Replicas((int)(uint)mgrp, _replicas)) { c.Trace?.Line($"Multicast group {mgrp} does not exist; packet dropped"); Dropped++; return; }
             c.Trace?.Line($"Multicast to group {mgrp}: {_replicas.Count} replicas");
-            foreach (var (rport, rid) in _replicas.ToArray())
+            for (int r = 0; r < _replicas.Count; r++)   // egress never touches the PRE, so the list is stable
             {
+                var (rport, rid) = _replicas[r];
                 _egress.CopyFrom(pkt);
                 if (s.InstanceType >= 0) _egress.Fields[s.InstanceType] = V1Model.Replication;
                 if (s.EgressRid >= 0) _egress.Fields[s.EgressRid] = (uint)rid & p.FieldMasks[s.EgressRid];
@@ -155,6 +158,8 @@ public sealed class V1Switch
         var p = Program; var s = p.Std; var pkt = c.Pkt;
         if (s.EgressPort >= 0) pkt.Fields[s.EgressPort] = (uint)egressPort & p.FieldMasks[s.EgressPort];
         if (s.EgressSpec >= 0) pkt.Fields[s.EgressSpec] = 0; // simple_switch clears egress_spec before egress
+        // Egress sees the length of the packet as ingress left it (headers added or removed), as simple_switch does.
+        if (s.PacketLength >= 0) pkt.Fields[s.PacketLength] = (uint)DeparsedLength(pkt) & p.FieldMasks[s.PacketLength];
         if (s.EgressTimestamp >= 0) pkt.Fields[s.EgressTimestamp] = (ulong)(c.NowNs / 1000) & p.FieldMasks[s.EgressTimestamp];
         pkt.CloneSession = -1; pkt.Recirculate = false; pkt.ExitFlag = false;
         c.Trace?.Line($"Egress port is {egressPort}");

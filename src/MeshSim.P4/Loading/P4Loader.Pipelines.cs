@@ -9,7 +9,7 @@ internal sealed partial class LoaderRun
     private void LoadParsers()
     {
         var parsers = Json.Items(root, "parsers", "").ToArray();
-        if (parsers.Length == 0) { Errors.Add(new LoadError("parsers", "simple_switch needs one parser; none found")); return; }
+        if (parsers.Length == 0) return;   // like bmv2: no parser, the whole packet is payload
         var (pj, path) = parsers.FirstOrDefault(x => Json.OptStr(x.Item, "name") == "parser");
         if (pj.ValueKind == JsonValueKind.Undefined) (pj, path) = parsers[0];
         Guard(() =>
@@ -27,7 +27,8 @@ internal sealed partial class LoaderRun
                     var transitions = new List<Transition>();
                     foreach (var (t, tp) in Json.Items(s, "transitions", sp))
                     {
-                        string type = Json.OptStr(t, "type") ?? (Json.Has(t, "value", out _) ? "hexstr" : "default");
+                        // Older JSON has no "type": a "default" value means the default transition.
+                        string type = Json.OptStr(t, "type") ?? (Json.OptStr(t, "value") is null or "default" ? "default" : "hexstr");
                         string? next = Json.OptStr(t, "next_state");
                         UInt128 mask = Json.Has(t, "mask", out var m) ? Json.Hex(m, tp + ".mask") : UInt128.MaxValue;
                         Transition tr = type switch
@@ -62,7 +63,8 @@ internal sealed partial class LoaderRun
         {
             if (v.ValueKind != JsonValueKind.Array || v.GetArrayLength() != 2) throw new LoadException(path + ".value", "expected [bit offset, bitwidth]", Json.Snip(v));
             int off = Json.AsInt(v[0], path + ".value[0]"), w = Json.AsInt(v[1], path + ".value[1]");
-            if (w <= 0 || w > 128) throw new LoadException(path + ".value[1]", $"lookahead width {w} is not supported (1..128)");
+            if (off < 0) throw new LoadException(path + ".value[0]", $"lookahead offset {off} must not be negative");
+            if (w <= 0 || w > 128 || w > 120 && (off & 7) != 0) throw new LoadException(path + ".value[1]", $"lookahead width {w} is not supported (1..128, byte-aligned above 120)");
             return new KeyPart(null, off, w, Bits.ByteWidth(w));
         }
         var e = Operand(k, path);
@@ -101,6 +103,7 @@ internal sealed partial class LoaderRun
                 {
                     int h = ResolveHeader(v, ps[0].Path + ".value");
                     var type = Program.Headers[h].Type;
+                    if (type.FixedBits % 8 != 0) throw new LoadException(ps[0].Path + ".value", $"cannot extract '{Program.Headers[h].Name}': {type.FixedBits} bits is not a whole number of bytes");
                     if (type.VarbitIndex >= 0 && len is null) throw new LoadException(path, $"header '{Program.Headers[h].Name}' has a varbit field; use extract_VL with a length");
                     return new ParserOp { Kind = len is null ? ParserOpKind.Extract : ParserOpKind.ExtractVarbit, Target = h, A = len };
                 }
@@ -141,19 +144,25 @@ internal sealed partial class LoaderRun
         var v = Json.Req(tv, "value", path);
         if (v.ValueKind != JsonValueKind.Array || v.GetArrayLength() != 2) throw new LoadException(path + ".value", "expected [bit offset, bitwidth]", Json.Snip(v));
         int off = Json.AsInt(v[0], path + ".value[0]"), w = Json.AsInt(v[1], path + ".value[1]");
-        if (w <= 0 || w > 120 && (off & 7) + w > 128) throw new LoadException(path + ".value[1]", $"lookahead width {w} is not supported (1..128, byte-aligned above 120)");
+        if (off < 0) throw new LoadException(path + ".value[0]", $"lookahead offset {off} must not be negative");
+        if (w <= 0 || w > 128 || w > 120 && (off & 7) + w > 128) throw new LoadException(path + ".value[1]", $"lookahead width {w} is not supported (1..128, byte-aligned above 120)");
         return new LookaheadExpr(off, w);
     }
 
     private void LoadDeparsers()
     {
         var ds = Json.Items(root, "deparsers", "").ToArray();
-        if (ds.Length == 0) { Errors.Add(new LoadError("deparsers", "simple_switch needs one deparser; none found")); return; }
+        if (ds.Length == 0) return;   // no deparser: only the payload is emitted
         var (dj, path) = ds.FirstOrDefault(x => Json.OptStr(x.Item, "name") == "deparser");
         if (dj.ValueKind == JsonValueKind.Undefined) (dj, path) = ds[0];
         Guard(() =>
         {
-            var order = Json.Items(dj, "order", path).Select(x => ResolveHeader(x.Item, x.Path)).ToArray();
+            var order = Json.Items(dj, "order", path).Select(x =>
+            {
+                int h = ResolveHeader(x.Item, x.Path);
+                if (Program.Headers[h].Type.FixedBits % 8 != 0) throw new LoadException(x.Path, $"cannot emit '{Program.Headers[h].Name}': {Program.Headers[h].Type.FixedBits} bits is not a whole number of bytes");
+                return h;
+            }).ToArray();
             Program.Deparser = new P4Deparser(Json.Str(dj, "name", path), order);
         });
     }
@@ -213,9 +222,9 @@ internal sealed partial class LoaderRun
         return pipe.Nodes.TryGetValue(name, out var n) ? n : throw new LoadException(path, $"invalid reference to table, conditional or action call '{name}' in pipeline '{pipe.Name}'");
     }
 
-    private void LoadActionProfile(JsonElement ap, string path)
+    private void LoadActionProfile(JsonElement ap, string path, string? nameOverride = null)
     {
-        string name = Json.Str(ap, "name", path);
+        string name = nameOverride ?? Json.Str(ap, "name", path);
         Calculation? sel = null;
         if (Json.Has(ap, "selector", out var s))
         {
@@ -248,11 +257,11 @@ internal sealed partial class LoaderRun
                 _ => throw new LoadException(kp + ".match_type", $"match type '{mt}' is not supported (exact, lpm, ternary, range, optional, valid)"),
             };
             var target = Json.Req(k, "target", kp);
-            Expr src; int width; string kname;
+            Expr src; int width; string kname, dumpName;
             if (kind == MatchKind.Valid || target.ValueKind == JsonValueKind.String)
             {
-                int h = ResolveHeader(target, kp + ".target");
-                src = new ValidFieldExpr(h); width = 1; kname = Program.Headers[h].Name + ".$valid$";
+                int h = target.ValueKind == JsonValueKind.String ? ResolveHeader(target, kp + ".target") : ResolveHeader(target[0], kp + ".target[0]");
+                src = new ValidFieldExpr(h); width = 1; kname = Program.Headers[h].Name + ".$valid$"; dumpName = Program.Headers[h].Name + "_valid";
             }
             else
             {
@@ -260,6 +269,7 @@ internal sealed partial class LoaderRun
                 if (fn == "$valid$") { src = new ValidFieldExpr(ResolveHeader(target[0], kp + ".target[0]")); width = 1; }
                 else { int f = ResolveField(target, kp + ".target"); src = new FieldExpr(f); width = Program.FieldWidths[f]; }
                 kname = $"{hn}.{fn}";
+                dumpName = kname;
             }
             kname = Json.OptStr(k, "name") ?? kname;
             int bw = Bits.ByteWidth(width);
@@ -269,7 +279,7 @@ internal sealed partial class LoaderRun
                 mask = new byte[bw];
                 Bits.WriteBytes(mask, Json.Hex(mj, kp + ".mask"));
             }
-            key.Add(new KeyElement(kname, kind, src, width, offset, bw, mask));
+            key.Add(new KeyElement(kname, kind, src, width, offset, bw, mask, dumpName));
             offset += bw;
         }
         var tableKind = key.Any(k => k.Kind == MatchKind.Range) ? MatchKind.Range
@@ -285,7 +295,13 @@ internal sealed partial class LoaderRun
         ActionProfile? profile = null;
         if (impl != TableImpl.Simple)
         {
-            profile = Lookup(Program.ActionProfiles, Json.Req(t, "action_profile", path), "action_profile", path + ".action_profile");
+            // Older JSON declares the profile inline: "act_prof_name" (+ "selector") on the table.
+            if (!Json.Has(t, "action_profile", out _) && Json.OptStr(t, "act_prof_name") is { } inline)
+            {
+                if (!Program.ActionProfiles.ContainsKey(inline)) LoadActionProfile(t, path, inline);
+                profile = Program.ActionProfiles[inline];
+            }
+            else profile = Lookup(Program.ActionProfiles, Json.Req(t, "action_profile", path), "action_profile", path + ".action_profile");
             if (impl == TableImpl.IndirectWs && profile.Selector is null) throw new LoadException(path + ".action_profile", $"table type indirect_ws needs an action profile with a selector; '{profile.Name}' has none");
         }
         var actions = new HashSet<P4Action>();
@@ -317,7 +333,7 @@ internal sealed partial class LoaderRun
             int aid = Json.Int(de, "action_id", path + ".default_entry");
             var action = Program.ActionsById.TryGetValue(aid, out var a) ? a : throw new LoadException(path + ".default_entry.action_id", $"no action with id {aid}");
             var data = ActionData(action, de, path + ".default_entry");
-            table.DefaultAction = new ActionBinding(action, data);
+            table.DefaultAction = table.InitialDefault = new ActionBinding(action, data);
             table.DefaultActionConst = Json.Bool(de, "action_const", false);
             table.DefaultEntryConst = Json.Bool(de, "action_entry_const", false) && Json.Has(de, "action_data", out _);
         }

@@ -87,11 +87,11 @@ internal sealed partial class LoaderRun(JsonElement root)
 
     private void CheckVersion()
     {
-        if (!Json.Has(root, "__meta__", out var meta)) throw new LoadException("__meta__", "missing; bmv2 JSON 2.x carries __meta__.version (produced by p4c-bm2-ss)");
-        var v = Json.Req(meta, "version", "__meta__");
+        // Like bmv2, accept untagged (older) JSON; a tag must say 2.x.
+        if (!Json.Has(root, "__meta__", out var meta) || !Json.Has(meta, "version", out var v)) { Program.Version = (2, 0); return; }
         if (v.ValueKind != JsonValueKind.Array || v.GetArrayLength() != 2) throw new LoadException("__meta__.version", "expected [major, minor]", Json.Snip(v));
         int major = Json.AsInt(v[0], "__meta__.version[0]"), minor = Json.AsInt(v[1], "__meta__.version[1]");
-        if (major != 2) throw new LoadException("__meta__.version", $"JSON format {major}.{minor} is not supported; MeshSim reads bmv2 JSON 2.x (documented up to 2.24)");
+        if (major != 2) throw new LoadException("__meta__.version", $"JSON format {major}.{minor} is not supported; MeshSim reads bmv2 JSON 2.x (documented up to 2.24) and untagged older files");
         Program.Version = (major, minor);
     }
 
@@ -350,9 +350,9 @@ internal sealed partial class LoaderRun(JsonElement root)
             Guard(() =>
             {
                 string name = Json.Str(c, "name", path);
-                int size = Json.Int(c, "size", path);
-                if (size < 0 || size > 1 << 24) throw new LoadException(path + ".size", $"counter size {size} is out of range");
                 bool direct = Json.Bool(c, "is_direct", false);
+                int size = direct && !Json.Has(c, "size", out _) ? 0 : Json.Int(c, "size", path);
+                if (size < 0 || size > 1 << 24) throw new LoadException(path + ".size", $"counter size {size} is out of range");
                 Program.Counters[name] = new CounterArray(name, size, direct, Json.OptStr(c, "binding"));
             });
         foreach (var (m, path) in Json.Items(root, "meter_arrays", ""))

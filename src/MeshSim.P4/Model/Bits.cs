@@ -4,7 +4,7 @@ using System.Globalization;
 namespace MeshSim.P4.Model;
 
 /// <summary>
-/// Bit-level helpers for P4 values. Every P4 value in MeshSim is held in a <see cref="UInt128"/>:
+/// Bit-level operations on P4 values. Every P4 value in MeshSim is held in a <see cref="UInt128"/>:
 /// bmv2 computes with infinite precision and truncates when a value is stored into a field; for
 /// fields up to 128 bits, wrapping at 128 bits then truncating gives the same stored bits for
 /// <c>+ - * &amp; | ^ ~ &lt;&lt;</c>. Wider (non-varbit) fields are refused at load time.
@@ -73,6 +73,19 @@ public static class Bits
                 case 128: BinaryPrimitives.WriteUInt128BigEndian(data[first..], value); return;
             }
         }
+        int total = lead + width;
+        if (total <= 64)
+        {
+            // Read-modify-write the (at most 8) bytes that hold the field as one big-endian word.
+            int nbytes = (total + 7) >> 3;
+            ulong acc = 0;
+            for (int i = 0; i < nbytes; i++) acc = (acc << 8) | data[first + i];
+            int shift = nbytes * 8 - total;
+            ulong fmask = (width == 64 ? ulong.MaxValue : (1UL << width) - 1) << shift;
+            acc = (acc & ~fmask) | (((ulong)value << shift) & fmask);
+            for (int i = nbytes - 1; i >= 0; i--) { data[first + i] = (byte)acc; acc >>= 8; }
+            return;
+        }
         // Walk from the last bit backwards one byte at a time.
         int end = bitOffset + width; // exclusive
         UInt128 v = value & Mask(width);
@@ -105,7 +118,7 @@ public static class Bits
     }
 
     /// <summary>
-    /// Parses a bmv2 <c>hexstr</c> ("0x0a", "-0x1", also tolerates a bare decimal/hex string).
+    /// Parses a bmv2 <c>hexstr</c> ("0x0a", "-0x1"; the 0x prefix is optional and the digits are always hex, as in bmv2).
     /// Negative values are returned in two's complement modulo 2^128.
     /// </summary>
     public static bool TryParseHexStr(string? s, out UInt128 value)
@@ -115,16 +128,12 @@ public static class Bits
         bool neg = s[0] == '-';
         var body = neg ? s.AsSpan(1) : s.AsSpan();
         bool ok;
-        if (body.StartsWith("0x") || body.StartsWith("0X"))
-        {
-            body = body[2..];
-            if (body.Length == 0) return false;
-            // Leading zero padding may exceed 32 digits; strip it.
-            body = body.TrimStart('0');
-            if (body.Length > 32) return false;
-            ok = body.Length == 0 ? true : UInt128.TryParse(body, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
-        }
-        else ok = UInt128.TryParse(body, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+        if (body.StartsWith("0x") || body.StartsWith("0X")) body = body[2..];
+        if (body.Length == 0) return false;
+        // Leading zero padding may exceed 32 digits; strip it.
+        body = body.TrimStart('0');
+        if (body.Length > 32) return false;
+        ok = body.Length == 0 || UInt128.TryParse(body, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out value);
         if (!ok) return false;
         if (neg) value = UInt128.Zero - value;
         return true;

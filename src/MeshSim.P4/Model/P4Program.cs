@@ -67,7 +67,15 @@ public sealed class P4Program
     /// <summary>A fresh packet state sized for this program.</summary>
     public PacketState NewPacketState() => new(FieldCount, Headers.Length, Stacks.Length, VarbitMaxBytes);
 
-    public UInt128 ErrorValue(ParserErrorKind kind) => Errors.TryGetValue(kind.ToString(), out var v) ? (UInt128)(uint)v : UInt128.Zero;
+    private UInt128[]? _errorValues;
+
+    /// <summary>The numeric value the program gives a core parser error (looked up once, not per packet).</summary>
+    public UInt128 ErrorValue(ParserErrorKind kind)
+    {
+        var table = _errorValues ??= Enum.GetValues<ParserErrorKind>()
+            .Select(k => Errors.TryGetValue(k.ToString(), out var v) ? (UInt128)(uint)v : UInt128.Zero).ToArray();
+        return (uint)kind < (uint)table.Length ? table[(int)kind] : UInt128.Zero;
+    }
 
     public string ErrorName(UInt128 value)
     {

@@ -60,6 +60,24 @@ public sealed class RuntimeCli(P4Program program)
                 "table_num_entries" => Do(() => { Exactly(rest, 1); output.Append(Table(rest[0]).Count); return true; }),
                 "table_dump" => TableDump(rest, output),
                 "table_dump_entry" => TableDumpEntry(rest, output),
+                "table_reset_default" => TableResetDefault(rest),
+                "table_dump_entry_from_key" => TableDumpEntryFromKey(rest, output),
+                "act_prof_dump" => Do(() => { Exactly(rest, 1); DumpProfile(Profile(rest[0]), output); return true; }),
+                "act_prof_dump_member" or "table_dump_member" => Do(() =>
+                {
+                    Exactly(rest, 2);
+                    var p = args[0] == "table_dump_member" ? ProfileOf(rest[0]) : Profile(rest[0]); int h = Int(rest[1], "member handle");
+                    output.Append(MemberText(h, p.Members.GetValueOrDefault(h) ?? throw new CliError("Invalid table operation (INVALID_MBR_HANDLE)")));
+                    return true;
+                }),
+                "act_prof_dump_group" or "table_dump_group" => Do(() =>
+                {
+                    Exactly(rest, 2);
+                    var p = args[0] == "table_dump_group" ? ProfileOf(rest[0]) : Profile(rest[0]); int h = Int(rest[1], "group handle");
+                    output.Append(GroupText(h, p.Groups.GetValueOrDefault(h) ?? throw new CliError("Invalid table operation (INVALID_GRP_HANDLE)")));
+                    return true;
+                }),
+                "meter_get_rates" => MeterGetRates(rest, output),
                 "act_prof_create_member" => CreateMember(Profile(Arg(rest, 0)), rest, output),
                 "table_indirect_create_member" => CreateMember(ProfileOf(Arg(rest, 0)), rest, output),
                 "act_prof_delete_member" => DeleteMember(Profile(Arg(rest, 0)), rest),
@@ -110,7 +128,7 @@ public sealed class RuntimeCli(P4Program program)
 
     private static bool Do(Func<bool> f) => f();
 
-    // ---------------------------------------------------------------- name and argument helpers
+    // ---------------------------------------------------------------- name and argument resolution
 
     /// <summary>Resolves a name exactly or by unique dotted suffix, as simple_switch_CLI does.</summary>
     private static T Resolve<T>(IReadOnlyDictionary<string, T> objects, string name, string kind)
@@ -302,15 +320,27 @@ public sealed class RuntimeCli(P4Program program)
         return TableOp(t.DeleteEntry(h));
     }
 
-    private string EntryText(MatchTable t, TableEntry e)
+    private static string EntryText(MatchTable t, TableEntry e)
     {
         var sb = new StringBuilder();
-        sb.Append("Dumping entry ").Append("0x").Append(e.Handle.ToString("x", CultureInfo.InvariantCulture)).Append('\n');
+        sb.Append("Dumping entry 0x").Append(e.Handle.ToString("x", CultureInfo.InvariantCulture)).Append('\n');
         sb.Append("Match key:\n").Append(t.FormatEntryKey(e));
-        if (e.Action is { } b) sb.Append("Action entry: ").Append(b.Action.Name).Append(" - ").Append(MatchTable.FormatData(b)).Append('\n');
-        else sb.Append(e.IsGroup ? "Group handle: " : "Member handle: ").Append(e.IndirectHandle).Append('\n');
+        if (e.Action is { } b) sb.Append("Action entry: ").Append(b.Action.Name).Append(" - ").Append(MatchTable.DumpData(b)).Append('\n');
+        else sb.Append("Index: ").Append(e.IsGroup ? "group(" : "member(").Append(e.IndirectHandle).Append(")\n");
         return sb.ToString();
     }
+
+    private static void DumpProfile(ActionProfile p, StringBuilder o)
+    {
+        o.Append("==========\nMEMBERS\n");
+        foreach (var (h, b) in p.Members) o.Append("**********\n").Append(MemberText(h, b)).Append('\n');
+        if (p.Selector is null) return;
+        o.Append("==========\nGROUPS\n");
+        foreach (var (h, list) in p.Groups) o.Append("**********\n").Append(GroupText(h, list)).Append('\n');
+    }
+
+    private static string MemberText(int h, ActionBinding b) => $"Dumping member {h}\nAction entry: {b.Action.Name} - {MatchTable.DumpData(b)}";
+    private static string GroupText(int h, List<int> members) => $"Dumping group {h}\nMembers: [{string.Join(", ", members)}]";
 
     private bool TableDump(string[] a, StringBuilder o)
     {
@@ -318,8 +348,10 @@ public sealed class RuntimeCli(P4Program program)
         var t = Table(a[0]);
         o.Append("==========\nTABLE ENTRIES\n");
         foreach (var e in t.Entries) o.Append("**********\n").Append(EntryText(t, e));
-        o.Append("==========\nDump default entry\n");
-        if (t.DefaultAction is { } d) o.Append("Action entry: ").Append(d.Action.Name).Append(" - ").Append(MatchTable.FormatData(d)).Append('\n');
+        if (t.Profile is { } p) DumpProfile(p, o);
+        o.Append("==========\nDumping default entry\n");
+        if (t.DefaultAction is { } d) o.Append("Action entry: ").Append(d.Action.Name).Append(" - ").Append(MatchTable.DumpData(d)).Append('\n');
+        else if (t.DefaultIndirectHandle >= 0) o.Append("Index: ").Append(t.DefaultIndirectIsGroup ? "group(" : "member(").Append(t.DefaultIndirectHandle).Append(")\n");
         else o.Append("EMPTY\n");
         o.Append("==========");
         return true;
@@ -331,6 +363,35 @@ public sealed class RuntimeCli(P4Program program)
         var t = Table(a[0]);
         var e = t.GetEntry(Int(a[1], "entry handle")) ?? throw new CliError("Invalid table operation (INVALID_HANDLE)");
         o.Append(EntryText(t, e).TrimEnd('\n'));
+        return true;
+    }
+
+    private bool TableDumpEntryFromKey(string[] a, StringBuilder o)
+    {
+        AtLeast(a, 1);
+        var t = Table(a[0]);
+        var fields = a[1..].ToList();
+        int priority = 0;
+        if (t.TableKind is MatchKind.Ternary or MatchKind.Range)
+        {
+            if (fields.Count == 0 || !int.TryParse(fields[^1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out priority))
+                throw new CliError("Error: Table is ternary, but could not extract a valid priority from args");
+            fields.RemoveAt(fields.Count - 1);
+        }
+        if (fields.Count != t.Key.Length) throw new CliError($"Error: Table {a[0]} needs {t.Key.Length} key fields");
+        var key = MatchKey(t, fields.ToArray(), out _);
+        var e = t.FindEntry(key, priority) ?? throw new CliError("Invalid table operation (BAD_MATCH_KEY)");
+        o.Append(EntryText(t, e).TrimEnd('\n'));
+        return true;
+    }
+
+    private bool TableResetDefault(string[] a)
+    {
+        Exactly(a, 1);
+        var t = Table(a[0]);
+        if (t.DefaultEntryConst) throw new CliError("Invalid table operation (DEFAULT_ENTRY_IS_CONST)");
+        t.DefaultAction = t.InitialDefault;
+        t.DefaultIndirectHandle = -1;
         return true;
     }
 
@@ -430,7 +491,7 @@ public sealed class RuntimeCli(P4Program program)
             if ((uint)i >= (uint)c.Size) throw new CliError("Invalid counter operation (INVALID_INDEX)");
             (bytes, packets) = (c.Bytes[i], c.Packets[i]);
         }
-        o.Append($"{a[0]}[{i}]=  ({bytes} bytes, {packets} packets)");
+        o.Append($"{a[0]}[{i}]= ({bytes} bytes, {packets} packets)");
         return true;
     }
 
@@ -482,6 +543,8 @@ public sealed class RuntimeCli(P4Program program)
                 throw new CliError("Error: Error while parsing rates");
             return (rate, burst);
         }).ToArray();
+        for (int k = 1; k < parsed.Length; k++)
+            if (parsed[k].rate < parsed[k - 1].rate) throw new CliError("Invalid meter operation (INVALID_INFO_RATE_VALUE)");
         if (m.IsDirect)
         {
             var t = m.Binding is null ? null : Program.Tables.GetValueOrDefault(m.Binding);
@@ -493,6 +556,19 @@ public sealed class RuntimeCli(P4Program program)
             if ((uint)i >= (uint)m.Size) throw new CliError("Invalid meter operation (INVALID_INDEX)");
             MeterArray.Configure(ref m.Cells[i], parsed[0].rate, parsed[0].burst, parsed[1].rate, parsed[1].burst, 0);
         }
+        return true;
+    }
+
+    private bool MeterGetRates(string[] a, StringBuilder o)
+    {
+        Exactly(a, 2);
+        var m = Resolve(Program.Meters, a[0], "meter");
+        int i = Int(a[1], "index");
+        if (m.IsDirect || (uint)i >= (uint)m.Size) throw new CliError("Invalid meter operation (INVALID_INDEX)");
+        ref var c = ref m.Cells[i];
+        if (!c.Configured) return true;
+        o.Append($"0: info rate = {(c.CommittedRate * 1000).ToString("0.0###", CultureInfo.InvariantCulture)}, burst size = {c.CommittedBurst}\n");
+        o.Append($"1: info rate = {(c.PeakRate * 1000).ToString("0.0###", CultureInfo.InvariantCulture)}, burst size = {c.PeakBurst}");
         return true;
     }
 
@@ -540,7 +616,7 @@ public sealed class RuntimeCli(P4Program program)
         AtLeast(a, 1);
         int rid = Int(a[0], "rid");
         var ports = Ports(a.Skip(1));
-        o.Append($"Creating node with rid {rid} , port map {PortMap(ports)} , lag map \n");
+        o.Append($"Creating node with rid {rid} , port map {PortMap(ports)}\n");
         Program.Pre.CreateNode(rid, ports, out var h);
         o.Append("node was created with handle ").Append(h);
         return true;
@@ -551,7 +627,7 @@ public sealed class RuntimeCli(P4Program program)
         AtLeast(a, 1);
         int h = Int(a[0], "node handle");
         var ports = Ports(a.Skip(1));
-        o.Append($"Updating node {h} with port map {PortMap(ports)} , lag map ");
+        o.Append($"Updating node {h} with port map {PortMap(ports)}");
         var r = Program.Pre.UpdateNode(h, ports);
         if (r != PreOpResult.Success) throw new CliError($"Invalid PRE operation ({Code(r)})");
         return true;

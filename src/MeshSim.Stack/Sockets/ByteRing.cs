@@ -52,6 +52,17 @@ internal sealed class ByteRing
         _buf.AsSpan(0, dest.Length - first).CopyTo(dest[first..]);
     }
 
+    /// <summary>The <paramref name="length"/> bytes at <paramref name="offset"/> past the head as one
+    /// span when they do not wrap around the end of the buffer (the common case), so the caller can
+    /// skip a copy; false when they wrap.</summary>
+    public bool TryPeekContiguous(int offset, int length, out ReadOnlySpan<byte> bytes)
+    {
+        int start = (_head + offset) % _buf.Length;
+        if (start + length <= _buf.Length) { bytes = _buf.AsSpan(start, length); return true; }
+        bytes = default;
+        return false;
+    }
+
     /// <summary>Drops <paramref name="n"/> bytes from the head.</summary>
     public void Discard(int n)
     {

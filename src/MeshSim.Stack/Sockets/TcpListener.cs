@@ -57,6 +57,7 @@ public sealed class TcpListener : IEventHandler
     {
         _halfOpen--;
         socket.Listener = null;
+        if (!IsListening) { socket.Abort(); return; }   // finished its handshake after Stop: nobody will accept it
         _ready.Enqueue(socket);
         if (!_wakePending) { _wakePending = true; _sim.Schedule(0, this); }
     }

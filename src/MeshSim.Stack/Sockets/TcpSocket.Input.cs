@@ -134,7 +134,7 @@ public sealed partial class TcpSocket
                 _rtoAt = Never; _retries = 0;
                 _sink.OnSocketEstablished(this);
                 RequestWake();
-                if (_finQueued) State = TcpState.FinWait1;  // closed before the handshake finished
+                if (_finQueued) State = TcpState.FinWait1;  // closed before the handshake finished: FIN goes out now
                 return true;
             }
             EmitRaw(TcpFlags.Rst, ack, 0, default);
@@ -148,7 +148,7 @@ public sealed partial class TcpSocket
             OnNewAck(ack);
         }
         else if (ack == _sndUna && payloadLength == 0 && !seg.Has(TcpFlags.Fin)
-                 && ((long)seg.WindowSize << _sndShift) == _sndWnd && _sndMax != _sndUna)
+                 && ((long)seg.WindowSize << _sndShift) == _sndWnd && _sndWnd != 0 && _sndMax != _sndUna)
         {
             OnDuplicateAck();
         }
@@ -157,9 +157,13 @@ public sealed partial class TcpSocket
         {
             long w = (long)seg.WindowSize << _sndShift;
             windowChanged = w != _sndWnd;
+            // The window reopened without our probe byte acknowledged: the peer dropped it, so
+            // continue from SND.UNA rather than waiting for a timeout to resend it.
+            if (_sndWnd == 0 && w > 0 && ack == _sndUna) _sndNxt = _sndUna;
             _sndWnd = w; _sndWl1 = seg.SequenceNumber; _sndWl2 = ack;
         }
         if (windowChanged && _sndWnd > 0 && _tx.Count > 0) RequestWake();
+        if (_sndWnd == 0) _retries = 0;   // an ACK with a closed window answers our probe: the peer is alive
 
         bool finAcked = _finSent && _sndUna == _txSeq + (uint)_tx.Count + 1;
         switch (State)
@@ -190,9 +194,14 @@ public sealed partial class TcpSocket
             Stats.BytesAcked += dataAcked;
             RequestWake();
         }
+        // Karn, as Linux applies it without timestamps: an ACK that also covers retransmitted bytes
+        // gives no sample, even for a timed segment that was never resent (it waited behind the hole,
+        // so its "RTT" would include the retransmission timeout and inflate the RTO).
+        bool coversRetransmission = Seq.Lt(_sndUna, _retransmittedHigh);
         _sndUna = ack;
         if (Seq.Lt(_sndNxt, _sndUna)) _sndNxt = _sndUna;
-        OnRttAck(ack);
+        if (coversRetransmission) { _timing = false; _rtt.ResetBackoff(); }
+        else OnRttAck(ack);
         _retries = 0;
 
         if (_inRecovery)

@@ -79,13 +79,17 @@ public sealed partial class TcpSocket
     {
         bool retransmission = Seq.Lt(seq, _sndMax);
         int offset = Seq.Diff(_txSeq, seq);
-        var payload = _scratch.AsSpan(0, len);
-        if (len > 0) _tx.CopyOut(offset, payload);
+        if (!_tx.TryPeekContiguous(offset, len, out var payload))
+        {
+            var copy = _scratch.AsSpan(0, len);       // wraps the ring's end: linearise once
+            _tx.CopyOut(offset, copy);
+            payload = copy;
+        }
         Emit(flags, seq, payload);
         uint end = seq + (uint)len + ((flags & TcpFlags.Fin) != 0 ? 1u : 0u);
         if (Seq.Gt(end, _sndNxt)) _sndNxt = end;
         if (Seq.Gt(end, _sndMax)) _sndMax = end;
-        if (retransmission) { Stats.Retransmissions++; _timing = false; }
+        if (retransmission) { Stats.Retransmissions++; _timing = false; _retransmittedHigh = Seq.Max(_retransmittedHigh, end); }
         else if (!_timing && len > 0) { _timing = true; _timedSeq = seq; _timedAt = _sim.Now; }
         if (_rtoAt == Never) _rtoAt = _sim.Now + _rtt.RtoNs;
     }
@@ -120,8 +124,9 @@ public sealed partial class TcpSocket
         _timing = false;
         if (State is TcpState.SynSent or TcpState.SynReceived) { SendSyn(); return; }
 
-        bool probe = _sndUna == _sndMax && _tx.Count > 0;   // persist: nothing in flight, window closed
-        if (!probe)
+        bool probe = _sndWnd == 0 && _tx.Count > 0;          // persist: the peer's window is closed
+        if (probe) _sndNxt = _sndUna;                         // probe again with the first unacknowledged byte
+        else
         {
             _ssthresh = Math.Max(FlightSize() / 2, 2L * _sndMss);  // RFC 5681 eq. 4
             _cwnd = _sndMss;                                     // loss window

@@ -12,7 +12,7 @@ namespace MeshSim.Stack.Sockets;
 /// </summary>
 /// <remarks>
 /// <para>The socket owns protocol state only (smoltcp's split): it never sees IP or Ethernet and
-/// emits through an <see cref="ITcpSegmentSink"/>. Inputs arrive as <see cref="TcpHeader"/> plus
+/// emits through an <see cref="ITcpSegmentSink"/>. Inputs arrive as <see cref="MeshSim.Wire.TcpRepr"/> plus
 /// payload, so tests drive it without bytes.</para>
 /// <para>Application calls (<see cref="ReceiveAsync"/>, <see cref="SendAsync"/>, ...) complete from a
 /// zero-delay wake-up event scheduled by the socket, never in the middle of segment processing.</para>
@@ -58,7 +58,7 @@ public sealed partial class TcpSocket : IEventHandler
 
     // RTT sampling (one timed segment at a time; Karn's rule).
     private bool _timing;
-    private uint _timedSeq;
+    private uint _timedSeq, _retransmittedHigh;
     private long _timedAt;
     private int _retries;
 
@@ -83,7 +83,7 @@ public sealed partial class TcpSocket : IEventHandler
         _tx = new ByteRing(config.SendBufferBytes);
         _rx = new ByteRing(config.ReceiveBufferBytes);
         _rtt = new RttEstimator(config.InitialRtoNs, config.MinRtoNs, config.MaxRtoNs);
-        _iss = iss; _sndUna = iss; _sndNxt = iss; _sndMax = iss; _txSeq = iss + 1;
+        _iss = iss; _sndUna = iss; _sndNxt = iss; _sndMax = iss; _txSeq = iss + 1; _retransmittedHigh = iss;
         while (_rcvShift < 14 && (config.ReceiveBufferBytes >> _rcvShift) > 65535) _rcvShift++;
         _sndMss = 536; // RFC 9293 default until the peer's MSS option is seen
     }
@@ -231,6 +231,8 @@ public sealed partial class TcpSocket : IEventHandler
                 EnterClosed();
                 break;
             case TcpState.SynReceived:
+                _finQueued = true;          // the FIN follows once the handshake completes
+                break;
             case TcpState.Established:
                 _finQueued = true;
                 State = TcpState.FinWait1;
@@ -256,10 +258,14 @@ public sealed partial class TcpSocket : IEventHandler
     private int ReadNow(Span<byte> dest)
     {
         int n = _rx.Dequeue(dest);
-        // Window update when reading opened the window noticeably (RFC 9293 3.8.6.2.2, receiver SWS avoidance).
-        uint edge = _rcvNxt + (uint)AdvertisableWindow();
+        // Window update only when the peer is about to run out of window: what it may still send is
+        // at most half of what we could now offer, and the difference is at least one MSS (receiver
+        // SWS avoidance, RFC 9293 3.8.6.2.2; Linux's rule in tcp_cleanup_rbuf). Otherwise the next
+        // ACK carries the larger window anyway.
+        int remaining = Math.Max(0, Seq.Diff(_rcvNxt, _rcvEdgeAdvertised));
+        int offer = AdvertisableWindow();
         if (State is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2 &&
-            Seq.Diff(_rcvEdgeAdvertised, edge) >= Math.Min(_rx.Capacity / 2, 2 * _sndMss))
+            offer - remaining >= _sndMss && offer >= 2 * remaining)
         {
             _ackNow = true;
             Transmit();

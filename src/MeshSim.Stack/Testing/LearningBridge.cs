@@ -29,15 +29,14 @@ public sealed class LearningBridge : Node
     /// <inheritdoc/>
     protected override void Receive(Port port, Frame frame)
     {
-        if (frame.Length < EthernetView.UntaggedHeaderLength)
+        if (!EthernetView.TryCreate(frame.Data, out var eth, out var error))
         {
-            Network.NotifyDropped(port, frame.Data, DropReason.Malformed, $"{Name}: runt frame of {frame.Length} bytes");
+            Network.NotifyDropped(port, frame.Data, DropReason.Malformed, $"{Name}: {error}");
             frame.Release();
             return;
         }
-        var span = frame.Data;
-        var src = MacAddress.Read(span[6..]);
-        var dst = MacAddress.Read(span);
+        var src = eth.Source;
+        var dst = eth.Destination;
         if (!src.IsMulticast) _table[src] = port;
         if (!dst.IsMulticast && _table.TryGetValue(dst, out var outPort))
         {

@@ -70,7 +70,10 @@ public static class HttpHeadParser
     private static HttpHeadResult Parse<TSink>(ReadOnlySpan<byte> input, ref TSink sink, bool isRequest, HttpParserOptions options)
         where TSink : struct, IHttpHeadSink, allows ref struct
     {
-        int end = input.IndexOf("\r\n\r\n"u8);
+        // A head that ends past the limit is too large anyway, so never search further than the limit
+        // (a peer that streams megabytes without a blank line costs one bounded scan per call).
+        int max = options.EffectiveMaxHeadLength;
+        int end = (input.Length > max ? input[..max] : input).IndexOf("\r\n\r\n"u8);
         if (end >= 0)
         {
             // The head ends here at the latest (an earlier bare-LF blank line may end it sooner),
@@ -226,6 +229,27 @@ public static class HttpHeadParser
 
     /// <summary>field-name ":" OWS field-value OWS; offsets in the result are from the line start.</summary>
     private static (HttpParseErrorKind Kind, int Offset) ParseHeaderLine<TSink>(ReadOnlySpan<byte> line, ref TSink sink)
+        where TSink : struct, IHttpHeadSink, allows ref struct
+    {
+        // Fast path for the common well-formed line: name by table lookup up to ':', value trimmed
+        // and checked in one vectorised search. Anything unusual goes to the detailed path below,
+        // which alone decides what is wrong and where.
+        var table = TokenTable;
+        int i = 0;
+        while ((uint)i < (uint)line.Length && (table[line[i]] & TokenBit) != 0) i++;
+        if (i > 0 && (uint)i < (uint)line.Length && line[i] == (byte)':')
+        {
+            var value = TrimWhitespace(line[(i + 1)..], out _);
+            if (value.IndexOfAny(NotFieldContent) < 0)
+            {
+                sink.OnHeader(line[..i], value);
+                return default;
+            }
+        }
+        return ParseHeaderLineDetailed(line, ref sink);
+    }
+
+    private static (HttpParseErrorKind Kind, int Offset) ParseHeaderLineDetailed<TSink>(ReadOnlySpan<byte> line, ref TSink sink)
         where TSink : struct, IHttpHeadSink, allows ref struct
     {
         if (IsWhitespace(line[0])) return (HttpParseErrorKind.ObsoleteLineFolding, 0);

@@ -23,22 +23,34 @@ public readonly ref struct MeshHeaderField
 }
 
 /// <summary>Walks the header fields of a validated <see cref="MeshHeaderView"/>; usable with <c>foreach</c>.</summary>
+/// <remarks>Holds a reference to the header's first byte and the offset of the current field; every
+/// offset it visits was checked by <see cref="MeshHeaderView.TryParse"/>, so nothing is re-checked here.</remarks>
 public ref struct MeshHeaderFieldEnumerator
 {
-    private readonly ReadOnlySpan<byte> _b;
+    private readonly ref byte _b;
     private int _next;
+    private int _current;
     private int _remaining;
 
     internal MeshHeaderFieldEnumerator(ReadOnlySpan<byte> bytes, int firstOffset, int count)
     {
-        _b = bytes;
+        _b = ref MemoryMarshal.GetReference(bytes);
         _next = firstOffset;
+        _current = -1;
         _remaining = count;
-        Current = default;
     }
 
-    /// <summary>The current field.</summary>
-    public MeshHeaderField Current { get; private set; }
+    /// <summary>The current field (valid after <see cref="MoveNext"/> returned true).</summary>
+    public readonly MeshHeaderField Current
+    {
+        get
+        {
+            int labelLength = Byte(ref _b, _current);
+            int valueLength = UInt16(ref _b, _current + 1);
+            return new MeshHeaderField(Slice(ref _b, _current + HeaderPrefixLength, labelLength),
+                                       Slice(ref _b, _current + HeaderPrefixLength + labelLength, valueLength), _current);
+        }
+    }
 
     /// <summary>Returns itself, for <c>foreach</c>.</summary>
     public readonly MeshHeaderFieldEnumerator GetEnumerator() => this;
@@ -48,14 +60,8 @@ public ref struct MeshHeaderFieldEnumerator
     {
         if (_remaining == 0) return false;
         _remaining--;
-        // Offsets and lengths were all checked by MeshHeaderView.TryParse; no re-check here.
-        ref byte b = ref MemoryMarshal.GetReference(_b);
-        int at = _next;
-        int labelLength = Byte(ref b, at);
-        int valueLength = UInt16(ref b, at + 1);
-        Current = new MeshHeaderField(Slice(ref b, at + HeaderPrefixLength, labelLength),
-                                      Slice(ref b, at + HeaderPrefixLength + labelLength, valueLength), at);
-        _next = at + HeaderPrefixLength + labelLength + valueLength;
+        _current = _next;
+        _next += HeaderPrefixLength + Byte(ref _b, _next) + UInt16(ref _b, _next + 1);
         return true;
     }
 }

@@ -56,6 +56,26 @@ public static class MeshHttpConverter
     }
 
     /// <summary>
+    /// What a mesh-aware sender puts on the wire: the mesh header for the HTTP message at the start of
+    /// <paramref name="httpMessage"/> (a request or a response, told apart by its first bytes),
+    /// followed by all of <paramref name="httpMessage"/> unchanged (head and any body bytes).
+    /// On success <see cref="MeshConversionResult.MeshWritten"/> is the mesh header's length and the
+    /// whole output is <c>MeshWritten + httpMessage.Length</c> bytes.
+    /// </summary>
+    public static MeshConversionResult Prefix(ReadOnlySpan<byte> httpMessage, MeshCarriedHeaders carried, Span<byte> destination, HttpParserOptions options = default)
+    {
+        var r = httpMessage.StartsWith("HTTP/"u8)
+            ? ResponseToMesh(httpMessage, carried, destination, options)
+            : RequestToMesh(httpMessage, carried, destination, options);
+        if (r.Status != HttpParseStatus.Complete) return r;
+        if (destination.Length - r.MeshWritten < httpMessage.Length)
+            return new(HttpParseStatus.Invalid, 0, 0, default,
+                       WireError.Truncated(r.MeshWritten, httpMessage.Length, destination.Length - r.MeshWritten, "mesh.destination"));
+        httpMessage.CopyTo(destination[r.MeshWritten..]);
+        return r;
+    }
+
+    /// <summary>
     /// Writes the HTTP/1.1 head a mesh header describes: request line (method token, route,
     /// HTTP/1.1) or status line (code, standard reason), then each carried field (lower-case names,
     /// which HTTP treats as equal to any other case), then the blank line. The writer validates every

@@ -10,7 +10,14 @@ namespace MeshSim.Wire;
 public static class MeshLabels
 {
     /// <summary>True for a non-empty token without upper-case letters.</summary>
-    public static bool IsCanonical(ReadOnlySpan<byte> label) => !label.IsEmpty && label.IndexOfAnyExcept(LowerToken) < 0;
+    public static bool IsCanonical(ReadOnlySpan<byte> label)
+    {
+        // Labels are short (at most 64 bytes, typically under 16): a table lookup per byte beats a vectorised search here.
+        var table = TokenTable;
+        foreach (byte b in label)
+            if ((table[b] & LowerTokenBit) == 0) return false;
+        return !label.IsEmpty;
+    }
 
     /// <summary>True for a value without control bytes and without leading or trailing SP/HTAB.</summary>
     public static bool IsValidValue(ReadOnlySpan<byte> value) =>

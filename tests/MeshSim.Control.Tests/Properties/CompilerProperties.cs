@@ -31,7 +31,7 @@ public class CompilerProperties
         {
             Services = after.Services.Select(s => s with { Instances = s.Instances.Select(i => i with { Host = i.Host % hosts }).ToArray() }).ToArray(),
         };
-        var fixedPorts = moved with { Services = UniquePorts(moved.Services) };
+        var fixedPorts = moved with { Services = MeshGenerators.UniquePorts(moved.Services) };
         var failures = MeshChecker.CheckUpdate(before.Registry(t), fixedPorts.Registry(t), t, MeshCase.Options);
         return (failures.Count == 0).Label(string.Join("\n", failures));
     }
@@ -58,15 +58,6 @@ public class CompilerProperties
             if (d.GroupUpserts.Count != (x.Groups.Any(g => g.Group.GroupId == gid) && inst.Weight > 0 ? 1 : 0)) bad.Add($"{x.Switch}: {d.GroupUpserts.Count} group mods");
         }
         return (bad.Count == 0).Label($"flipped {inst}: {string.Join("; ", bad)}");
-    }
-
-    private static ServiceSpec[] UniquePorts(IReadOnlyList<ServiceSpec> services)
-    {
-        var used = new HashSet<(int, ushort)>();
-        return services.Select(s => s with
-        {
-            Instances = s.Instances.Select(i => { var p = i.Port; while (!used.Add((i.Host, p))) p++; return i with { Port = p }; }).ToArray(),
-        }).ToArray();
     }
 }
 

@@ -59,6 +59,6 @@ public sealed record MeshCase(bool FullMesh, int Switches, IReadOnlyList<int> Ho
     public override string ToString()
     {
         var t = Topology();
-        return "\n" + ScenarioText.Describe(Registry(t), t);
+        return "\n" + ScenarioText.Describe(Registry(t), t, Options);
     }
 }

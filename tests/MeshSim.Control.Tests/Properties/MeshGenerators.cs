@@ -46,7 +46,7 @@ public static class MeshGenerators
         select new IntentionSpec(s, d, allow);
 
     /// <summary>Two instances on one host cannot listen on one port: move later ones up.</summary>
-    private static ServiceSpec[] UniquePorts(ServiceSpec[] services)
+    public static ServiceSpec[] UniquePorts(IReadOnlyList<ServiceSpec> services)
     {
         var used = new HashSet<(int, ushort)>();
         return services.Select(s => s with
@@ -94,7 +94,27 @@ public static class UpdateGenerators
     public static Arbitrary<MeshUpdate> MeshUpdate() => Arb.From(
         from before in MeshGenerators.Case
         from after in Mutate(before)
-        select new MeshUpdate(before, after));
+        select new MeshUpdate(before, after), Shrink);
+
+    /// <summary>Shrinks the change, not the mesh: undo one mutation at a time, so a failure ends at the smallest change that breaks.</summary>
+    public static IEnumerable<MeshUpdate> Shrink(MeshUpdate u)
+    {
+        var (b, a) = (u.Before, u.After);
+        int offset = a.Intentions.Count - b.Intentions.Count;     // 1 when an exact-pair intention was inserted first
+        if (offset == 1) yield return u with { After = a with { Intentions = a.Intentions.Skip(1).ToArray() } };
+        for (int k = 0; k < b.Intentions.Count; k++)
+            if (a.Intentions[k + offset] != b.Intentions[k])
+                yield return u with { After = a with { Intentions = a.Intentions.Select((x, j) => j == k + offset ? b.Intentions[k] : x).ToArray() } };
+        for (int s = 0; s < b.Services.Count; s++)
+        {
+            var (bs, asv) = (b.Services[s], a.Services[s]);
+            if (asv.Instances.Count > bs.Instances.Count)
+                yield return u with { After = a with { Services = a.Services.Select((x, j) => j == s ? x with { Instances = x.Instances.Take(bs.Instances.Count).ToArray() } : x).ToArray() } };
+            for (int i = 0; i < bs.Instances.Count; i++)
+                if (asv.Instances[i] != bs.Instances[i])
+                    yield return u with { After = a with { Services = a.Services.Select((x, j) => j != s ? x : x with { Instances = x.Instances.Select((y, m) => m == i ? bs.Instances[i] : y).ToArray() }).ToArray() } };
+        }
+    }
 
     private static Gen<MeshCase> Mutate(MeshCase c) =>
         from health in Gen.ArrayOf(Gen.Frequency((3, Gen.Constant<HealthStatus?>(null)), (1, Gen.Constant<HealthStatus?>(HealthStatus.Critical)), (1, Gen.Constant<HealthStatus?>(HealthStatus.Passing))), c.Services.Sum(s => s.Instances.Count))

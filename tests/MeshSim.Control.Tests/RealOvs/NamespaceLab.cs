@@ -48,6 +48,28 @@ internal sealed partial class NamespaceLab : IDisposable
         }
     }
 
+    /// <summary>Builds a lab and runs <paramref name="setup"/> on it (load rules, start servers); on failure everything is torn down before the exception leaves.</summary>
+    public static NamespaceLab Start(NetworkTopology topology, string prefix, Action<NamespaceLab> setup)
+    {
+        var lab = new NamespaceLab(topology, prefix);
+        try
+        {
+            setup(lab);
+            return lab;
+        }
+        catch
+        {
+            lab.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Starts an http.server for every instance of every service.</summary>
+    public void ServeAll(ServiceRegistry registry)
+    {
+        foreach (var s in registry.Services) foreach (var i in s.Instances) Serve(i);
+    }
+
     public string Bridge(string sw) => Prefix + sw.ToLowerInvariant();
     public string Namespace(string host) => Prefix + host.ToLowerInvariant();
 

@@ -25,17 +25,11 @@ public sealed class ScenarioLabFixture : IDisposable
         Registry = ScenarioModels.Registry(spec);
         var topology = ScenarioModels.Topology(spec);
         Compiled = MeshCompiler.Compile(Registry, topology, ScenarioModels.Options(spec)); // for pair metadata only
-        Lab = new NamespaceLab(topology, "mse2f-");
-        try
+        Lab = NamespaceLab.Start(topology, "mse2f-", lab =>
         {
-            Lab.LoadFiles(OutDir);
-            foreach (var s in Registry.Services) foreach (var i in s.Instances) Lab.Serve(i);
-        }
-        catch
-        {
-            Lab.Dispose();
-            throw;
-        }
+            lab.LoadFiles(OutDir);
+            lab.ServeAll(Registry);
+        });
     }
 
     public void Dispose()

@@ -26,17 +26,11 @@ public sealed class ThesisLabFixture : IDisposable
             : s with { Instances = [.. s.Instances, new ServiceInstance("product-api-2", "H3", h3.Ip, 19573, h3.Mac, ["version=v2"])] });
         Registry = new ServiceRegistry(services, new IntentionPolicy([new Intention("public-api", "payments", IntentionAction.Deny)], IntentionAction.Allow));
         Compiled = MeshCompiler.Compile(Registry, ThesisLab.Topology(), MeshOptions.ThesisLab);
-        Lab = new NamespaceLab(ThesisLab.Topology(), "mse2e-");
-        try
+        Lab = NamespaceLab.Start(ThesisLab.Topology(), "mse2e-", lab =>
         {
-            Lab.Load(Compiled, OutDir);
-            foreach (var s in Registry.Services) foreach (var i in s.Instances) Lab.Serve(i);
-        }
-        catch
-        {
-            Lab.Dispose();
-            throw;
-        }
+            lab.Load(Compiled, OutDir);
+            lab.ServeAll(Registry);
+        });
     }
 
     public void Dispose()

@@ -7,9 +7,9 @@ namespace MeshSim.Io.Tests.Live;
 /// left bare for the simulation to bridge. Created per test and always removed. Needs root and
 /// iproute2, which CI has; elsewhere <see cref="Available"/> is false and the tests say so.
 /// </summary>
-internal sealed class NetnsFixture : IDisposable
+public sealed class NetnsFixture : IDisposable
 {
-    public NetnsFixture(string tag, string cidr)
+    public NetnsFixture(string tag, string cidr, string? mac = null)
     {
         Namespace = $"msim-{tag}";
         RootEnd = $"msr-{tag}";
@@ -17,6 +17,7 @@ internal sealed class NetnsFixture : IDisposable
         Cleanup();
         Sh($"ip netns add {Namespace}");
         Sh($"ip link add {RootEnd} type veth peer name {NsEnd}");
+        if (mac is not null) Sh($"ip link set dev {NsEnd} address {mac}");
         Sh($"ip link set {NsEnd} netns {Namespace}");
         Sh($"ip -n {Namespace} addr add {cidr} dev {NsEnd}");
         Sh($"ip -n {Namespace} link set {NsEnd} up");
@@ -66,7 +67,7 @@ internal sealed class NetnsFixture : IDisposable
         if (code != 0) throw new InvalidOperationException($"'{command}' failed ({code}): {output}");
     }
 
-    internal static (int Code, string Output) Run(string command, int timeoutMs)
+    public static (int Code, string Output) Run(string command, int timeoutMs)
     {
         using var p = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", command]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
         var stdout = p.StandardOutput.ReadToEndAsync();

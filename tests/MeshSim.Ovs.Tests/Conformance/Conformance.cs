@@ -44,6 +44,7 @@ public static class Conformance
 
         var report = new Report();
         var parsed = OvsRuleFile.ParseFlows(string.Join("\n", lines));
+        var rejections = parsed.Errors;
         var rejectedLines = parsed.Errors.Select(e => e.Line).ToHashSet();
         var accepted = lines.Where((_, i) => !rejectedLines.Contains(i + 1)).ToList();
 
@@ -66,7 +67,7 @@ public static class Conformance
         var theirs = bridge.DumpFlows();
         CompareLineSets(ours, theirs, report);
 
-        foreach (var error in parsed.Errors.Take(maxRejectChecks))
+        foreach (var error in rejections.Take(maxRejectChecks))
         {
             var line = lines[error.Line - 1];
             Reset();
@@ -83,6 +84,7 @@ public static class Conformance
     {
         var report = new Report();
         var parsed = OvsRuleFile.ParseGroups(string.Join("\n", lines));
+        var rejections = parsed.Errors;
         var rejectedLines = parsed.Errors.Select(e => e.Line).ToHashSet();
         var accepted = lines.Where((_, i) => !rejectedLines.Contains(i + 1)).ToList();
 
@@ -104,7 +106,7 @@ public static class Conformance
         var ours = parsed.Entries.Select(e => OvsFormatter.FormatGroup(e.Entry)).ToList();
         CompareLineSets(ours, bridge.DumpGroups(), report);
 
-        foreach (var error in parsed.Errors.Take(maxRejectChecks))
+        foreach (var error in rejections.Take(maxRejectChecks))
         {
             var line = lines[error.Line - 1];
             bridge.Clear();

@@ -24,7 +24,7 @@ public sealed class GeneratedConformanceTests : IDisposable
     public void Generated_flows_agree_with_OVS()
     {
         var lines = OvsTextGen.Sample(OvsTextGen.Flow, FlowCount, seed: Seed);
-        var report = Conformance.CompareFlows(_bridge, lines, maxRejectChecks: 150, groups: CorpusConformanceTests.ReferencedGroups);
+        var report = Conformance.CompareFlows(_bridge, lines, maxRejectChecks: 80, groups: CorpusConformanceTests.ReferencedGroups);
         Assert.True(report.Problems.Count == 0, report.ToString());
         Assert.True(report.Compared > FlowCount / 2, report.ToString());
     }
@@ -35,7 +35,7 @@ public sealed class GeneratedConformanceTests : IDisposable
         var lines = new List<string> { "group_id=5,type=all,bucket=output:1" };
         for (uint i = 0; i < GroupCount; i++)
             lines.Add(OvsTextGen.Sample(OvsTextGen.Group(1000 + i), 1, seed: Seed * 31 + i)[0]);
-        var report = Conformance.CompareGroups(_bridge, lines, maxRejectChecks: 100);
+        var report = Conformance.CompareGroups(_bridge, lines, maxRejectChecks: 50);
         Assert.True(report.Problems.Count == 0, report.ToString());
         Assert.True(report.Compared > GroupCount / 2, report.ToString());
     }

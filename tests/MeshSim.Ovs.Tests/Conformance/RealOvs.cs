@@ -39,6 +39,13 @@ public static class RealOvs
     /// <summary>Runs <c>ovs-vsctl</c> with the given arguments.</summary>
     public static Run VsCtl(params string[] args) => Exec("ovs-vsctl", ["--timeout=10", .. args], RunDir);
 
+    /// <summary>Runs <c>ovs-appctl</c> against ovs-vswitchd (e.g. <c>ofproto/trace BR FLOW</c>).</summary>
+    public static Run AppCtl(params string[] args)
+    {
+        var ctl = Directory.EnumerateFiles(RunDir, "ovs-vswitchd*.ctl").First();
+        return Exec("ovs-appctl", ["-t", ctl, .. args], RunDir);
+    }
+
     /// <summary>Runs a program with OVS_RUNDIR set, capturing output.</summary>
     public static Run Exec(string program, IEnumerable<string> args, string? runDir)
     {

@@ -151,7 +151,7 @@ public class ConnTrackerTests
         Assert.Equal(0x0A60000Au, md.Orig.Dst);   // ct_nw_dst keeps the VIP
 
         var synAck = Tcp("10.1.0.5", 8080, "10.0.0.1", 40000, TcpFlags.Syn | TcpFlags.Ack, 900, 101);
-        var state = Run(synAck, Track(zone: 1, nat: new NatRequest(NatAction.None, 0, 0, 0, 0)));
+        var state = Run(synAck, Track(zone: 1, nat: new NatRequest(NatMode.None, 0, 0, 0, 0)));
         Assert.Equal(CtState.Tracked | CtState.Established | CtState.Reply | CtState.SrcNat, state);
         f = Flow(synAck);
         Assert.Equal(Ipv4Address.Parse("10.96.0.10"), f.NwSrc);

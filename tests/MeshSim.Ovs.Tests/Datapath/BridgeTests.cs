@@ -132,6 +132,18 @@ public class BridgeTests
     }
 
     [Fact]
+    public void Trace_of_a_select_group_explains_the_choice_and_lists_every_bucket()
+    {
+        var t = new TestBridge(1, 2, 3).Groups("group_id=3,type=select,bucket=bucket_id=0,weight=30,actions=output:2,bucket=bucket_id=1,weight=10,actions=output:3")
+            .Flows("in_port=1 actions=group:3");
+        var text = t.Bridge.Trace(Udp("10.0.0.1", 7, "10.0.0.2", 53), 1).ToText();
+        Assert.Contains("bucket 0: weight 30, 12/16 of the hash values, actions=output:2", text);
+        Assert.Contains("bucket 1: weight 10, 4/16 of the hash values, actions=output:3", text);
+        Assert.Contains("selection_method=dp_hash: symmetric L4 hash", text);
+        Assert.Contains("-> using bucket", text);
+    }
+
+    [Fact]
     public void Fast_failover_follows_port_liveness()
     {
         var t = new TestBridge(1, 2, 3).Groups("group_id=5,type=fast_failover,bucket=watch_port:2,actions=output:2,bucket=watch_port:3,actions=output:3")
@@ -234,4 +246,32 @@ public class BridgeTests
 internal static class ByteArrayExtensions
 {
     public static byte[] Also(this byte[] a, Action<byte[]> f) { f(a); return a; }
+}
+
+public class AllocationTests
+{
+    [Fact]
+    public void Steady_state_nat_pipeline_allocates_nothing_per_packet()
+    {
+        long sent = 0;
+        var bridge = new OpenFlowBridge("s1", MeshSim.Engine.SimRandom.ForStream(1, "alloc"), () => 0);
+        bridge.AddPort(new BridgePort(1, "p1", BridgePortKind.System, _ => sent++));
+        bridge.AddPort(new BridgePort(2, "p2", BridgePortKind.System, _ => sent++));
+        bridge.AddFlows(OvsRuleFile.ParseFlows("""
+            priority=50,tcp,in_port=1,ip_dst=192.168.1.250,tp_dst=9191,action=ct(commit,zone=1,nat(dst=192.168.1.12:20863)),mod_dl_dst:00:00:00:00:00:02,output:2
+            priority=50,tcp,in_port=2,ct_state=-trk,action=ct(table=0,zone=1,nat)
+            priority=50,tcp,in_port=2,ip_dst=192.168.1.11,ct_state=+est,ct_zone=1,action=output:1
+            """).Entries.Select(e => e.Entry));
+        bridge.Receive(Tcp("192.168.1.11", 40000, "192.168.1.250", 9191, TcpFlags.Syn, 100, 0), 1);
+        bridge.Receive(Tcp("192.168.1.12", 20863, "192.168.1.11", 40000, TcpFlags.Syn | TcpFlags.Ack, 900, 101), 2);
+        var ack = Tcp("192.168.1.11", 40000, "192.168.1.250", 9191, TcpFlags.Ack, 101, 901);
+        var reply = Tcp("192.168.1.12", 20863, "192.168.1.11", 40000, TcpFlags.Ack, 901, 101);
+        for (int i = 0; i < 200; i++) { bridge.Receive(ack, 1); bridge.Receive(reply, 2); }
+        sent = 0;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 200; i++) { bridge.Receive(ack, 1); bridge.Receive(reply, 2); }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(400, sent);                  // DNAT forward and un-NAT reply both went out
+        Assert.True(allocated < 400, $"{allocated} bytes allocated for 400 packets");
+    }
 }

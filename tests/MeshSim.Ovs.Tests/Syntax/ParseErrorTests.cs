@@ -6,7 +6,7 @@ public class ParseErrorTests
     [Theory]
     [InlineData("ip,nw_src=10.0.0.1", 19, "must specify an action")]
     [InlineData("foo=1,actions=drop", 1, "unknown keyword foo")]
-    [InlineData("ip,nw_src=300.1.1.1,actions=drop", 11, "300.1.1.1: invalid IP address")]
+    [InlineData("ip,nw_src=1.1.1,actions=drop", 11, "1.1.1: invalid IP address")]
     [InlineData("tcp,tp_dst=70000,actions=drop", 12, "70000: value too large for 2-byte field tcp_dst")]
     [InlineData("priority=70000,actions=drop", 10, "invalid priority \"70000\"")]
     [InlineData("ct_state=+trk+bogus,actions=drop", 10, "+bogus: unknown ct_state flag(s)")]
@@ -59,5 +59,15 @@ public class ParseErrorTests
         var kept = OvsRuleFile.ParseFlows("actions=drop\nnw_src=1.2.3.4,actions=drop\n");
         Assert.Equal(2, kept.Entries.Count);
         Assert.All(kept.Entries, e => Assert.Equal("actions=drop", e.Entry.ToString()));
+    }
+
+    [Fact]
+    public void Flows_naming_missing_groups_are_reported_with_their_line()
+    {
+        var flows = OvsRuleFile.ParseFlows("ip,actions=group:5\n\nip,priority=3,actions=output:1,group:7\n");
+        var errors = OvsRuleFile.CheckGroupReferences(flows.Entries, new HashSet<uint> { 5 });
+        var e = Assert.Single(errors);
+        Assert.Equal(3, e.Line);
+        Assert.Contains("group:7", e.Message);
     }
 }

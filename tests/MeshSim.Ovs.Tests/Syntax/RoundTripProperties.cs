@@ -31,6 +31,26 @@ public class RoundTripProperties
         return (again == printed).Label($"{printed}\n  reprinted as\n{again}");
     }
 
+    private static readonly Gen<string> SyntaxJunk =
+        Gen.ArrayOf(Gen.Elements("(", ")", ",", "=", ":", "->", "[", "]", "..", "/", "+", "-", "|", " ", "0x", "1", "255", "65536",
+                                 "ct", "nat", "exec", "actions", "bucket", "set_field", "load", "move", "reg0", "NXM_NX_REG0", "ip", "tcp",
+                                 "nw_src", "ct_state", "trk", "src", "dst", "1.2.3.4", "output", "resubmit", "group", "#", "\\"))
+           .Select(parts => string.Concat(parts));
+
+    /// <summary>Arbitrary text never crashes the parser: it either parses or yields a positioned error.</summary>
+    [Property(MaxTest = 2000)]
+    public Property Syntax_shaped_junk_never_crashes_the_parser() =>
+        Prop.ForAll(SyntaxJunk.ToArbitrary(), junk =>
+        {
+            foreach (var text in new[] { junk, "actions=" + junk, "ip," + junk + ",actions=drop", "tcp,actions=ct(" + junk, "group_id=1,type=all,bucket=" + junk })
+            {
+                OvsParser.TryParseFlow(text, out _, out var e1);
+                OvsParser.TryParseGroup(text, out _, out var e2);
+                if (e1 is { Column: < 1 } || e2 is { Column: < 1 }) return false;
+            }
+            return OvsRuleFile.ParseFlows(junk + "\n" + junk).Errors.All(e => e.Line >= 1);
+        });
+
     /// <summary>Arbitrary text never crashes the parser: it either parses or yields a positioned error.</summary>
     [Property(MaxTest = 2000)]
     public bool Parser_never_throws_anything_but_syntax_errors(NonNull<string> junk, int cut)

@@ -1,5 +1,8 @@
 using System.Buffers.Binary;
+using MeshSim.P4.Emit;
 using MeshSim.P4.Execution;
+using static MeshSim.P4.Emit.E;
+using static MeshSim.P4.Emit.P4JsonBuilder;
 using static MeshSim.P4.Tests.TestFrames;
 
 namespace MeshSim.P4.Tests.Execution;
@@ -116,10 +119,10 @@ public class ForwardingTests
         var h = Router("table_add ipv4_lpm route 10.0.0.0/8 => 00:00:00:00:00:01 3");
         h.Send(Ipv4(1, Ip("10.0.0.1"), ttl: 9, payload: 8));
         h.Send(Ipv4(1, Ip("10.0.0.2"), ttl: 7, payload: 8));
-        Assert.Equal("port_counter[3]=  (92 bytes, 2 packets)", h.Run("counter_read port_counter 3"));
+        Assert.Equal("port_counter[3]= (92 bytes, 2 packets)", h.Run("counter_read port_counter 3"));
         Assert.Equal("last_ttl[3]= 6", h.Run("register_read last_ttl 3"));
         h.Run("counter_reset port_counter");
-        Assert.Equal("port_counter[3]=  (0 bytes, 0 packets)", h.Run("counter_read port_counter 3"));
+        Assert.Equal("port_counter[3]= (0 bytes, 0 packets)", h.Run("counter_read port_counter 3"));
     }
 
     [Fact]
@@ -208,5 +211,37 @@ public class ForwardingTests
         Assert.Contains("Action entry is forward - 00:02", t);
         Assert.Contains("Table 'MyIngress.acl': miss", t);
         Assert.Contains("Transmitting packet of size 46 out of port 2", t);
+    }
+}
+
+public class V1ModelMetadataTests
+{
+    [Fact]
+    public void Parser_error_starts_as_the_programs_NoError_value()
+    {
+        var j = TestPrograms.RouterBuilder().Build();
+        j["errors"]![0]![1] = 5;                       // NoError = 5 (p4c picks the values; 0 is only a recommendation)
+        var p = MeshSim.P4.Loading.P4Loader.Load(j.ToJsonString()).Program!;
+        var h = new Harness(p, "table_add ipv4_lpm forward 0.0.0.0/0 => 1");
+        var (port, o) = Assert.Single(h.Send(Ipv4(1, 2)));
+        Assert.Equal(9, port);                         // the router's "parser_error != 0" branch fires
+        Assert.Equal(5, BinaryPrimitives.ReadUInt16BigEndian(o.AsSpan(12)));
+    }
+
+    [Fact]
+    public void Egress_packet_length_is_the_length_ingress_left()
+    {
+        var b = TestPrograms.RouterBuilder();
+        b.Action("strip_l4", [], Prim("remove_header", E.Header("l4")), Assign(F("standard_metadata", "egress_spec"), E.Hex(1)));
+        b.Action("len_to_ttl", [], Assign(F("ipv4", "ttl"), Op("&", F("standard_metadata", "packet_length"), E.Hex(0xff))));
+        b.Table("ingress", "strip").Actions("strip_l4").Default("strip_l4", isConst: true).Next(null);
+        b.Init("ingress", "strip");
+        b.Init("egress", "len");
+        b.Table("egress", "len").Actions("len_to_ttl").Default("len_to_ttl", isConst: true).Next(null);
+        var h = new Harness(TestPrograms.Load(b));
+        var frame = Ipv4(1, 2, payload: 8);            // 14 + 20 + 4 + 8 = 46 bytes
+        var (_, o) = Assert.Single(h.Send(frame));
+        Assert.Equal(42, o.Length);
+        Assert.Equal(42, o[22]);                       // egress saw 42, not the 46 that arrived
     }
 }

@@ -136,3 +136,27 @@ public class LoaderTests
         return r.Success || r.Errors.Count > 0;
     }
 }
+
+public class LoaderShapeTests
+{
+    [Fact]
+    public void Extracting_or_emitting_a_header_that_is_not_whole_bytes_is_refused()
+    {
+        var j = TestPrograms.RouterBuilder().Build();
+        ((System.Text.Json.Nodes.JsonArray)j["deparsers"]![0]!["order"]!).Add("standard_metadata");   // 360 bits: fine
+        ((System.Text.Json.Nodes.JsonArray)j["deparsers"]![0]!["order"]!).Add("meta");                // 72 bits: fine
+        Assert.True(P4Loader.Load(j.ToJsonString()).Success);
+        j["header_types"]![5]!["fields"]![0]![1] = 15;                                                 // meta_t: 71 bits
+        var r = P4Loader.Load(j.ToJsonString());
+        Assert.Contains(r.Errors, e => e.JsonPath == "deparsers[0].order[4]" && e.Message.Contains("71 bits"));
+    }
+
+    [Fact]
+    public void Negative_lookahead_offsets_are_refused()
+    {
+        var j = TestPrograms.RouterBuilder().Build();
+        j["parsers"]![0]!["parse_states"]![0]!["transition_key"] = System.Text.Json.Nodes.JsonNode.Parse("""[{"type":"lookahead","value":[-8,16]}]""");
+        var r = P4Loader.Load(j.ToJsonString());
+        Assert.Contains(r.Errors, e => e.JsonPath == "parsers[0].parse_states[0].transition_key[0].value[0]");
+    }
+}

@@ -181,3 +181,26 @@ public class MeshProgramTests
         Assert.InRange(after, 300 / 3 - 40, 300 / 3 + 40);
     }
 }
+
+public class MeshCommandsTests
+{
+    [Fact]
+    public void Commands_written_from_mesh_concepts_run_the_service()
+    {
+        var w = new MeshCommands()
+            .ArpResponder("10.0.0.100", "00:00:00:00:0a:64").FloodPorts(1, 2, 3)
+            .Vip("10.0.0.100", 17, 80, vipId: 1)
+            .Backend(1, "10.0.1.1", "00:00:00:00:01:01", 11, "10.0.0.100", "00:00:00:00:0a:64", 80)
+            .Backend(2, "10.0.1.2", "00:00:00:00:01:02", 12, "10.0.0.100", "00:00:00:00:0a:64", 80)
+            .Subset(1, 0, (1, 1))
+            .Subset(1, 1, (2, 1))
+            .HeaderRoute(1, "x-canary", "true", subset: 1, priority: 10)
+            .RouteRule(1, method: 5, "/admin", subset: null, priority: 5)
+            .Route("10.0.0.0", 24, "00:00:00:00:00:01", 1);
+        var h = new Harness(TestPrograms.Load(MeshProgram.Build()), [.. w.Lines]);
+        uint vip = TestFrames.Ip("10.0.0.100"), client = TestFrames.Ip("10.0.0.1");
+        Assert.Equal(TestFrames.Ip("10.0.1.2"), MeshFrames.DstIp(h.Send(MeshFrames.Udp(client, vip, 5000, 80, MeshFrames.MeshRequest("GET", "/", ("x-canary", "true"))))[0].Frame));
+        Assert.Equal(TestFrames.Ip("10.0.1.1"), MeshFrames.DstIp(h.Send(MeshFrames.Udp(client, vip, 5001, 80, MeshFrames.MeshRequest("GET", "/")))[0].Frame));
+        Assert.Empty(h.Send(MeshFrames.Udp(client, vip, 5002, 80, MeshFrames.MeshRequest("DELETE", "/admin/x"))));
+    }
+}

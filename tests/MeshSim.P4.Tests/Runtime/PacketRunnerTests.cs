@@ -24,7 +24,9 @@ public class PacketRunnerTests
         Assert.Equal("commands:3: Error: Invalid table name (nosuch)", Assert.Single(r1.Errors));
         var r2 = PacketRunner.Run(json, null, 1, ["0g"]);
         Assert.StartsWith("--packet #1:", Assert.Single(r2.Errors));
-        var r3 = PacketRunner.Run("{}", null, 1, ["00"], programName: "x.json");
-        Assert.StartsWith("x.json: __meta__:", Assert.Single(r3.Errors));
+        var r3 = PacketRunner.Run("{\"__meta__\": {\"version\": [3, 0]}}", null, 1, ["00"], programName: "x.json");
+        Assert.StartsWith("x.json: __meta__.version:", Assert.Single(r3.Errors));
+        var r4 = PacketRunner.Run("{}", null, 1, ["0102"]);       // untagged, empty program (bmv2 accepts it): payload passes to port 0
+        Assert.Equal("port 0 0102\n", r4.ToText());
     }
 }

@@ -8,6 +8,22 @@ using Xunit.Abstractions;
 
 namespace MeshSim.Stack.Tests.Apps;
 
+/// <summary>h1 client, h2 frontend, h3 public-api, h4 product-api, h5 payments-api, h6 postgres.</summary>
+internal static class HashiCupsDeployment
+{
+    public static Endpoint Deploy(StarNet n)
+    {
+        Host frontend = n[2], publicApi = n[3], product = n[4], payments = n[5], db = n[6];
+        HashiCupsServices.Postgres(db, HashiCupsDefaults.Postgres);
+        HashiCupsServices.PaymentsApi(payments, HashiCupsDefaults.PaymentsApi);
+        HashiCupsServices.ProductApi(product, HashiCupsDefaults.ProductApi, new Endpoint(db.Address, 5432));
+        HashiCupsServices.PublicApi(publicApi, HashiCupsDefaults.PublicApi,
+            new Endpoint(product.Address, 9090), new Endpoint(payments.Address, 8080));
+        HashiCupsServices.Frontend(frontend, HashiCupsDefaults.Frontend, new Endpoint(publicApi.Address, 8080));
+        return new Endpoint(frontend.Address, 80);
+    }
+}
+
 /// <summary>The "done" scenario: six hosts on a bridge run pingall, an HTTP request through
 /// frontend -> public-api -> product-api -> postgres (+ payments-api), and a load test.</summary>
 public class HashiCupsChainTests(ITestOutputHelper output)
@@ -15,16 +31,9 @@ public class HashiCupsChainTests(ITestOutputHelper output)
     private static (StarNet Net, Endpoint Frontend) Deploy(ulong seed = 1)
     {
         var n = new StarNet(6, new LinkOptions(LatencyNs: 50_000), seed);
-        Host client = n[1], frontend = n[2], publicApi = n[3], product = n[4], payments = n[5], db = n[6];
-        HashiCupsServices.Postgres(db, HashiCupsDefaults.Postgres);
-        HashiCupsServices.PaymentsApi(payments, HashiCupsDefaults.PaymentsApi);
-        HashiCupsServices.ProductApi(product, HashiCupsDefaults.ProductApi, new Endpoint(db.Address, 5432));
-        HashiCupsServices.PublicApi(publicApi, HashiCupsDefaults.PublicApi,
-            new Endpoint(product.Address, 9090), new Endpoint(payments.Address, 8080));
-        HashiCupsServices.Frontend(frontend, HashiCupsDefaults.Frontend, new Endpoint(publicApi.Address, 8080));
-        _ = client;
-        return (n, new Endpoint(frontend.Address, 80));
+        return (n, HashiCupsDeployment.Deploy(n));
     }
+
 
     [Fact]
     public void Pingall_reaches_every_host()

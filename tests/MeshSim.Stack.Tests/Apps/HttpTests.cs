@@ -77,6 +77,25 @@ public class HttpTests
     }
 
     [Fact]
+    public void Lenient_server_accepts_and_counts_bare_line_feeds()
+    {
+        var n = new StarNet(2, direct: true);
+        var server = new HttpServer(n[2], 80, MeshSim.Wire.HttpParserOptions.Lenient)
+            .Map("/", _ => SimTask<HttpResponse>.FromResult(HttpResponse.Text(200, "ok"))).Start();
+        int status = 0;
+        n.Sim.Spawn(async () =>
+        {
+            var s = await n[1].ConnectAsync(n[2].Address, 80);
+            await s.SendAsync("GET / HTTP/1.1\nHost: x\n\n"u8.ToArray());
+            status = (await new HttpConnection(s).ReadResponseAsync()).Status;
+        });
+        n.Sim.RunUntil(SimTime.Second);
+        Assert.Equal(200, status);
+        Assert.Equal(0, server.BadRequests);
+        Assert.Equal(1, server.BareLineFeedRequests);
+    }
+
+    [Fact]
     public void Load_over_a_lossy_bridge_completes_without_errors()
     {
         var n = new StarNet(2, new LinkOptions(LatencyNs: 100_000, LossRate: 0.01), seed: 9);

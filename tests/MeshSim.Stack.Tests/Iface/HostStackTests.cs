@@ -184,3 +184,41 @@ public class HostStackTests
         Assert.Equal(0, n.Net.Frames.Outstanding);
     }
 }
+
+public class HostSelfAddressTests
+{
+    [Fact]
+    public void Connecting_to_the_own_address_fails_clearly()
+    {
+        var n = new StarNet(2, direct: true);
+        Exception? error = null;
+        n.Sim.Spawn(async () =>
+        {
+            try { await n[1].ConnectAsync(n[1].Address, 80); }
+            catch (MeshSim.Stack.Sockets.TcpException e) { error = e; }
+        });
+        n.Sim.RunUntil(SimTime.Second);
+        Assert.Contains("loopback is not modelled", error!.Message);
+        Assert.Throws<ArgumentException>(() => n[1].PingAsync(n[1].Address));
+    }
+}
+
+public class HostDescribeTests
+{
+    [Fact]
+    public void Describe_lists_addresses_routes_neighbours_and_sockets()
+    {
+        var n = new StarNet(2, direct: true);
+        n[2].Listen(80);
+        n.Sim.Spawn(async () => { await n[1].ConnectAsync(n[2].Address, 80); });
+        n.Sim.RunUntil(SimTime.Second);
+        Assert.Equal(
+            "host h1\n" +
+            "  link h1-eth0 02:00:00:00:00:01 mtu 1500\n" +
+            "    inet 10.0.0.1/24\n" +
+            "  route 10.0.0.0/24 dev h1-eth0\n" +
+            "  neigh 10.0.0.2 at 02:00:00:00:00:02 dev h1-eth0\n" +
+            "  tcp Established 10.0.0.1:32768 10.0.0.2:80\n", n[1].Describe());
+        Assert.Contains("  tcp LISTEN *:80 backlog 128\n", n[2].Describe());
+    }
+}

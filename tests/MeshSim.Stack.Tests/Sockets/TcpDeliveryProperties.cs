@@ -26,7 +26,7 @@ public class TcpDeliveryProperties
     [Property(MaxTest = 40, Arbitrary = new[] { typeof(TcpDeliveryProperties) })]
     public bool Writes_arrive_exactly_once_in_order(Scenario sc) => Run(sc, null);
 
-    internal static bool Run(Scenario sc, Action<string>? log)
+    internal static bool Run(Scenario sc, Action<string>? log, long budgetSeconds = 600)
     {
         var net = new Network(sc.Seed);
         var a = new Host(net, "a");
@@ -42,11 +42,15 @@ public class TcpDeliveryProperties
         var expected = chunks.SelectMany(c => c).ToArray();
         var received = new MemoryStream();
         bool clientDone = false, serverSawEof = false;
+        MeshSim.Stack.Sockets.TcpSocket? cs = null, ss = null;
 
+        var trace = new List<string>();
+        if (log is not null) net.AddObserver(new TraceObserver(trace));
         var listener = b.Listen(7);
         net.Sim.Spawn(async () =>
         {
             var s = await listener.AcceptAsync();
+            ss = s;
             var buf = new byte[4096];
             while (true) { int k = await s.ReceiveAsync(buf); if (k == 0) break; received.Write(buf, 0, k); }
             serverSawEof = true;
@@ -55,14 +59,25 @@ public class TcpDeliveryProperties
         net.Sim.Spawn(async () =>
         {
             var c = await a.ConnectAsync(b.Address, 7);
+            cs = c;
             foreach (var chunk in chunks) await c.SendAsync(chunk);
             c.Close();
             clientDone = true;
         });
-        net.Sim.RunUntil(600 * SimTime.Second);
-        log?.Invoke($"client={clientDone} eof={serverSawEof} got={received.Length}/{expected.Length} firstDiff={FirstDiff(received.ToArray(), expected)} lost={relay.Lost} dup={relay.Duplicated}");
+        net.Sim.RunUntil(budgetSeconds * SimTime.Second);
+        log?.Invoke($"client={clientDone} eof={serverSawEof} got={received.Length}/{expected.Length} firstDiff={FirstDiff(received.ToArray(), expected)} lost={relay.Lost} dup={relay.Duplicated} client[{Show(cs)}] server[{Show(ss)}] a[arpfail={a.Counters.ArpFailed} bad={a.Counters.BadChecksum} mal={a.Counters.Malformed} notus={a.Counters.NotForUs}] b[arpfail={b.Counters.ArpFailed} bad={b.Counters.BadChecksum} mal={b.Counters.Malformed} notus={b.Counters.NotForUs}] now={net.Sim.Now / 1e9}s\n{a.Describe()}{b.Describe()}\n{string.Join("\n", trace.TakeLast(40))}");
         return clientDone && serverSawEof && received.ToArray().AsSpan().SequenceEqual(expected);
     }
+
+    private sealed class TraceObserver(List<string> trace) : IFrameObserver
+    {
+        public void OnSent(long t, Port port, ReadOnlySpan<byte> frame) => trace.Add($"{t / 1e9:0.000000} {port.Name} {MeshSim.Wire.FrameText.Describe(frame)}");
+        public void OnReceived(long t, Port port, ReadOnlySpan<byte> frame) { }
+        public void OnDropped(long t, Port? port, ReadOnlySpan<byte> frame, DropReason reason, string? detail) => trace.Add($"{t / 1e9:0.000000} DROP {port?.Name} {reason} {detail}");
+    }
+
+    private static string Show(MeshSim.Stack.Sockets.TcpSocket? s) => s is null ? "none" :
+        $"{s.State} unacked={s.BytesUnacknowledged} avail={s.BytesAvailable} rto={s.RetransmissionTimeoutNs / 1e6}ms timeouts={s.Stats.Timeouts} retx={s.Stats.Retransmissions} fast={s.Stats.FastRetransmits} oow={s.Stats.OutOfWindow} reasm={s.Stats.ReassemblyOverflow} cwnd={s.CongestionWindow} wnd={s.SendWindow}";
 
     private static int FirstDiff(byte[] a, byte[] b)
     {

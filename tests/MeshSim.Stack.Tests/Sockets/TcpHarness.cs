@@ -6,7 +6,7 @@ namespace MeshSim.Stack.Tests.Sockets;
 
 /// <summary>
 /// Drives one <see cref="TcpSocket"/> with reprs and records what it emits (smoltcp's send!/recv!
-/// helpers). Local 10.0.0.1:49152, remote 10.0.0.2:80; local ISN fixed so expectations are literal.
+/// macros). Local 10.0.0.1:49152, remote 10.0.0.2:80; local ISN fixed so expectations are literal.
 /// </summary>
 internal sealed class TcpHarness : ITcpSegmentSink
 {

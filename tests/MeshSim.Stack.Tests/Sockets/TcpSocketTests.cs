@@ -286,3 +286,66 @@ public class TcpSocketTests
         Assert.Equal(TcpError.TimedOut, Assert.IsType<TcpException>(connected.Exception).Error);
     }
 }
+
+public class TcpSocketCloseTests
+{
+    [Fact]
+    public void Close_during_handshake_sends_fin_after_the_ack()
+    {
+        var h = new TcpHarness();
+        h.Socket.AcceptSyn(FromPeer(TcpFlags.Syn, PeerIsn, options: new TcpOptions(MaxSegmentSize: 1460, WindowScale: 7)));
+        h.Single();
+        h.Socket.Close();
+        Assert.Equal(TcpState.SynReceived, h.Socket.State);
+        Assert.Empty(h.Sent);
+        h.Deliver(FromPeer(TcpFlags.None, PeerIsn + 1, LocalIsn + 1));
+        var (fin, _) = h.Single();
+        Assert.Equal(TcpFlags.Fin | TcpFlags.Ack, fin.Flags);
+        Assert.Equal(TcpState.FinWait1, h.Socket.State);
+    }
+
+    [Fact]
+    public void Zero_window_is_probed_and_the_connection_survives()
+    {
+        var h = Established_(peerWindow: 0, peerScale: null);
+        _ = h.Socket.SendAsync(new byte[100]);
+        Assert.Empty(h.Sent);                                       // window closed: nothing goes
+        for (int i = 0; i < 20; i++)                                // many more probes than the retry limit
+        {
+            h.Advance(h.Socket.RetransmissionTimeoutNs);
+            var (probe, payload) = h.Single();
+            Assert.Equal(LocalIsn + 1, probe.SequenceNumber);
+            Assert.Single(payload);
+            h.Deliver(FromPeer(TcpFlags.None, PeerIsn + 1, LocalIsn + 1, 0));   // still closed
+            h.Take();
+        }
+        Assert.Equal(TcpState.Established, h.Socket.State);
+        h.Deliver(FromPeer(TcpFlags.None, PeerIsn + 1, LocalIsn + 1, 1000));    // window opens
+        Assert.Equal(100, h.Take().Sum(s => s.Payload.Length));
+    }
+}
+
+public class TcpWindowUpdateTests
+{
+    [Fact]
+    public void Reading_from_a_full_buffer_sends_one_window_update_once_an_mss_is_free()
+    {
+        var h = Established_(new TcpConfig { ReceiveBufferBytes = 8192 });
+        uint seq = PeerIsn + 1;
+        foreach (int len in new[] { 1460, 1460, 1460, 1460, 1460, 892 })
+        {
+            h.Deliver(FromPeer(TcpFlags.None, seq, LocalIsn + 1), new byte[len]);
+            seq += (uint)len;
+        }
+        var acks = h.Take();
+        Assert.Equal(0, acks[^1].Segment.WindowSize);                     // buffer full: window closed
+        Assert.Equal(seq, acks[^1].Segment.AcknowledgmentNumber);
+        h.Socket.TryReceive(new byte[1000]);
+        Assert.Empty(h.Sent);                                             // less than an MSS opened: stay quiet
+        h.Socket.TryReceive(new byte[1000]);
+        var (update, _) = h.Single();
+        Assert.Equal(2000, update.WindowSize);
+        h.Socket.TryReceive(new byte[1000]);                              // 3000 < 2 x 2000 advertised: no new update
+        Assert.Empty(h.Sent);
+    }
+}

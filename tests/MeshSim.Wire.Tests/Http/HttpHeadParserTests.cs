@@ -128,6 +128,35 @@ public class HttpHeadParserTests
     }
 
     [Fact]
+    public void Every_pair_of_split_points_in_a_three_segment_sequence_gives_the_same_result()
+    {
+        var bytes = Latin1.Bytes(ThesisResponse + "xy");
+        for (int a = 0; a <= bytes.Length; a++)
+        for (int b = a; b <= bytes.Length; b++)
+        {
+            var sink = new RecordingSink();
+            var r = HttpHeadParser.ParseResponse(Segments(bytes, a, b), ref sink);
+            Assert.True(r.Status == HttpParseStatus.Complete && r.Consumed == ThesisResponse.Length && sink.Calls.Count == 5, $"cuts {a},{b}: {r}");
+        }
+    }
+
+    [Fact]
+    public void Sequence_prefixes_need_more_data_and_oversized_sequences_are_too_large()
+    {
+        var bytes = Latin1.Bytes(ThesisRequest);
+        for (int cut = 0; cut < bytes.Length; cut++)
+        {
+            var sink = new RecordingSink();
+            var r = HttpHeadParser.ParseRequest(Segments(bytes[..cut], cut / 3, 2 * cut / 3), ref sink);
+            Assert.Equal(HttpParseStatus.NeedMoreData, r.Status);
+            Assert.Empty(sink.Calls);
+        }
+        var huge = Latin1.Bytes("GET / HTTP/1.1\r\nX: " + new string('a', 40_000));
+        var s2 = new RecordingSink();
+        Assert.Equal(HttpParseErrorKind.HeadTooLarge, HttpHeadParser.ParseRequest(Segments(huge, 10, 20_000), ref s2).Error.Kind);
+    }
+
+    [Fact]
     public void Bytes_arriving_one_at_a_time_complete_exactly_when_the_blank_line_arrives()
     {
         var bytes = Latin1.Bytes(ThesisRequest);
@@ -295,6 +324,13 @@ public class HttpHeadParserTests
         public void OnRequestLine(HttpMethodKind method, ReadOnlySpan<byte> methodToken, ReadOnlySpan<byte> target, HttpVersionKind version) => Calls++;
         public void OnStatusLine(HttpVersionKind version, int statusCode, ReadOnlySpan<byte> reason) => Calls++;
         public void OnHeader(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value) => Calls++;
+    }
+
+    internal static ReadOnlySequence<byte> Segments(byte[] bytes, int cut1, int cut2)
+    {
+        var first = new Segment(bytes.AsMemory(0, cut1), 0);
+        var last = first.Append(bytes.AsMemory(cut1, cut2 - cut1)).Append(bytes.AsMemory(cut2));
+        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
     }
 
     internal static ReadOnlySequence<byte> TwoSegments(byte[] bytes, int cut)

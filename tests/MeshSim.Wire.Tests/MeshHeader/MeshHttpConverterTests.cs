@@ -118,6 +118,25 @@ public class MeshHttpConverterTests
     }
 
     [Fact]
+    public void Prefix_puts_the_mesh_header_before_the_unchanged_message()
+    {
+        var message = Latin1.Bytes(ThesisResponse + "..body..");
+        var output = new byte[512];
+        var r = MeshHttpConverter.Prefix(message, MeshCarriedHeaders.All, output);
+        Assert.Equal(HttpParseStatus.Complete, r.Status);
+        Assert.Equal(MeshHeaderVectors.All[1].Hex, Convert.ToHexString(output, 0, r.MeshWritten).ToLowerInvariant());
+        Assert.Equal(message, output[r.MeshWritten..(r.MeshWritten + message.Length)]);
+
+        // A receiver strips it again and finds the HTTP message.
+        Assert.Equal(MeshPrefixStatus.Present, MeshHttpConverter.Detect(output, out var mesh, out _));
+        Assert.Equal(r.MeshWritten, mesh.TotalLength);
+
+        var tooSmall = MeshHttpConverter.Prefix(message, MeshCarriedHeaders.All, new byte[r.MeshWritten + 3]);
+        Assert.Equal(HttpParseStatus.Invalid, tooSmall.Status);
+        Assert.Equal("mesh.destination", tooSmall.MeshError.Field);
+    }
+
+    [Fact]
     public void Conversion_allocates_nothing()
     {
         var http = Latin1.Bytes(ThesisRequest);

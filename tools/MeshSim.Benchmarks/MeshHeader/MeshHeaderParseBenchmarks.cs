@@ -65,6 +65,13 @@ public unsafe class MeshHeaderParseBenchmarks
         return sum;
     }
 
+    [Benchmark(Description = "mesh header: structural parse only")]
+    public int MeshHeaderParseOnly() => MeshHeaderView.TryParse(_mesh, out var v, out _) ? v.TotalLength : -1;
+
+    [Benchmark(Description = "mesh header: parse + route + host (switch use)")]
+    public int MeshHeaderRouteAndHost() =>
+        MeshHeaderView.TryParse(_mesh, out var v, out _) && v.TryGetHeader("host"u8, out var host) ? v.Route.Length + host.Length : -1;
+
     [Benchmark(Description = "mesh header: strict parse + read all")]
     public int MeshHeaderStrict()
     {

@@ -18,15 +18,48 @@ public static class OfctlCommand
     public static Command Create()
     {
         var command = new Command("ofctl", "Parse and print OpenFlow rules as Open vSwitch 3.1's ovs-ofctl does");
-        command.Subcommands.Add(CreateDump("dump-flows", "Print a flows file (ovs-ofctl add-flows syntax) as 'ovs-ofctl --no-stats dump-flows' shows it after adding", DumpFlows));
-        command.Subcommands.Add(CreateDump("dump-groups", "Print a groups file (ovs-ofctl -O OpenFlow15 add-groups syntax) as 'ovs-ofctl -O OpenFlow15 dump-groups' shows it", DumpGroups));
+        var sort = new Option<bool>("--sort") { Description = "sort flows by priority, lowest first (as ovs-ofctl --sort)" };
+        var rsort = new Option<bool>("--rsort") { Description = "sort flows by priority, highest first, across tables (as ovs-ofctl --rsort)" };
+        var groups = new Option<FileInfo?>("--groups") { Description = "groups file: flows naming a group it lacks are rejected, as OVS rejects them" };
+        command.Subcommands.Add(CreateDump("dump-flows", "Print a flows file (ovs-ofctl add-flows syntax) as 'ovs-ofctl --no-stats dump-flows' shows it after adding",
+            (content, name, p, output, error) =>
+            {
+                var groupsFile = p.GetValue(groups);
+                string? groupsText = null;
+                if (groupsFile is not null)
+                {
+                    try { groupsText = File.ReadAllText(groupsFile.FullName); }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                    {
+                        error.WriteLine($"{groupsFile}: cannot read: {e.Message}");
+                        return BadInput;
+                    }
+                }
+                var order = p.GetValue(sort) ? FlowSort.Ascending : p.GetValue(rsort) ? FlowSort.Descending : FlowSort.None;
+                return DumpFlows(content, name, output, error, order, groupsText, groupsFile?.ToString());
+            },
+            sort, rsort, groups));
+        command.Subcommands.Add(CreateDump("dump-groups", "Print a groups file (ovs-ofctl -O OpenFlow15 add-groups syntax) as 'ovs-ofctl -O OpenFlow15 dump-groups' shows it",
+            (content, name, _, output, error) => DumpGroups(content, name, output, error)));
         return command;
     }
 
-    private static Command CreateDump(string name, string description, Func<string, string, TextWriter, TextWriter, int> run)
+    /// <summary>Flow order of <c>dump-flows</c>.</summary>
+    public enum FlowSort
+    {
+        /// <summary>MeshSim's order: table, then priority (highest first), then file order.</summary>
+        None,
+        /// <summary><c>--sort</c>: priority ascending across all tables, ties in table/file order.</summary>
+        Ascending,
+        /// <summary><c>--rsort</c>: priority descending across all tables, ties in table/file order.</summary>
+        Descending,
+    }
+
+    private static Command CreateDump(string name, string description, Func<string, string, ParseResult, TextWriter, TextWriter, int> run, params Option[] options)
     {
         var file = new Argument<FileInfo>("FILE") { Description = "rules file: one entry per line, '#' comments, blank lines ignored" };
         var command = new Command(name, description) { file };
+        foreach (var o in options) command.Options.Add(o);
         command.SetAction((ParseResult p, CancellationToken ct) =>
         {
             var output = p.InvocationConfiguration.Output;
@@ -42,17 +75,33 @@ public static class OfctlCommand
                 error.WriteLine($"{info.FullName}: cannot read: {e.Message}");
                 return Task.FromResult(BadInput);
             }
-            return Task.FromResult(run(content, info.ToString(), output, error));
+            return Task.FromResult(run(content, info.ToString(), p, output, error));
         });
         return command;
     }
 
     /// <summary>The work of <c>dump-flows</c>, on text (for tests and other callers).</summary>
-    public static int DumpFlows(string content, string fileName, TextWriter output, TextWriter error)
+    public static int DumpFlows(string content, string fileName, TextWriter output, TextWriter error, FlowSort sort = FlowSort.None,
+                                string? groupsContent = null, string? groupsFileName = null)
     {
         var result = OvsRuleFile.ParseFlows(content);
         if (!result.Ok) return ReportErrors(result.Errors, fileName, error);
-        foreach (var flow in OvsRuleFile.DumpOrder(result.Entries.Select(e => e.Entry)))
+        if (groupsContent is not null)
+        {
+            var groups = OvsRuleFile.ParseGroups(groupsContent);
+            if (!groups.Ok) return ReportErrors(groups.Errors, groupsFileName ?? "groups", error);
+            var missing = OvsRuleFile.CheckGroupReferences(result.Entries, groups.Entries.Select(g => g.Entry.GroupId).ToHashSet());
+            if (missing.Count > 0) return ReportErrors(missing, fileName, error);
+        }
+        var ordered = OvsRuleFile.DumpOrder(result.Entries.Select(e => e.Entry)).ToList();
+        // ovs-ofctl's --sort/--rsort compare priority only; equal priorities keep the dump order.
+        IEnumerable<FlowEntry> flows = sort switch
+        {
+            FlowSort.Ascending => ordered.OrderBy(f => f.Priority),
+            FlowSort.Descending => ordered.OrderByDescending(f => f.Priority),
+            _ => ordered,
+        };
+        foreach (var flow in flows)
             output.WriteLine(" " + OvsFormatter.FormatFlow(flow));
         return 0;
     }

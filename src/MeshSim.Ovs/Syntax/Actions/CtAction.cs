@@ -15,7 +15,8 @@ namespace MeshSim.Ovs;
 /// <param name="RecircTable">Table to recirculate to, or null for none.</param>
 /// <param name="Alg">Application-layer gateway port (21 = ftp, 69 = tftp), or 0.</param>
 /// <param name="Nat">NAT to apply, or null.</param>
-/// <param name="Exec">Actions that may set ct_mark/ct_label on commit.</param>
+/// <param name="Exec">Actions that may set ct_mark/ct_label on commit. A <see cref="CtNatAction"/> can appear here
+/// too when the text gave <c>nat</c> after <c>exec</c> or gave a second <c>nat</c> (OVS keeps and prints it inside exec).</param>
 public sealed record CtAction(
     bool Commit,
     bool Force,
@@ -29,6 +30,9 @@ public sealed record CtAction(
     /// <summary>Plain <c>ct()</c>.</summary>
     public static readonly CtAction Plain = new(false, false, 0, null, null, 0, null, []);
 }
+
+/// <summary>A <c>nat(...)</c> that OVS keeps inside <c>ct(exec(...))</c> (only the first, leading nat is <see cref="CtAction.Nat"/>).</summary>
+public sealed record CtNatAction(NatSpec Nat) : OvsAction;
 
 /// <summary>Which side a NAT rewrites.</summary>
 public enum NatKind : byte

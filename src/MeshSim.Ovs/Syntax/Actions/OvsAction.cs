@@ -24,10 +24,17 @@ public sealed record NormalAction : OvsAction;
 public sealed record FloodAction : OvsAction;
 
 /// <summary><c>dec_ttl</c>: decrement the IPv4 TTL; a packet whose TTL would reach zero goes to the controller (OVS sends it to controller id 0 when listed).</summary>
-public sealed record DecTtlAction : OvsAction;
+public sealed record DecTtlAction : OvsAction
+{
+    /// <summary>Controller ids of <c>dec_ttl(id,...)</c>; empty for plain <c>dec_ttl</c> (controller id 0).</summary>
+    public IReadOnlyList<ushort> ControllerIds { get; init; } = [];
+}
 
 /// <summary><c>strip_vlan</c> / <c>pop_vlan</c>.</summary>
 public sealed record StripVlanAction : OvsAction;
+
+/// <summary><c>push_vlan:ETHERTYPE</c> (0x8100 or 0x88a8): push a VLAN header with VID 0 and PCP 0.</summary>
+public sealed record PushVlanAction(ushort EtherType) : OvsAction;
 
 /// <summary><c>ct_clear</c>: forget the packet's conntrack state (ct_state and friends become zero).</summary>
 public sealed record CtClearAction : OvsAction;

@@ -25,7 +25,8 @@ internal sealed class ActionCheck(Match match, byte? table)
     /// <summary>mf_are_prereqs_ok for a field against the flow's match.</summary>
     public bool PrerequisitesMet(OvsField f) => IsGroup || f.Prerequisite switch
     {
-        FieldPrerequisite.None or FieldPrerequisite.Vlan => true,
+        FieldPrerequisite.None => true,
+        FieldPrerequisite.Vlan => Match.TryGet(OvsFieldId.VlanTci, out var tci) && (tci.Mask & 0x1000) != 0 && (tci.Value & 0x1000) != 0,
         FieldPrerequisite.Ipv4 => IsIpv4,
         FieldPrerequisite.Ip => IsIpAny,
         FieldPrerequisite.Arp => IsArp,

@@ -12,7 +12,7 @@ internal static partial class ActionParser
         SubField? zoneSource = null;
         byte? table = null;
         NatSpec? nat = null;
-        IReadOnlyList<OvsAction> exec = [];
+        var exec = new List<OvsAction>();
         var inner = new KeyValueScanner(text, kv.ValueOffset, kv.ValueOffset + kv.Value.Length);
         while (inner.Next(out var p))
         {
@@ -21,7 +21,7 @@ internal static partial class ActionParser
                 case "commit": commit = true; break;
                 case "force": force = true; break;
                 case "table":
-                    if (!CNumber.TryParseRange(p.Value, 0, 255, out var t)) throw ctx.Error(p.ValueOffset, $"unknown table {p.Value}");
+                    if (!CNumber.TryParseTable(p.Value, 255, out var t)) throw ctx.Error(p.ValueOffset, $"unknown table {p.Value}");
                     if (t == 255) throw ctx.Error(p.ValueOffset, "invalid table 0xff");
                     table = (byte)t;
                     break;
@@ -45,17 +45,20 @@ internal static partial class ActionParser
                     };
                     break;
                 case "nat":
-                    nat = ParseNat(p, text, ctx);
+                    // OVS keeps actions in order: only a nat before everything else prints outside exec(...).
+                    var spec = ParseNat(p, text, ctx);
+                    if (nat is null && exec.Count == 0) nat = spec;
+                    else exec.Add(new CtNatAction(spec));
                     break;
                 case "exec":
-                    exec = ParseList(text, p.ValueOffset, p.ValueOffset + p.Value.Length, ctx, check, insideCt: true);
+                    exec.AddRange(ParseList(text, p.ValueOffset, p.ValueOffset + p.Value.Length, ctx, check, insideCt: true));
                     break;
                 default:
                     throw ctx.Error(p.KeyOffset, $"invalid argument to \"ct\" action: `{p.Key}'");
             }
         }
         if (force && !commit) throw ctx.Error(kv.KeyOffset, "\"force\" flag requires \"commit\" flag.");
-        if (!commit && (exec.Count > 0 || nat is { Kind: not NatKind.None }))
+        if (!commit && (exec.Any(a => a is not CtNatAction { Nat.Kind: NatKind.None }) || nat is { Kind: not NatKind.None }))
             throw ctx.Error(kv.KeyOffset, "CT action requires commit flag if actions other than NAT without arguments are specified. (OFPBAC_BAD_ARGUMENT)");
 
         // check_CT / check_NAT: hard errors, because the datapath cannot run them.

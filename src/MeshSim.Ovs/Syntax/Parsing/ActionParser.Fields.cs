@@ -10,14 +10,32 @@ internal static partial class ActionParser
         if (!OvsFields.TryGet(fieldName, out var f) || fieldName.StartsWith("NXM_", StringComparison.Ordinal))
             throw ctx.Error(fieldOffset, $"{fieldName} is not a valid OXM field name");
         if (!f.Writable) throw ctx.Error(fieldOffset, $"{fieldName} is read-only");
+        if (f.Id is OvsFieldId.DlVlan or OvsFieldId.DlVlanPcp)
+            throw ctx.Error(fieldOffset, $"set_field to {fieldName} is not supported (OVS 3.1 mis-encodes it over OpenFlow 1.0); use mod_vlan_vid/mod_vlan_pcp or set_field to vlan_vid/vlan_pcp");
         var error = FieldValueParser.Parse(f, valueText, out var value, out var mask);
         if (error is not null) throw ctx.Error(kv.ValueOffset, error);
         if (value > f.FullMask || (f.Id == OvsFieldId.NwTos && (value & 3) != 0))
             throw ctx.Error(kv.ValueOffset, $"{valueText} is not a valid value for field {fieldName}");
         CheckWritable(f, fieldOffset, ctx, check, insideCt, "set_field");
+        // Over OpenFlow 1.0 a set_field on a field that has an OpenFlow 1.0 action (eth, IPv4
+        // addresses, ports, TOS, VLAN) is sent as that action, which has no mask: OVS installs a
+        // full write of the unmasked value. Model what the switch runs.
         mask &= f.FullMask;
+        if (check.IsGroup)
+        {
+            // Groups travel as OpenFlow 1.5 set_field with an OXM mask, which must cover the value.
+            if ((value & ~mask) != 0)
+                throw ctx.Error(kv.ValueOffset, $"{valueText}: 1-bits in value for bits wildcarded by the mask (OFPBMC_BAD_WILDCARDS)");
+            return new SetFieldAction(f.Id, value, mask);
+        }
+        if (HasOpenFlow10Action(f.Id)) return SetFieldAction.Whole(f.Id, value);
         return new SetFieldAction(f.Id, value & mask, mask);
     }
+
+    private static bool HasOpenFlow10Action(OvsFieldId f) => f is OvsFieldId.EthSrc or OvsFieldId.EthDst
+        or OvsFieldId.NwSrc or OvsFieldId.NwDst or OvsFieldId.NwTos or OvsFieldId.IpDscp
+        or OvsFieldId.TpSrc or OvsFieldId.TpDst or OvsFieldId.TcpSrc or OvsFieldId.TcpDst or OvsFieldId.UdpSrc or OvsFieldId.UdpDst
+        or OvsFieldId.DlVlan or OvsFieldId.VlanVid or OvsFieldId.DlVlanPcp or OvsFieldId.VlanPcp;
 
     private static OvsAction ParseLoad(KeyValue kv, ParseContext ctx, ActionCheck check, bool insideCt)
     {
@@ -37,7 +55,7 @@ internal static partial class ActionParser
         return new LoadAction(dst, value);
     }
 
-    private static OvsAction ParseMove(KeyValue kv, ParseContext ctx, ActionCheck check)
+    private static OvsAction ParseMove(KeyValue kv, ParseContext ctx, ActionCheck check, bool insideCt)
     {
         int arrow = kv.Value.IndexOf("->", StringComparison.Ordinal);
         if (arrow < 0) throw ctx.Error(kv.ValueOffset, $"{kv.Value}: missing `->' following source");
@@ -49,6 +67,11 @@ internal static partial class ActionParser
         var sf = OvsFields.Get(src.Field);
         var df = OvsFields.Get(dst.Field);
         if (!df.Writable) throw ctx.Error(kv.ValueOffset + arrow + 2, $"destination field {df.NxmName ?? df.Name} is not writable (OFPBAC_BAD_SET_ARGUMENT)");
+        bool ctDestination = df.Id is OvsFieldId.CtMark or OvsFieldId.CtLabel;
+        if (ctDestination != insideCt)
+            throw ctx.Error(kv.ValueOffset + arrow + 2, insideCt
+                ? $"move to {dst} is not allowed inside ct(exec(...)); only ct_mark and ct_label can be set there"
+                : "cannot set CT fields outside of ct action");
         if (!check.PrerequisitesMet(sf))
             throw ctx.Error(kv.ValueOffset, ActionCheck.Inconsistent($"move source {src} needs {Describe(sf.Prerequisite)} in the match"));
         if (!check.PrerequisitesMet(df))
@@ -62,7 +85,7 @@ internal static partial class ActionParser
         if (insideCt && !ctField)
             throw ctx.Error(offset, $"{action} to {f.OxmName} is not allowed inside ct(exec(...)); only ct_mark and ct_label can be set there");
         if (!insideCt && ctField)
-            throw ctx.Error(offset, $"{f.OxmName} can only be set inside ct(commit,exec(...)) (OFPBAC_BAD_SET_ARGUMENT)");
+            throw ctx.Error(offset, "cannot set CT fields outside of ct action");
         if (!check.PrerequisitesMet(f))
             throw ctx.Error(offset, ActionCheck.Inconsistent($"{action} {f.OxmName} needs {Describe(f.Prerequisite)} in the match"));
     }
@@ -76,6 +99,7 @@ internal static partial class ActionParser
         FieldPrerequisite.Udp => "udp",
         FieldPrerequisite.Icmp => "icmp",
         FieldPrerequisite.L4 => "tcp, udp or sctp",
+        FieldPrerequisite.Vlan => "a VLAN tag (e.g. dl_vlan=N)",
         _ => "nothing",
     };
 
@@ -98,7 +122,7 @@ internal static partial class ActionParser
                     throw ctx.Error(kv.ValueOffset, $"invalid mac address {v}");
                 return new SetFieldAction(field, mac, 0xffff_ffff_ffffUL) { Legacy = true };
             case OvsFieldId.NwSrc or OvsFieldId.NwDst:
-                if (!FieldValueParser.TryParseIp(v, out var ip, out int ni) || ni != v.Length)
+                if (!FieldValueParser.TryParseIpStrict(v, out var ip))
                     throw ctx.Error(kv.ValueOffset, $"{v}: could not convert to IP address");
                 return new SetFieldAction(field, ip, uint.MaxValue) { Legacy = true };
             case OvsFieldId.TpSrc or OvsFieldId.TpDst:

@@ -58,6 +58,17 @@ internal static class CNumber
         return true;
     }
 
+    /// <summary>OVS's <c>ofputil_table_from_string</c>: a decimal table number (no hex, no sign) within [0, max].</summary>
+    public static bool TryParseTable(ReadOnlySpan<char> s, long max, out long value)
+    {
+        value = 0;
+        var t = s.TrimStart();
+        if (t.IsEmpty || t[0] == '-') return false;
+        if (!TryParsePrefix(s, 10, out var u, out int n, out bool overflow) || n != s.Length || overflow || u > (ulong)max) return false;
+        value = (long)u;
+        return true;
+    }
+
     private static int Digit(char c) => c switch
     {
         >= '0' and <= '9' => c - '0',

@@ -58,7 +58,7 @@ internal static class FieldValueParser
             : $"{s}: bad syntax for {f.OxmName} {what}";
     }
 
-    /// <summary>ETH_ADDR_SCAN_FMT: six groups of 1–2 hex digits separated by ':' (sscanf %hhx).</summary>
+    /// <summary>ETH_ADDR_SCAN_FMT: six hex numbers separated by ':', each read as scanf's %hhx does (any number of digits, low byte kept).</summary>
     internal static bool TryParseMac(ReadOnlySpan<char> s, out ulong mac, out int consumed)
     {
         mac = 0; consumed = 0;
@@ -66,12 +66,29 @@ internal static class FieldValueParser
         for (int octet = 0; octet < 6; octet++)
         {
             if (octet > 0) { if (i >= s.Length || s[i] != ':') return false; i++; }
-            int start = i, v = 0;
-            while (i < s.Length && i - start < 2 && Uri.IsHexDigit(s[i])) { v = v * 16 + Convert.ToInt32(s[i].ToString(), 16); i++; }
+            int start = i;
+            uint v = 0;
+            while (i < s.Length && Uri.IsHexDigit(s[i])) { v = (v << 4) | (uint)Uri.FromHex(s[i]); i++; }
             if (i == start) return false;
-            mac = (mac << 8) | (uint)v;
+            mac = (mac << 8) | (v & 0xff);
         }
         consumed = i;
+        return true;
+    }
+
+    /// <summary>inet_pton's IPv4 form, which OVS's str_to_ip (mod_nw_src/mod_nw_dst) uses: four decimal 0–255, no leading zeros.</summary>
+    internal static bool TryParseIpStrict(string s, out uint ip)
+    {
+        ip = 0;
+        var parts = s.Split('.');
+        if (parts.Length != 4) return false;
+        foreach (var p in parts)
+        {
+            if (p.Length is 0 or > 3 || !p.All(char.IsAsciiDigit) || (p.Length > 1 && p[0] == '0')) return false;
+            int v = int.Parse(p, System.Globalization.CultureInfo.InvariantCulture);
+            if (v > 255) return false;
+            ip = (ip << 8) | (uint)v;
+        }
         return true;
     }
 
@@ -91,7 +108,7 @@ internal static class FieldValueParser
         return $"{s}: invalid Ethernet address";
     }
 
-    /// <summary>IP_SCAN_FMT: four decimal numbers 0–255 separated by dots (OVS's scanner refuses larger octets).</summary>
+    /// <summary>IP_SCAN_FMT: four decimal numbers separated by dots, each read as scanf's %hhu does (300 wraps to 44, as in OVS).</summary>
     internal static bool TryParseIp(ReadOnlySpan<char> s, out uint ip, out int consumed)
     {
         ip = 0; consumed = 0;
@@ -100,7 +117,7 @@ internal static class FieldValueParser
         {
             if (part > 0) { if (i >= s.Length || s[i] != '.') return false; i++; }
             if (i >= s.Length || !char.IsAsciiDigit(s[i])) return false;
-            if (!CNumber.TryParsePrefix(s[i..], 10, out var v, out int n, out _) || v > 255) return false;
+            if (!CNumber.TryParsePrefix(s[i..], 10, out var v, out int n, out _)) return false;
             ip = (ip << 8) | (byte)v;
             i += n;
         }

@@ -30,6 +30,7 @@ internal static class FlowParser
         if (actionsStart < 0) throw ctx.Error(actionsAt >= 0 ? actionsAt : text.Length, "must specify an action");
 
         byte table = 0;
+        bool tableGiven = false;
         ushort priority = FlowEntry.DefaultPriority, idle = 0, hard = 0, importance = 0;
         ulong cookie = 0;
         var flags = FlowFlags.None;
@@ -70,10 +71,11 @@ internal static class FlowParser
             switch (name)
             {
                 case "table":
-                    if (!CNumber.TryParseRange(kv.Value, 0, 255, out var t)) throw ctx.Error(kv.ValueOffset, $"unknown table \"{kv.Value}\"");
-                    if (t == 255) throw ctx.Error(kv.ValueOffset, "table 255 is not a flow table (OFPFMFC_BAD_TABLE_ID)");
+                    if (!CNumber.TryParseTable(kv.Value, 255, out var t)) throw ctx.Error(kv.ValueOffset, $"unknown table \"{kv.Value}\"");
+                    if (t == 255) { table = 0; tableGiven = false; break; }   // 255 means "unspecified": the flow goes to table 0
                     if (t == 254) throw ctx.Error(kv.ValueOffset, "table 254 is reserved for Open vSwitch's internal flows (OFPBRC_EPERM)");
                     table = (byte)t;
+                    tableGiven = true;
                     break;
                 case "priority": priority = U16(kv, ctx); break;
                 case "idle_timeout": idle = U16(kv, ctx); break;
@@ -95,7 +97,7 @@ internal static class FlowParser
         CheckL4AfterLaterFragment(match, ctx);
         var built = match.Build();
 
-        var actions = ActionParser.ParseList(text, actionsStart, text.Length, ctx, new ActionCheck(built, table));
+        var actions = ActionParser.ParseList(text, actionsStart, text.Length, ctx, new ActionCheck(built, tableGiven ? table : null));
         return new FlowEntry(table, priority, cookie, idle, hard, built, actions)
         {
             Importance = importance,

@@ -51,7 +51,7 @@ internal sealed class MatchBuilder
                 if ((ushort)value == 0xffff) Put(OvsFieldId.VlanTci, 0, 0xffff, offset);   // OFP10_VLAN_NONE: untagged
                 else Merge(OvsFieldId.VlanTci, (value & 0x0fff) | 0x1000, 0x1fff, offset);
                 return;
-            case OvsFieldId.DlVlanPcp:
+            case OvsFieldId.DlVlanPcp or OvsFieldId.VlanPcp:
                 Merge(OvsFieldId.VlanTci, ((value & 7) << 13) | 0x1000, 0xf000, offset);
                 return;
             case OvsFieldId.VlanVid:

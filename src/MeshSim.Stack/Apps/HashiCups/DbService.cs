@@ -59,17 +59,18 @@ public sealed class DbService
         /// <summary>Sends <paramref name="query"/> and waits for its rows.</summary>
         public async SimTask<byte[]> QueryAsync(string query)
         {
-            (TcpSocket Socket, MessageReader Reader) conn = default;
-            while (_idle.Count > 0 && conn.Socket is null)
+            (TcpSocket Socket, MessageReader Reader)? pooled = null;
+            while (_idle.Count > 0 && pooled is null)
             {
                 var c = _idle.Pop();
-                if (c.Socket.State == TcpState.Established) conn = c; else c.Socket.Close();
+                if (c.Socket.State == TcpState.Established) pooled = c; else c.Socket.Close();
             }
-            if (conn.Socket is null)
+            if (pooled is null)
             {
                 var s = await host.ConnectAsync(db.Address, db.Port);
-                conn = (s, new MessageReader(s));
+                pooled = (s, new MessageReader(s));
             }
+            var conn = pooled.Value;
             await conn.Socket.SendAsync(MessageReader.Frame(System.Text.Encoding.UTF8.GetBytes(query)));
             var rows = await conn.Reader.ReadAsync() ?? throw new TcpException(TcpError.ConnectionReset, $"database {db} closed the connection");
             _idle.Push(conn);

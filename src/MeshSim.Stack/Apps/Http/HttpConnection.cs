@@ -1,4 +1,3 @@
-using System.Text;
 using MeshSim.Stack.Async;
 using MeshSim.Stack.Sockets;
 using MeshSim.Wire;
@@ -141,9 +140,4 @@ public sealed class HttpConnection
         _end += n;
         return n > 0;
     }
-
-    /// <summary>"GET /path" for logs.</summary>
-    public static string Describe(HttpRequest r) => $"{r.Method} {r.Path}";
-
-    internal static byte[] Ascii(string s) => Encoding.ASCII.GetBytes(s);
 }

@@ -1,5 +1,4 @@
 using System.Text;
-using MeshSim.Wire;
 
 namespace MeshSim.Stack.Apps.Http;
 
@@ -57,6 +56,4 @@ internal static class HttpHeaders
                         && !h.Key.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase));
 
     public static bool IsToken(string s) => s.Length > 0 && s.All(c => c < 128 && (char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c)));
-
-    public static HttpVersionKind Version => HttpVersionKind.Http11;
 }

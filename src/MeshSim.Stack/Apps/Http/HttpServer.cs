@@ -35,6 +35,8 @@ public sealed class HttpServer
     public long Connections { get; private set; }
     /// <summary>Requests rejected as malformed.</summary>
     public long BadRequests { get; private set; }
+    /// <summary>Requests accepted with bare-LF line ends (only with a lenient parser).</summary>
+    public long BareLineFeedRequests { get; private set; }
 
     /// <summary>Routes requests whose path starts with <paramref name="prefix"/> to <paramref name="handler"/>.</summary>
     public HttpServer Map(string prefix, HttpHandler handler)
@@ -71,6 +73,7 @@ public sealed class HttpServer
     private async SimTask Serve(TcpSocket socket)
     {
         var conn = new HttpConnection(socket, ParserOptions);
+        long bareSeen = 0;
         try
         {
             while (true)
@@ -86,6 +89,7 @@ public sealed class HttpServer
                     return;
                 }
                 if (request is null) { socket.Close(); return; }
+                if (conn.BareLineFeedMessages > bareSeen) { BareLineFeedRequests++; bareSeen = conn.BareLineFeedMessages; }
                 var response = await Dispatch(request);
                 Requests++;
                 bool close = string.Equals(request.Header("Connection"), "close", StringComparison.OrdinalIgnoreCase);

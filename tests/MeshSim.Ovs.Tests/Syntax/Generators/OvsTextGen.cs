@@ -153,6 +153,11 @@ public static class OvsTextGen
             (1, Gen.Constant("dec_ttl")),
             (1, Gen.Choose(0, 4095).Select(v => $"mod_vlan_vid:{v}")),
             (1, Gen.Constant("strip_vlan")),
+            (2, Gen.Choose(0, 15).SelectMany(r => U32.SelectMany(v => U32.Select(m => $"set_field:0x{v:x}/0x{m:x}->reg{r}")))),
+            (1, U32.SelectMany(v => U32.Select(m => $"set_field:0x{v:x}/0x{m:x}->metadata"))),
+            (1, Gen.Choose(0, 255).Select(v => $"load:0x{v:x}->NXM_OF_ETH_DST[8..15]")),
+            (1, Gen.Elements("output:NXM_NX_REG0[]", "output:NXM_NX_REG1[0..15]", "controller(id=7)", "controller(reason=invalid_ttl,max_len=0)")),
+            (1, Gen.Choose(0, 7).SelectMany(r => Gen.Elements($"move:NXM_NX_REG{r}[0..15]->NXM_OF_IN_PORT[]", $"move:NXM_NX_PKT_MARK[]->NXM_NX_REG{r}[]", $"move:OXM_OF_METADATA[0..31]->NXM_NX_REG{r}[]"))),
         };
         if (IsIp(p))
         {
@@ -162,6 +167,7 @@ public static class OvsTextGen
             common.Add((1, Dec(0, 255).Select(v => $"mod_nw_ttl:{v}")));
             common.Add((1, Dec(0, 255).Select(v => $"set_field:{v}->nw_ttl")));
             common.Add((5, Ct(table)));
+            common.Add((1, Gen.Elements("ct(commit,alg=ftp)", "ct(commit,alg=tftp)", "mod_nw_ecn:2", "set_field:3->nw_ecn", "set_field:5->ip_dscp", "move:NXM_OF_IP_SRC[]->NXM_NX_REG5[]", "move:NXM_NX_REG5[]->NXM_OF_IP_DST[]", "set_field:10.0.0.1/255.0.0.0->ip_dst")));
         }
         if (p is Proto.Tcp or Proto.Udp)
         {
@@ -169,6 +175,8 @@ public static class OvsTextGen
             string pre = p == Proto.Tcp ? "tcp" : "udp";
             common.Add((2, AnyOf($"{pre}_src", $"{pre}_dst").SelectMany(n => Dec(0, 65535).Select(v => $"set_field:{v}->{n}"))));
         }
+        if (p is Proto.Icmp)
+            common.Add((2, Gen.Elements("set_field:3->icmp_type", "set_field:1->icmp_code", "move:NXM_OF_ICMP_TYPE[]->NXM_NX_REG0[0..7]")));
         if (p is Proto.Arp)
             common.Add((2, Gen.Elements("load:0x2->NXM_OF_ARP_OP[]", "move:NXM_NX_ARP_SHA[]->NXM_NX_ARP_THA[]", "move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[]", "set_field:2->arp_op")));
         // A small share of actions that do not fit the match: both sides must reject the flow.
@@ -215,7 +223,9 @@ public static class OvsTextGen
         (2, Gen.Choose(0, 15).SelectMany(r => U32.Select(v => $"set_field:{v}->reg{r}"))),
         (3, Ct(0)),
         (1, Gen.Elements("NORMAL", "in_port", "ct_clear", "dec_ttl", "group:5", "resubmit(,3)")),
-        (1, Gen.Choose(0, 7).SelectMany(r => Gen.Choose(0, 15).Select(v => $"load:{v}->NXM_NX_REG{r}[0..3]"))));
+        (1, Gen.Choose(0, 7).SelectMany(r => Gen.Choose(0, 15).Select(v => $"load:{v}->NXM_NX_REG{r}[0..3]"))),
+        (1, Gen.Choose(0, 7).SelectMany(r => U32.Select(m => $"set_field:0x{m & 0x0f0f:x}/0x0f0f->reg{r}"))),
+        (1, Gen.Elements("mod_vlan_vid:5", "mod_vlan_pcp:3", "strip_vlan", "mod_nw_tos:8", "mod_nw_ecn:1", "mod_nw_ttl:7", "mod_tp_dst:80", "set_field:10.1.0.0/255.255.0.0->ip_dst", "set_field:443->tcp_dst", "set_field:2->ip_dscp")));
 
     private static Gen<string> Bucket(string type) =>
         from id in Gen.Frequency((3, Gen.Constant("")), (1, Gen.Choose(0, 20).Select(i => $"bucket_id={i},")))

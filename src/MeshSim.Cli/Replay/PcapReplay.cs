@@ -1,0 +1,83 @@
+using MeshSim.Cli.Run;
+using MeshSim.Cli.Scenario;
+using MeshSim.Engine;
+using MeshSim.Engine.Capture;
+using MeshSim.Io.Pcap;
+using MeshSim.Ovs.Datapath;
+using MeshSim.Ovs.Tracing;
+using MeshSim.Wire;
+
+namespace MeshSim.Cli.Replay;
+
+/// <summary>
+/// Replays a capture into one port of one switch running the scenario's rules, and says per frame
+/// what the switch did: the ports it left by (with the rewritten headers), or the table and flow
+/// that dropped it, and the ct_state of each conntrack pass. Only that switch runs: its other
+/// ports lead to capture sinks, so nothing answers and the capture's own replies drive conntrack,
+/// as they did on the switch where it was taken. Malformed frames are reported, not fatal.
+/// </summary>
+public static class PcapReplay
+{
+    /// <summary>Result: fates in capture order, and the capture file's own problems.</summary>
+    public sealed record Result(IReadOnlyList<PacketFate> Fates, IReadOnlyList<CaptureProblem> CaptureProblems, IReadOnlyList<string> OutputFiles);
+
+    /// <summary>Replays <paramref name="capture"/> into <paramref name="switchName"/>:<paramref name="port"/>.</summary>
+    /// <param name="originalTiming">Keep the capture's spacing (conntrack timeouts see it); otherwise 1 µs apart.</param>
+    /// <param name="outDir">When set, what left each port is written there as pcap.</param>
+    public static Result Run(ScenarioSpec spec, string switchName, uint port, CaptureReader.Result capture, bool originalTiming, string? outDir)
+    {
+        var world = ScenarioWorld.Build(spec);
+        if (!world.Switches.TryGetValue(switchName, out var sw)) throw new ScenarioException(spec.SourcePath, new Position(1, 1, ""), $"no switch named '{switchName}' (switches: {string.Join(", ", world.Switches.Keys)})");
+        if (sw.FindPort(port) is null) throw new ScenarioException(spec.SourcePath, new Position(1, 1, ""), $"switch {switchName} has no port {port} (ports: {string.Join(", ", sw.Ports.Select(p => p.Number))})");
+
+        // Cut the switch loose from the rest of the world: every port now leads to a sink.
+        var isolated = new Network(spec.Seed);
+        var replica = new MeshSim.Ovs.Switch.OpenFlowSwitch(isolated, switchName);
+        foreach (var p in sw.Ports) replica.AddSwitchPort(p.Number, p.Name);
+        foreach (var g in sw.Bridge.Groups) replica.Bridge.AddGroup(g.Entry);
+        replica.Bridge.AddFlows(sw.Bridge.Tables.SelectMany(t => t.Flows(0)).Select(r => r.Entry));
+        var sinks = replica.Ports.Select(p => new Sink(isolated, $"sink{p.Number}", p)).ToList();
+        NetworkCapture? files = outDir is null ? null : NetworkCapture.PcapPerPort(isolated, outDir, $"replay-{switchName}");
+
+        var fates = new List<PacketFate>();
+        long first = capture.Frames.Count > 0 ? capture.Frames[0].TimestampNs : 0;
+        for (int i = 0; i < capture.Frames.Count; i++)
+        {
+            var f = capture.Frames[i];
+            long at = originalTiming ? Math.Max(isolated.Sim.Now, f.TimestampNs - first) : i * 1_000L;
+            isolated.Sim.RunUntil(at);
+            var summary = FrameText.Describe(f.Data);
+            if (f.IsCut || f.Data.Length < 14)
+            {
+                fates.Add(new PacketFate(f.Index, isolated.Sim.Now, summary, "malformed", f.IsCut ? $"cut at {f.Data.Length} of {f.OriginalLength} bytes by the capture's snap length" : "shorter than an Ethernet header", [], []));
+                continue;
+            }
+            var trace = replica.Bridge.Trace(f.Data, port, CtMode.Live);
+            var ct = trace.Passes.Where(p => p.CtState is not null).Select(p => p.CtState!).ToList();
+            fates.Add(trace.Dropped
+                ? new PacketFate(f.Index, isolated.Sim.Now, summary, "dropped", Why(trace), [], ct)
+                : new PacketFate(f.Index, isolated.Sim.Now, summary, "forwarded", null, trace.Outputs.Select(o => (o.Port, o.Flow)).ToList(), ct));
+        }
+        isolated.Sim.Run();
+        files?.Dispose();
+        return new Result(fates, capture.Problems, files?.Files ?? []);
+    }
+
+    private static string Why(PacketTrace trace)
+    {
+        var error = trace.Passes.FirstOrDefault(p => p.Error is not null)?.Error;
+        if (error is not null) return $"translation failed: {error}";
+        var table = trace.Steps.LastOrDefault(s => s.Kind == TraceKind.Table);
+        if (table is null) return "no table visited";
+        return table.Match is null ? $"table {table.Table}: no match" : $"table {table.Table}: flow cookie=0x{table.Cookie:x} priority={table.Priority}{(table.Match.Length > 0 ? "," + table.Match : "")}";
+    }
+
+    /// <summary>Swallows whatever the switch sends (the capture writer sees it on the link).</summary>
+    private sealed class Sink : Node
+    {
+        public Sink(Network network, string name, Port switchPort) : base(network, name) =>
+            network.Connect(switchPort, AddPort(1), new LinkOptions(0, 0));
+
+        protected override void Receive(Port port, Frame frame) => frame.Release();
+    }
+}

@@ -1,0 +1,103 @@
+using System.Globalization;
+using System.Text;
+
+namespace MeshSim.P4.Programs;
+
+/// <summary>
+/// Writes simple_switch_CLI commands for <see cref="MeshProgram"/> from mesh concepts (a service VIP,
+/// backends, subsets with weights, L7 rules, circuit breakers) — the table entries a controller
+/// compiles. Member and group handles are predicted the way a fresh switch hands them out (0, 1, 2,
+/// ...), so a command list written for an empty switch can be replayed as is.
+/// </summary>
+public sealed class MeshCommands
+{
+    private readonly List<string> _lines = [];
+    private int _nextMember, _nextGroup;
+
+    public IReadOnlyList<string> Lines => _lines;
+    public override string ToString() => string.Join('\n', _lines) + "\n";
+
+    /// <summary>Answer ARP for <paramref name="vip"/> with <paramref name="vmac"/>.</summary>
+    public MeshCommands ArpResponder(string vip, string vmac) { _lines.Add($"table_add arp_vip arp_reply {vip} 1 => {vmac}"); return this; }
+
+    /// <summary>Flood group 1 over <paramref name="ports"/> (unknown unicast and broadcast).</summary>
+    public MeshCommands FloodPorts(params int[] ports)
+    {
+        _lines.Add("mc_mgrp_create 1");
+        _lines.Add($"mc_node_create 0 {string.Join(' ', ports)}");
+        _lines.Add("mc_node_associate 1 0");
+        return this;
+    }
+
+    /// <summary>A service address: <paramref name="protocol"/> 6 (TCP) or 17 (UDP).</summary>
+    public MeshCommands Vip(string vip, int protocol, int port, int vipId) { _lines.Add($"table_add vip set_vip {vip} {protocol} {port} => {vipId}"); return this; }
+
+    /// <summary>A backend instance (id ≥ 1), where to send its traffic, and SNAT of its replies back to the VIP.</summary>
+    public MeshCommands Backend(int id, string ip, string mac, int switchPort, string vip, string vmac, int servicePort, params int[] protocols)
+    {
+        _lines.Add($"table_add backend dnat {id} => {ip} {mac} {switchPort}");
+        foreach (var proto in protocols.Length == 0 ? [6, 17] : protocols)
+            _lines.Add($"table_add rev snat {ip} {proto} {servicePort} => {vip} {vmac}");
+        return this;
+    }
+
+    /// <summary>
+    /// A subset's selector group in both selectors (<c>lb</c>, <c>lb_retry</c>): each backend appears
+    /// <c>weight</c> times, so traffic splits in proportion to the weights (e.g. 9 and 1 for 90/10).
+    /// </summary>
+    public MeshCommands Subset(int vipId, int subset, params (int Backend, int Weight)[] weights)
+    {
+        int group = _nextGroup++;
+        foreach (var (profile, table) in new[] { ("backends_a", "lb"), ("backends_b", "lb_retry") })
+        {
+            int firstMember = _nextMember;
+            int m = firstMember;
+            foreach (var (backend, weight) in weights)
+                for (int i = 0; i < weight; i++) { _lines.Add($"act_prof_create_member {profile} pick {backend}"); m++; }
+            _lines.Add($"act_prof_create_group {profile}");
+            for (int h = firstMember; h < m; h++) _lines.Add($"act_prof_add_member_to_group {profile} {h} {group}");
+            _lines.Add($"table_indirect_add_with_group {table} {vipId} {subset} => {group}");
+        }
+        _nextMember += weights.Sum(w => w.Weight);
+        return this;
+    }
+
+    /// <summary>L3 route for everything that is not a VIP.</summary>
+    public MeshCommands Route(string prefix, int length, string nextHopMac, int port) { _lines.Add($"table_add fwd set_nhop {prefix}/{length} => {nextHopMac} {port}"); return this; }
+
+    /// <summary>Requests to <paramref name="vipId"/> carrying <paramref name="label"/>: <paramref name="value"/> as their first mesh header go to <paramref name="subset"/> (canary).</summary>
+    public MeshCommands HeaderRoute(int vipId, string label, string value, int subset, int priority)
+    {
+        _lines.Add($"table_add l7 set_subset {vipId} 0&&&0 1->2048 0&&&0 {label.Length}&&&0xff {Prefix(label, 8)} {value.Length}&&&0xffff {Prefix(value, 8)} => {subset} {priority}");
+        return this;
+    }
+
+    /// <summary>Requests whose route starts with <paramref name="routePrefix"/> (and method, if given: mesh method code) go to <paramref name="subset"/>, or are denied when <paramref name="subset"/> is null (an L7 intention).</summary>
+    public MeshCommands RouteRule(int vipId, int? method, string routePrefix, int? subset, int priority)
+    {
+        string m = method is { } mm ? $"{mm}&&&0xf" : "0&&&0";
+        string key = $"{vipId} {m} {Math.Max(1, routePrefix.Length)}->2048 {Prefix(routePrefix, 16)} 0&&&0 0&&&0 0&&&0 0&&&0";
+        _lines.Add(subset is { } s ? $"table_add l7 set_subset {key} => {s} {priority}" : $"table_add l7 deny {key} => {priority}");
+        return this;
+    }
+
+    /// <summary>Trip backend <paramref name="backendId"/> (replying from <paramref name="ip"/>) after <paramref name="threshold"/> consecutive 5xx, for <paramref name="cooldownUs"/> µs.</summary>
+    public MeshCommands CircuitBreaker(string ip, int backendId, int threshold, long cooldownUs)
+    {
+        _lines.Add($"table_add cb_instance count_response {ip} => {backendId} {threshold} {cooldownUs.ToString(CultureInfo.InvariantCulture)}");
+        return this;
+    }
+
+    /// <summary>A ternary value&amp;&amp;&amp;mask over the first <paramref name="bytes"/> bytes that matches <paramref name="text"/> as a prefix.</summary>
+    private static string Prefix(string text, int bytes)
+    {
+        var b = Encoding.Latin1.GetBytes(text);
+        var value = new StringBuilder("0x"); var mask = new StringBuilder("0x");
+        for (int i = 0; i < bytes; i++)
+        {
+            value.Append(i < b.Length ? b[i].ToString("x2", CultureInfo.InvariantCulture) : "00");
+            mask.Append(i < b.Length ? "ff" : "00");
+        }
+        return $"{value}&&&{mask}";
+    }
+}

@@ -12,7 +12,7 @@ namespace MeshSim.Cli.Experiment;
 /// <c>meshsim run</c> builds it (compiled OVS rules, apps dialling the virtual IP). The sidecar mesh
 /// is the same hosts, links, services and placement, but the switches only forward (NORMAL, as a
 /// plain cloud network does), every host gets a loopback device, every service instance gets a
-/// <see cref="SidecarProxy"/>, and apps dial their upstreams on 127.0.0.1 at the same bind ports
+/// <see cref="SidecarProxy"/>, and apps dial their upstreams over loopback (127.0.0.2) at the same bind ports
 /// (Consul Connect's explicit upstreams).
 /// </summary>
 public sealed class MeshWorld
@@ -46,7 +46,7 @@ public sealed class MeshWorld
                 "the sidecar mesh model does not enforce intentions; use default: allow and no rules in experiment layouts");
         var spec = scenario with
         {
-            Mesh = scenario.Mesh with { VirtualIp = Loopback.Address },
+            Mesh = scenario.Mesh with { VirtualIp = Loopback.PeerAddress },
             Switches = scenario.Switches.Select(s => s with { FlowsFile = mesh.FabricFlowsFile, GroupsFile = null }).ToList(),
         };
         var world = ScenarioWorld.Build(spec, seed);

@@ -6,9 +6,9 @@ namespace MeshSim.Stack.Apps.Sidecar;
 
 /// <summary>
 /// A per-service sidecar proxy in the style of Consul Connect's Envoy with explicit upstreams: the
-/// app dials <c>127.0.0.1:bind_port</c> for each upstream (an outbound listener of this proxy), the
+/// app dials <c>127.0.0.2:bind_port</c> (the loopback's far end, see <see cref="Loopback"/>) for each upstream (an outbound listener of this proxy), the
 /// proxy opens its own connection to the upstream instance's sidecar (its public inbound listener),
-/// and that sidecar opens a third connection to its app on <c>127.0.0.1:port</c>. Every connection is
+/// and that sidecar opens a third connection to its app over loopback. Every connection is
 /// terminated and re-originated: one app-level connection becomes three real TCP connections, two of
 /// them on loopback. Forwarding costs CPU on the host's cores (see <see cref="SidecarCosts"/>), so the
 /// proxies compete with the apps they serve.
@@ -40,14 +40,14 @@ public sealed class SidecarProxy
     /// <summary>Payload bytes forwarded, both directions.</summary>
     public long BytesForwarded { get; private set; }
 
-    /// <summary>The public listener other proxies connect to; forwards to the app on 127.0.0.1:<paramref name="appPort"/>.</summary>
+    /// <summary>The public listener other proxies connect to; forwards to the app over loopback on <paramref name="appPort"/>.</summary>
     public SidecarProxy ListenInbound(ushort port, ushort appPort)
     {
-        Serve(_host.Listen(port), () => new Endpoint(Loopback.Address, appPort));
+        Serve(_host.Listen(port), () => new Endpoint(Loopback.PeerAddress, appPort));
         return this;
     }
 
-    /// <summary>An explicit upstream: the app dials 127.0.0.1:<paramref name="bindPort"/>; connections go,
+    /// <summary>An explicit upstream: the app dials 127.0.0.2:<paramref name="bindPort"/>; connections go,
     /// round robin, to the upstream instances' inbound listeners in <paramref name="targets"/>.</summary>
     public SidecarProxy AddUpstream(ushort bindPort, IReadOnlyList<Endpoint> targets)
     {
@@ -58,7 +58,7 @@ public sealed class SidecarProxy
             var t = targets[next];
             next = (next + 1) % targets.Count;
             // A local instance's sidecar is reached over loopback (Linux routes a local address via lo).
-            return _host.IsLocalAddress(t.Address) ? new Endpoint(Loopback.Address, t.Port) : t;
+            return _host.IsLocalAddress(t.Address) ? new Endpoint(Loopback.PeerAddress, t.Port) : t;
         });
         return this;
     }

@@ -17,6 +17,7 @@ public static class MeshSimCommand
             Commands.Control.ControlCommand.Create(),
             Commands.Replay.ReplayCommand.Create(),
             Commands.Emulate.EmulateCommand.Create(),
+            Commands.Experiment.ExperimentCommand.Create(),
         };
         var ofctl = Commands.Ofctl.OfctlCommand.Create();
         ofctl.Subcommands.Add(Commands.Ofctl.OfctlTraceCommand.Create());

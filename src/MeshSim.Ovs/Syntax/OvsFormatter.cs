@@ -141,7 +141,7 @@ public static partial class OvsFormatter
         {
             long msec = nsec / 1_000_000;
             if (msec * 1_000_000 == nsec) sb.Append('.').Append(msec.ToString("000", CultureInfo.InvariantCulture));
-            else sb.Append('.').Append(nsec.ToString("000000000", CultureInfo.InvariantCulture).TrimEnd('0'));
+            else sb.Append('.').Append(nsec.ToString("000000000", CultureInfo.InvariantCulture));   // ofp_print_duration: %09u
         }
         sb.Append('s');
     }

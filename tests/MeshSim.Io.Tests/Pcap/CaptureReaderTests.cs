@@ -65,7 +65,7 @@ public class CaptureReaderTests
     [Fact]
     public void A_cut_off_file_keeps_the_whole_frames_and_names_the_offset()
     {
-        var bytes = File.ReadAllBytes(Directory.GetFiles(PcapsDir, "*.pcap").Order(StringComparer.Ordinal).First());
+        var bytes = File.ReadAllBytes(Path.Combine(PcapsDir, "wire-loopback.pcap"));   // its last frame is longer than 5 bytes
         var full = CaptureReader.Read(bytes);
         var cut = CaptureReader.Read(bytes.AsSpan(0, bytes.Length - 5));
         Assert.Equal(full.Frames.Count - 1, cut.Frames.Count);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Reactive.Linq;
 using MeshSim.Cli.Scenario;
 using MeshSim.Control.Live;
 using MeshSim.Control.Registry;
@@ -42,9 +43,13 @@ public static class ControlCommand
                 ct.WaitHandle.WaitOne();
                 return ExitCodes.Ok;
             }
-            using var done = new ManualResetEventSlim();
-            using (loop.Run([LiveSources.PodFiles(files)], TimeSpan.Zero, TimeSpan.Zero)) done.Wait(TimeSpan.FromMilliseconds(200));
-            return loop.Pushes > 0 ? ExitCodes.Ok : ExitCodes.BadInput;
+            // Files are read once: handle the snapshot synchronously, no coalescing needed.
+            foreach (var update in LiveSources.PodFiles(files).ToEnumerable())
+            {
+                if (update.Outage is not null) throw new UsageException(update.Outage);
+                loop.Handle(update);
+            }
+            return ExitCodes.Ok;
         }));
         return command;
     }

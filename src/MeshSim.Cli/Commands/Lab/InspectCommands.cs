@@ -123,8 +123,9 @@ public static class InspectCommands
         long now = world.Network.Sim.Now;
         var lines = bridge.Tables
             .SelectMany(t => t.Flows(now))
+            // ovs-vswitchd keeps flow ages in milliseconds (time_msec), so dumps show three decimals.
             .Select(r => (r.Entry, Text: OvsFormatter.FormatFlowWithStats(r.Entry, new FlowStats((ulong)r.Packets, (ulong)r.Bytes,
-                now - r.InstalledNs, (now - r.LastUsedNs) / 1_000_000_000))))
+                (now - r.InstalledNs) / 1_000_000 * 1_000_000, (now - r.LastUsedNs) / 1_000_000_000))))
             .OrderBy(x => x.Entry.Table).ThenByDescending(x => x.Entry.Priority).ThenBy(x => x.Text, StringComparer.Ordinal)
             .Select(x => " " + x.Text + "\n");
         return string.Concat(lines);

@@ -150,6 +150,11 @@ public static class MeshCompiler
         // Table 2: established connections keep their instance; new ones meet their pair flow.
         Add(Pipeline.ServiceLb, 200, infra, MatchBuilder.Tcp.CtState(Pipeline.CtTrk | Pipeline.CtEst, Pipeline.CtRpl),
             [Act.Goto(Pipeline.Hairpin)], "discovery", "established: already DNATed by the lookup");
+        // A SYN retransmitted before any answer (say, the server's backlog dropped the first) finds the
+        // connection the group committed: conntrack calls it +new again (OVS's CT_UPDATE_VALID_NEW) but
+        // the nat lookup has already DNATed it, so it no longer matches its pair flow's bind port.
+        Add(Pipeline.ServiceLb, 150, infra, MatchBuilder.Tcp.CtState(Pipeline.CtTrk | Pipeline.CtNew | Pipeline.CtDnat, Pipeline.CtInv | Pipeline.CtRpl),
+            [Act.Goto(Pipeline.Hairpin)], "discovery", "retransmitted SYN of a committed connection: already DNATed by the lookup");
         var groups = new SortedDictionary<uint, CompiledGroup>();
         foreach (var p in pairs.Where(p => p.Host.Switch == sw.Name))
         {

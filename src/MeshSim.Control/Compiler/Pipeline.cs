@@ -29,5 +29,5 @@ public static class Pipeline
     public static ushort SnatZone(ushort switchId) => (ushort)(2 * switchId + 1);
 
     /// <summary>ct_state bits (ovs-fields(7)).</summary>
-    public const uint CtNew = 0x01, CtEst = 0x02, CtRel = 0x04, CtRpl = 0x08, CtInv = 0x10, CtTrk = 0x20;
+    public const uint CtNew = 0x01, CtEst = 0x02, CtRel = 0x04, CtRpl = 0x08, CtInv = 0x10, CtTrk = 0x20, CtSnat = 0x40, CtDnat = 0x80;
 }

@@ -12,6 +12,10 @@ public sealed class HttpFramingException(string message) : Exception(message);
 /// layer's split-safe parser, bodies are delimited by Content-Length. Chunked transfer coding is
 /// refused with a clear error (the HashiCups models never send it). Bytes that arrive beyond one
 /// message stay buffered for the next, so pipelined or split messages work.
+/// Every message may start with a mesh header (docs/mesh-header.md): received ones are validated,
+/// counted and stripped, so a server accepts both forms; with <see cref="SendMesh"/> set, every
+/// message sent is prefixed with one carrying the configured fields. A server answers in the form
+/// it was asked in.
 /// </summary>
 public sealed class HttpConnection
 {
@@ -31,6 +35,10 @@ public sealed class HttpConnection
     public HttpParserOptions ParserOptions { get; }
     /// <summary>Requests or responses whose head used bare LF line ends (accepted only when lenient).</summary>
     public long BareLineFeedMessages { get; private set; }
+    /// <summary>When set, every message sent starts with a mesh header carrying these fields.</summary>
+    public MeshCarriedHeaders? SendMesh { get; set; }
+    /// <summary>Messages received with a mesh header in front.</summary>
+    public long MeshHeadersReceived { get; private set; }
 
     /// <summary>Reads the next request; null when the peer closed cleanly between requests.</summary>
     public async SimTask<HttpRequest?> ReadRequestAsync()
@@ -77,6 +85,13 @@ public sealed class HttpConnection
         var message = new byte[headBytes.Length + body.Length];
         headBytes.CopyTo(message, 0);
         body.CopyTo(message, headBytes.Length);
+        if (SendMesh is { } carried)
+        {
+            var prefixed = new byte[message.Length + MeshHeaderFormat.MaxTotalLength];
+            var r = MeshHttpConverter.Prefix(message, carried, prefixed, ParserOptions);
+            if (r.Status != HttpParseStatus.Complete) throw new HttpFramingException($"cannot build the mesh header: {r}");
+            message = prefixed[..(r.MeshWritten + message.Length)];
+        }
         return Socket.SendAsync(message);      // one write: head and body leave in as few segments as possible
     }
 
@@ -87,6 +102,19 @@ public sealed class HttpConnection
             if (_end > _start)
             {
                 var input = _buf.AsSpan(_start, _end - _start);
+                switch (MeshHttpConverter.Detect(input, out var mesh, out var meshError))
+                {
+                    case MeshPrefixStatus.NeedMoreData:
+                        if (!await FillAsync()) throw new HttpFramingException($"connection closed in the middle of a mesh header ({_end - _start} bytes buffered)");
+                        continue;
+                    case MeshPrefixStatus.Invalid:
+                        throw new HttpFramingException($"bad mesh header from {Socket.RemoteAddress}:{Socket.RemotePort}: {meshError}");
+                    case MeshPrefixStatus.Present:
+                        _start += mesh.TotalLength;
+                        MeshHeadersReceived++;
+                        if (isRequest) SendMesh ??= MeshCarriedHeaders.Default;   // answer in the form we were asked in
+                        continue;
+                }
                 var result = isRequest ? HttpHead.ParseRequest(input, out var head, ParserOptions)
                                        : HttpHead.ParseResponse(input, out head, ParserOptions);
                 if (result.Status == HttpParseStatus.Complete)

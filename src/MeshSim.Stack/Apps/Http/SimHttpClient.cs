@@ -14,8 +14,18 @@ public sealed class SimHttpClient
     private readonly Host _host;
     private readonly Dictionary<(Ipv4Address, ushort), Stack<HttpConnection>> _idle = new();
 
-    /// <summary>A client that connects from <paramref name="host"/>.</summary>
-    public SimHttpClient(Host host) => _host = host;
+    private readonly MeshCarriedHeaders? _mesh;
+
+    /// <summary>A client that connects from <paramref name="host"/>; with <paramref name="meshHeaders"/>
+    /// every request starts with a mesh header carrying those fields (docs/mesh-header.md).</summary>
+    public SimHttpClient(Host host, MeshCarriedHeaders? meshHeaders = null)
+    {
+        _host = host;
+        _mesh = meshHeaders;
+    }
+
+    /// <summary>Responses that arrived with a mesh header in front.</summary>
+    public long MeshResponses { get; private set; }
 
     /// <summary>Connections opened so far.</summary>
     public long ConnectionsOpened { get; private set; }
@@ -33,11 +43,13 @@ public sealed class SimHttpClient
             }
         if (conn is null)
         {
-            conn = new HttpConnection(await _host.ConnectAsync(address, port));
+            conn = new HttpConnection(await _host.ConnectAsync(address, port)) { SendMesh = _mesh };
             ConnectionsOpened++;
         }
         await conn.WriteRequestAsync(request, $"{address}:{port}");
+        long before = conn.MeshHeadersReceived;
         var response = await conn.ReadResponseAsync();
+        if (conn.MeshHeadersReceived > before) MeshResponses++;
         if (string.Equals(response.Header("Connection"), "close", StringComparison.OrdinalIgnoreCase)) conn.Socket.Close();
         else
         {

@@ -5,7 +5,7 @@ namespace MeshSim.Cli.Tests;
 /// <summary>Runs the real <c>meshsim</c> binary as a user would, capturing exit code and output.</summary>
 internal static class CliProcess
 {
-    public static (int Code, string Out, string Err) Run(params string[] args) => RunIn(Run_.Repo, args);
+    public static (int Code, string Out, string Err) Run(params string[] args) => RunIn(MeshSim.Cli.Tests.Run.ThesisLabTests.Repo, args);
 
     public static (int Code, string Out, string Err) RunIn(string workingDirectory, params string[] args)
     {
@@ -19,10 +19,5 @@ internal static class CliProcess
         var stderr = p.StandardError.ReadToEndAsync();
         if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException($"meshsim {string.Join(' ', args)} did not finish in 120 s"); }
         return (p.ExitCode, stdout.Result, stderr.Result);
-    }
-
-    private static class Run_
-    {
-        public static string Repo => MeshSim.Cli.Tests.Run.ThesisLabTests.Repo;
     }
 }

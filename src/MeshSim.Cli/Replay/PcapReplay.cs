@@ -55,21 +55,12 @@ public static class PcapReplay
             var trace = replica.Bridge.Trace(f.Data, port, CtMode.Live);
             var ct = trace.Passes.Where(p => p.CtState is not null).Select(p => p.CtState!).ToList();
             fates.Add(trace.Dropped
-                ? new PacketFate(f.Index, isolated.Sim.Now, summary, "dropped", Why(trace), [], ct)
+                ? new PacketFate(f.Index, isolated.Sim.Now, summary, "dropped", DropExplainer.Decision(trace), [], ct)
                 : new PacketFate(f.Index, isolated.Sim.Now, summary, "forwarded", null, trace.Outputs.Select(o => (o.Port, o.Flow)).ToList(), ct));
         }
         isolated.Sim.Run();
         files?.Dispose();
         return new Result(fates, capture.Problems, files?.Files ?? []);
-    }
-
-    private static string Why(PacketTrace trace)
-    {
-        var error = trace.Passes.FirstOrDefault(p => p.Error is not null)?.Error;
-        if (error is not null) return $"translation failed: {error}";
-        var table = trace.Steps.LastOrDefault(s => s.Kind == TraceKind.Table);
-        if (table is null) return "no table visited";
-        return table.Match is null ? $"table {table.Table}: no match" : $"table {table.Table}: flow cookie=0x{table.Cookie:x} priority={table.Priority}{(table.Match.Length > 0 ? "," + table.Match : "")}";
     }
 
     /// <summary>Swallows whatever the switch sends (the capture writer sees it on the link).</summary>

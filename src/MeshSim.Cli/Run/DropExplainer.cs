@@ -30,7 +30,7 @@ public static class DropExplainer
         {
             if (!world.Switches.TryGetValue(ingress.Owner.Name, out var sw)) return null;   // reached a host
             var trace = sw.Bridge.Trace(frame, ingress.Number, CtMode.Emulate);
-            if (trace.Dropped) return $"dropped at {sw.Name}: {LastDecision(trace)}";
+            if (trace.Dropped) return $"dropped at {sw.Name}: {Decision(trace)}";
             var output = trace.Outputs[0];
             var next = sw.FindPort(output.Port)?.Peer;
             if (next is null) return $"{sw.Name} sent it to port {output.Port}, which has no link";
@@ -40,12 +40,15 @@ public static class DropExplainer
         return null;
     }
 
-    private static string LastDecision(PacketTrace trace)
+    /// <summary>Why a dropped trace went nowhere: the failed translation, or the last table and the flow
+    /// it matched ("table 2: flow cookie=0x1 priority=0" or "table 0: no match").</summary>
+    public static string Decision(PacketTrace trace)
     {
+        var error = trace.Passes.FirstOrDefault(p => p.Error is not null)?.Error;
+        if (error is not null) return $"translation failed: {error}";
         var table = trace.Steps.LastOrDefault(s => s.Kind == TraceKind.Table);
-        if (table is null) return "no table was visited";
-        var error = trace.Steps.LastOrDefault(s => s.Kind is TraceKind.Error or TraceKind.Warn);
-        var where = $"table {table.Table}, {(table.Match is null ? "no match (table miss)" : $"flow cookie=0x{table.Cookie:x} priority={table.Priority}{(table.Match.Length > 0 ? "," + table.Match : "")}")}";
-        return error is null ? where : $"{where} ({error.Text.Trim()})";
+        if (table is null) return "no table visited";
+        return table.Match is null ? $"table {table.Table}: no match"
+            : $"table {table.Table}: flow cookie=0x{table.Cookie:x} priority={table.Priority}{(table.Match.Length > 0 ? "," + table.Match : "")}";
     }
 }

@@ -25,7 +25,7 @@ public class InspectCommandTests
             var (code, output, _) = CliProcess.RunIn(dir.FullName, "pingall", "-s", "lab.yaml");
             Assert.Equal(1, code);
             Assert.Contains("h1 -> h2 h3 X\n", output);
-            Assert.Contains("*** h1 -> db1: dropped at s2: table 0, flow cookie=0x99 priority=100,icmp,nw_dst=192.168.1.21", output);
+            Assert.Contains("*** h1 -> db1: dropped at s2: table 0: flow cookie=0x99 priority=100,icmp,nw_dst=192.168.1.21", output);
         }
         finally { dir.Delete(true); }
     }

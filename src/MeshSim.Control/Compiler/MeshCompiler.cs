@@ -39,17 +39,38 @@ public static class MeshCompiler
     /// <summary>Compiles; throws <see cref="RegistryException"/> when registry and topology disagree or bindings conflict.</summary>
     public static CompileResult Compile(ServiceRegistry registry, NetworkTopology topology, MeshOptions options)
     {
-        var warnings = new List<string>();
         CheckInstances(registry, topology);
         var pairs = ResolvePairs(registry, topology);
         var groupIds = AssignGroupIds(registry);
-        var sets = topology.Switches
-            .Select(sw => CompileSwitch(sw, registry, topology, options, pairs, groupIds, warnings))
+        var bySwitch = PairsBySwitch(pairs);
+        var switches = topology.Switches
+            .Select(sw => CompileSwitch(sw, registry, topology, options, bySwitch.GetValueOrDefault(sw.Name, []), groupIds))
             .ToArray();
-        return new CompileResult(sets, pairs, groupIds, warnings);
+        return Assemble(switches, registry, pairs, groupIds);
     }
 
-    private static void CheckInstances(ServiceRegistry registry, NetworkTopology topology)
+    /// <summary>The result of per-switch compilations; warnings are recomputed from the registry, in switch order.</summary>
+    internal static CompileResult Assemble(IReadOnlyList<SwitchCompilation> switches, ServiceRegistry registry,
+        IReadOnlyList<PairBinding> pairs, IReadOnlyDictionary<string, uint> groupIds)
+    {
+        var warnings = new List<string>();
+        foreach (var sw in switches) sw.AddWarnings(registry, warnings);
+        return new CompileResult(switches.Select(s => s.Rules).ToArray(), pairs, groupIds, warnings);
+    }
+
+    /// <summary>The bindings of each switch's local hosts, in binding order.</summary>
+    internal static Dictionary<string, List<PairBinding>> PairsBySwitch(IReadOnlyList<PairBinding> pairs)
+    {
+        var bySwitch = new Dictionary<string, List<PairBinding>>(StringComparer.Ordinal);
+        foreach (var p in pairs)
+        {
+            if (!bySwitch.TryGetValue(p.Host.Switch, out var list)) bySwitch[p.Host.Switch] = list = [];
+            list.Add(p);
+        }
+        return bySwitch;
+    }
+
+    internal static void CheckInstances(ServiceRegistry registry, NetworkTopology topology)
     {
         foreach (var s in registry.Services)
             foreach (var i in s.Instances)
@@ -103,9 +124,12 @@ public static class MeshCompiler
         return ids;
     }
 
-    private static RuleSet CompileSwitch(SwitchNode sw, ServiceRegistry registry, NetworkTopology topology, MeshOptions o,
-        IReadOnlyList<PairBinding> pairs, IReadOnlyDictionary<string, uint> groupIds, List<string> warnings)
+    /// <summary>Compiles one switch from the bindings of its local hosts.</summary>
+    internal static SwitchCompilation CompileSwitch(SwitchNode sw, ServiceRegistry registry, NetworkTopology topology, MeshOptions o,
+        IReadOnlyList<PairBinding> localPairs, IReadOnlyDictionary<string, uint> groupIds)
     {
+        var pathWarnings = new List<string>();
+        var groupOrder = new List<(uint Gid, string Destination)>();
         var flows = new List<CompiledFlow>();
         var zd = Pipeline.DnatZone(sw.Id);
         var zs = Pipeline.SnatZone(sw.Id);
@@ -156,7 +180,7 @@ public static class MeshCompiler
         Add(Pipeline.ServiceLb, 150, infra, MatchBuilder.Tcp.CtState(Pipeline.CtTrk | Pipeline.CtNew | Pipeline.CtDnat, Pipeline.CtInv | Pipeline.CtRpl),
             [Act.Goto(Pipeline.Hairpin)], "discovery", "retransmitted SYN of a committed connection: already DNATed by the lookup");
         var groups = new SortedDictionary<uint, CompiledGroup>();
-        foreach (var p in pairs.Where(p => p.Host.Switch == sw.Name))
+        foreach (var p in localPairs)
         {
             var m = MatchBuilder.Tcp.CtState(Pipeline.CtTrk | Pipeline.CtNew, Pipeline.CtInv).InPort(p.Host.Port).NwSrc(p.Host.Ip).TpDst(p.Port);
             if (!p.Allowed)
@@ -167,8 +191,10 @@ public static class MeshCompiler
             var gid = groupIds[p.Destination];
             Add(Pipeline.ServiceLb, 100, p.Cookie, m, [Act.Group(gid)], "pair", p.ToString());
             if (!groups.ContainsKey(gid))
-                groups[gid] = new CompiledGroup(BuildGroup(gid, registry.Find(p.Destination)!, zd, o, warnings, sw.Name),
-                    new Provenance("upstream", p.Destination));
+            {
+                groups[gid] = BuildGroup(gid, registry.Find(p.Destination)!, zd, o);
+                groupOrder.Add((gid, p.Destination));
+            }
         }
         Add(Pipeline.ServiceLb, 0, infra, MatchBuilder.Any, Act.Drop, "default", "no upstream bound at this host and port");
 
@@ -196,7 +222,7 @@ public static class MeshCompiler
         {
             if (topology.PortTowards(sw.Name, h) is not { } port)
             {
-                warnings.Add($"{sw.Name}: no path to host {h.Name} on {h.Switch}");
+                pathWarnings.Add($"{sw.Name}: no path to host {h.Name} on {h.Switch}");
                 continue;
             }
             if (h.Switch == sw.Name)
@@ -205,16 +231,16 @@ public static class MeshCompiler
         }
         Add(Pipeline.L2Forward, 0, infra, MatchBuilder.Any, Act.Drop, "default", "unknown destination MAC");
 
-        return new RuleSet(sw.Name, flows, groups.Values);
+        return new SwitchCompilation(sw, new RuleSet(sw.Name, flows, groups.Values), localPairs, groupOrder, pathWarnings);
     }
 
-    private static GroupEntry BuildGroup(uint gid, Service service, ushort dnatZone, MeshOptions o, List<string> warnings, string sw)
+    /// <summary>The select group of upstream <paramref name="service"/> in a switch's DNAT zone: one bucket per healthy instance.</summary>
+    internal static CompiledGroup BuildGroup(uint gid, Service service, ushort dnatZone, MeshOptions o)
     {
         var buckets = new List<Bucket>();
         foreach (var i in service.HealthyInstances)
             buckets.Add(new Bucket((uint)buckets.Count, i.Weight, Bucket.NoWatchPort, Bucket.NoWatchGroup,
                 [Act.CtCommitNat(dnatZone, Pipeline.Hairpin, NatKind.Destination, i.Address, i.Port)]));
-        if (buckets.Count == 0) warnings.Add($"{sw}: {service.Name} has no healthy instance; its group drops new connections");
-        return new GroupEntry(gid, GroupType.Select, o.SelectionMethod, 0, [], buckets);
+        return new CompiledGroup(new GroupEntry(gid, GroupType.Select, o.SelectionMethod, 0, [], buckets), new Provenance("upstream", service.Name));
     }
 }

@@ -100,7 +100,27 @@ public sealed class IncrementalCompiler(NetworkTopology topology, MeshOptions op
 
     /// <summary>What <see cref="MeshCompiler.ResolvePairs"/> reads of a service: its upstreams and the hosts of its instances.</summary>
     private static bool SameBindingInputs(Service a, Service b) =>
-        ReferenceEquals(a, b) || (a.Upstreams.SequenceEqual(b.Upstreams) && HostsOf(a).SequenceEqual(HostsOf(b)));
+        ReferenceEquals(a, b) || (a.Upstreams.SequenceEqual(b.Upstreams) && (SameNodesInOrder(a, b) || HostsOf(a).SequenceEqual(HostsOf(b))));
+
+    // The common case (a source rebuilt the same registry as new objects) without sorting or allocating.
+    private static bool SameNodesInOrder(Service a, Service b)
+    {
+        if (a.Instances.Count != b.Instances.Count) return false;
+        for (int i = 0; i < a.Instances.Count; i++)
+            if (a.Instances[i].Node != b.Instances[i].Node) return false;
+        return true;
+    }
+
+    private static bool SameBucketInputsInOrder(Service a, Service b)
+    {
+        if (a.Instances.Count != b.Instances.Count) return false;
+        for (int i = 0; i < a.Instances.Count; i++)
+        {
+            var (x, y) = (a.Instances[i], b.Instances[i]);
+            if (x.Id != y.Id || x.Address != y.Address || x.Port != y.Port || x.Weight != y.Weight || x.TakesTraffic != y.TakesTraffic) return false;
+        }
+        return true;
+    }
 
     private static IEnumerable<string> HostsOf(Service s) => s.Instances.Select(i => i.Node).Distinct().Order(StringComparer.Ordinal);
 
@@ -112,7 +132,7 @@ public sealed class IncrementalCompiler(NetworkTopology topology, MeshOptions op
         {
             var old = before.Find(s.Name);
             if (ReferenceEquals(old, s)) continue;
-            if (old is null || !Buckets(old).SequenceEqual(Buckets(s))) changed.Add(s.Name);
+            if (old is null || (!SameBucketInputsInOrder(old, s) && !Buckets(old).SequenceEqual(Buckets(s)))) changed.Add(s.Name);
         }
         return changed;
     }

@@ -85,7 +85,7 @@ public static class MeshCompiler
     /// <summary>Every (host, bind port) binding, sorted by host then port.</summary>
     public static IReadOnlyList<PairBinding> ResolvePairs(ServiceRegistry registry, NetworkTopology topology)
     {
-        var byKey = new SortedDictionary<(string Host, ushort Port), PairBinding>();
+        var byKey = new SortedDictionary<(string Host, ushort Port), PairBinding>(HostThenPort);
         foreach (var s in registry.Services)
             foreach (var hostName in s.Instances.Select(i => i.Node).Distinct().Order(StringComparer.Ordinal))
             {
@@ -109,6 +109,13 @@ public static class MeshCompiler
             }
         return byKey.Values.ToArray();
     }
+
+    // Ordinal, not the culture's order: compiled output must not depend on the machine's locale (and ordinal is faster).
+    private static readonly IComparer<(string Host, ushort Port)> HostThenPort = Comparer<(string Host, ushort Port)>.Create((a, b) =>
+    {
+        int c = string.CompareOrdinal(a.Host, b.Host);
+        return c != 0 ? c : a.Port.CompareTo(b.Port);
+    });
 
     /// <summary>Group id per service: a stable hash, probed in name order on collision, never 0 and below OFPG_MAX.</summary>
     public static IReadOnlyDictionary<string, uint> AssignGroupIds(ServiceRegistry registry)

@@ -44,11 +44,23 @@ public sealed class IncrementalCompiler(NetworkTopology topology, MeshOptions op
         if (_registry is null) return Full(registry);
 
         var sameNames = SameServiceNames(_registry, registry);
-        var bindingsKept = sameNames && SamePolicy(_registry.Policy, registry.Policy)
-            && _registry.Services.Zip(registry.Services).All(p => SameBindingInputs(p.First, p.Second));
-        var pairs = bindingsKept ? _pairs : MeshCompiler.ResolvePairs(registry, topology);
+        var samePolicy = SamePolicy(_registry.Policy, registry.Policy);
+        // Bindings live on the hosts of their source service: a service whose upstreams or hosts changed
+        // can only change the bindings on the hosts it was or is on. Other changes may move any binding.
+        IReadOnlyList<PairBinding> pairs = _pairs;
+        HashSet<string>? touchedSwitches = [];     // null: any switch's bindings may have changed
+        if (!sameNames || !samePolicy)
+        {
+            pairs = MeshCompiler.ResolvePairs(registry, topology);
+            touchedSwitches = null;
+        }
+        else if (HostsWithChangedBindings(_registry, registry) is { } hosts)
+        {
+            pairs = Merge(_pairs, MeshCompiler.ResolvePairs(registry, topology, hosts), hosts);
+            touchedSwitches = hosts.Select(h => topology.FindHost(h)!.Switch).ToHashSet(StringComparer.Ordinal);
+        }
         var groupIds = sameNames ? _groupIds : MeshCompiler.AssignGroupIds(registry);
-        var bySwitch = bindingsKept ? null : MeshCompiler.PairsBySwitch(pairs);
+        var bySwitch = touchedSwitches is { Count: 0 } ? null : MeshCompiler.PairsBySwitch(pairs);
         var regrouped = ChangedGroupContents(_registry, registry);
 
         var next = new SwitchCompilation[_switches.Length];
@@ -56,8 +68,9 @@ public sealed class IncrementalCompiler(NetworkTopology topology, MeshOptions op
         for (int i = 0; i < next.Length; i++)
         {
             var old = _switches[i];
-            var localPairs = bySwitch is null ? old.LocalPairs : bySwitch.GetValueOrDefault(old.Switch.Name, []);
-            if (bySwitch is not null && !(localPairs.SequenceEqual(old.LocalPairs) && old.GroupOrder.All(g => groupIds[g.Destination] == g.Gid)))
+            var touched = bySwitch is not null && (touchedSwitches is null || touchedSwitches.Contains(old.Switch.Name));
+            var localPairs = touched ? bySwitch!.GetValueOrDefault(old.Switch.Name, []) : old.LocalPairs;
+            if (touched && !(localPairs.SequenceEqual(old.LocalPairs) && old.GroupOrder.All(g => groupIds[g.Destination] == g.Gid)))
             {
                 next[i] = MeshCompiler.CompileSwitch(old.Switch, registry, topology, options, localPairs, groupIds);
                 recompiled++;
@@ -90,6 +103,35 @@ public sealed class IncrementalCompiler(NetworkTopology topology, MeshOptions op
         (_registry, _pairs, _groupIds, _switches) = (registry, pairs, groupIds, switches);
         (RecompiledSwitches, RebuiltGroups) = (recompiled, rebuilt);
         return Current = MeshCompiler.Assemble(switches, registry, pairs, groupIds);
+    }
+
+    /// <summary>The hosts, before or after, of services whose binding inputs changed; null when there are none. Names must match.</summary>
+    private static HashSet<string>? HostsWithChangedBindings(ServiceRegistry before, ServiceRegistry after)
+    {
+        HashSet<string>? hosts = null;
+        foreach (var (a, b) in before.Services.Zip(after.Services))
+        {
+            if (SameBindingInputs(a, b)) continue;
+            hosts ??= new HashSet<string>(StringComparer.Ordinal);
+            foreach (var i in a.Instances) hosts.Add(i.Node);
+            foreach (var i in b.Instances) hosts.Add(i.Node);
+        }
+        return hosts;
+    }
+
+    /// <summary>The old bindings off <paramref name="hosts"/> merged with the new ones on them, in binding order (both inputs are in it).</summary>
+    private static PairBinding[] Merge(IReadOnlyList<PairBinding> old, IReadOnlyList<PairBinding> onHosts, HashSet<string> hosts)
+    {
+        var merged = new List<PairBinding>(old.Count + onHosts.Count);
+        int j = 0;
+        foreach (var p in old)
+        {
+            if (hosts.Contains(p.Host.Name)) continue;
+            while (j < onHosts.Count && MeshCompiler.CompareBindings(onHosts[j], p) < 0) merged.Add(onHosts[j++]);
+            merged.Add(p);
+        }
+        while (j < onHosts.Count) merged.Add(onHosts[j++]);
+        return merged.ToArray();
     }
 
     private static bool SameServiceNames(ServiceRegistry a, ServiceRegistry b) =>

@@ -83,12 +83,17 @@ public static class MeshCompiler
     }
 
     /// <summary>Every (host, bind port) binding, sorted by host then port.</summary>
-    public static IReadOnlyList<PairBinding> ResolvePairs(ServiceRegistry registry, NetworkTopology topology)
+    public static IReadOnlyList<PairBinding> ResolvePairs(ServiceRegistry registry, NetworkTopology topology) => ResolvePairs(registry, topology, null);
+
+    /// <summary>The bindings on <paramref name="onlyHosts"/> (all hosts when null), resolved in the same order as for
+    /// the whole registry, so a conflict there is reported with the same message.</summary>
+    internal static IReadOnlyList<PairBinding> ResolvePairs(ServiceRegistry registry, NetworkTopology topology, IReadOnlySet<string>? onlyHosts)
     {
         var byKey = new SortedDictionary<(string Host, ushort Port), PairBinding>(HostThenPort);
         foreach (var s in registry.Services)
             foreach (var hostName in s.Instances.Select(i => i.Node).Distinct().Order(StringComparer.Ordinal))
             {
+                if (onlyHosts is not null && !onlyHosts.Contains(hostName)) continue;
                 var host = topology.FindHost(hostName)!;
                 foreach (var u in s.Upstreams)
                 {
@@ -109,6 +114,9 @@ public static class MeshCompiler
             }
         return byKey.Values.ToArray();
     }
+
+    /// <summary>Bindings in <see cref="ResolvePairs(ServiceRegistry, NetworkTopology)"/>'s order: host name (ordinal), then port.</summary>
+    internal static int CompareBindings(PairBinding a, PairBinding b) => HostThenPort.Compare((a.Host.Name, a.Port), (b.Host.Name, b.Port));
 
     // Ordinal, not the culture's order: compiled output must not depend on the machine's locale (and ordinal is faster).
     private static readonly IComparer<(string Host, ushort Port)> HostThenPort = Comparer<(string Host, ushort Port)>.Create((a, b) =>

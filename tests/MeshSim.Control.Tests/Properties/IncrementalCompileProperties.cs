@@ -13,7 +13,8 @@ public enum RegistryChangeKind
 {
     Health, Weight, Move, AddInstance, RemoveInstance, ToggleUpstream, FlipIntention, AddIntention, RemoveIntention,
     FlipDefault, AddService, RemoveService,
-    /// <summary>A registry the compiler must refuse (an instance on a node the topology lacks); the next change starts from the last good one.</summary>
+    /// <summary>A registry the compiler must refuse (an instance on a node the topology lacks, or two services of one host binding
+    /// one port to different upstreams); the next change starts from the last good one.</summary>
     Invalid,
 }
 
@@ -143,14 +144,14 @@ public class IncrementalCompileProperties
         var failures = new List<string>();
         var current = seq.Start;
         CompileResult? lastFresh = null;
-        int expectedMods = 0, step = 0, incremental = 0;
+        int expectedMods = 0, step = 0, incremental = 0, refused = 0, conflicts = 0;
 
         foreach (var change in new RegistryChange?[] { null }.Concat(seq.Changes))
         {
             step++;
             if (change is not null) current = ChangeSequenceGenerators.Apply(current, change);
             var registry = current.Registry(t);
-            if (change?.Kind == RegistryChangeKind.Invalid) registry = Misplaced(registry, change);
+            if (change?.Kind == RegistryChangeKind.Invalid) registry = change.C % 2 == 0 ? Misplaced(registry, change) : Conflicting(registry, t, change);
 
             string? freshError = null, incError = null;
             CompileResult? fresh = null, inc = null;
@@ -161,6 +162,8 @@ public class IncrementalCompileProperties
 
             if (freshError is not null || incError is not null)
             {
+                refused++;
+                if (freshError?.Contains("services sharing a host must agree") == true) conflicts++;
                 if (freshError != incError) failures.Add($"step {step} {change}: full compile said '{freshError}', incremental '{incError}'");
                 if (!ReferenceEquals(before, compiler.Current)) failures.Add($"step {step} {change}: a refused registry changed the compiler's state");
             }
@@ -178,7 +181,8 @@ public class IncrementalCompileProperties
         if (loop.Mods != expectedMods) failures.Add($"the loop sent {loop.Mods} modifications, consecutive fresh compiles differ by {expectedMods}");
         return (failures.Count == 0).Label(string.Join("\n", failures.Take(8)))
             .Classify(incremental > 0, "some updates reused switches")
-            .Classify(seq.Changes.Any(c => c.Kind == RegistryChangeKind.Invalid), "with a refused registry");
+            .Classify(refused > 0, "with a refused registry").Classify(conflicts > 0, "with a binding conflict")
+            .Classify(incremental > 0 && seq.Changes.Any(c => c.Kind is RegistryChangeKind.Move or RegistryChangeKind.ToggleUpstream or RegistryChangeKind.AddInstance), "bindings moved on some switches");
     }
 
     private static void Compare(CompileResult fresh, CompileResult inc, string where, List<string> failures)
@@ -194,6 +198,28 @@ public class IncrementalCompileProperties
             failures.Add($"{where}: group ids differ");
         if (!fresh.Warnings.SequenceEqual(inc.Warnings))
             failures.Add($"{where}: warnings [{string.Join("; ", inc.Warnings)}], expected [{string.Join("; ", fresh.Warnings)}]");
+    }
+
+    /// <summary>
+    /// The registry with a second service moved onto a host of a caller and binding the caller's
+    /// port to another upstream: refused, since the switch sees the host, not the service.
+    /// </summary>
+    private static ServiceRegistry Conflicting(ServiceRegistry r, MeshSim.Control.Topology.NetworkTopology t, RegistryChange ch)
+    {
+        var callers = r.Services.Where(s => s.Instances.Count > 0 && s.Upstreams.Count > 0).ToList();
+        if (callers.Count == 0 || r.Services.Count < 2) return r;
+        var caller = callers[ch.A % callers.Count];
+        var up = caller.Upstreams[0];
+        var other = r.Services.First(s => s.Name != caller.Name);
+        var otherTarget = r.Services.FirstOrDefault(s => s.Name != up.Destination);
+        if (otherTarget is null) return r;
+        var host = t.FindHost(caller.Instances[ch.B % caller.Instances.Count].Node)!;
+        var moved = other with
+        {
+            Instances = [.. other.Instances, new ServiceInstance(other.Name + "-intruder", host.Name, host.Ip, 60000, host.Mac, [])],
+            Upstreams = [.. other.Upstreams.Where(u => u.LocalBindPort != up.LocalBindPort && u.Destination != otherTarget.Name), new Upstream(otherTarget.Name, up.LocalBindPort)],
+        };
+        return new ServiceRegistry(r.Services.Select(s => s.Name == other.Name ? moved : s), r.Policy);
     }
 
     /// <summary>The registry with one instance placed on a node the topology does not have.</summary>

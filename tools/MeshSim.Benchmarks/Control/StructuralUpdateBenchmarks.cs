@@ -10,9 +10,10 @@ namespace MeshSim.Benchmarks.Control;
 
 /// <summary>
 /// Update latency for changes that move bindings, on the mesh of <see cref="UpdateLatencyBenchmarks"/>
-/// (1,000 services, 16 switches): one instance moving to a host on another switch (its service's
-/// bindings move: the bindings are re-resolved and the switches whose local bindings differ are
-/// recompiled), and one new intention denying a pair (every binding of that pair changes).
+/// (1,000 services, 16 switches): one instance moving to a host on another switch (the bindings of
+/// the hosts it left and joined are re-resolved, and the switches whose local bindings differ are
+/// recompiled), and one new intention denying a pair (all bindings are re-resolved, since any
+/// pair's decision may change; the switches whose bindings differ are recompiled).
 /// Run: dotnet run -c Release --project tools/MeshSim.Benchmarks -- --filter '*StructuralUpdate*' --job short --inProcess
 /// </summary>
 [MemoryDiagnoser]

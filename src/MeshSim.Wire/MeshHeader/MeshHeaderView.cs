@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using static MeshSim.Wire.MeshHeaderBytes;
@@ -11,8 +12,8 @@ namespace MeshSim.Wire;
 /// </summary>
 /// <remarks>
 /// <para><see cref="TryParse"/> checks structure, as a switch pipeline would: magic, version, the
-/// codes for the message type, every length against its limit and against the total length, in one
-/// walk over the header prefixes. It does not look inside route, labels or values.</para>
+/// codes for the message type, every length in the field table against its limit and their sum
+/// against the total length. It does not look inside route, labels or values.</para>
 /// <para><see cref="TryParseStrict"/> also checks their bytes: route is visible ASCII, labels are
 /// lower-case tokens, values hold no control bytes and no surrounding whitespace. Anything that turns
 /// a mesh header into HTTP text or compares labels must use it (or the converter, which does).</para>
@@ -22,12 +23,14 @@ public readonly ref struct MeshHeaderView
 {
     private readonly ReadOnlySpan<byte> _b;
     private readonly int _codes;
+    private readonly int _count;
     private readonly int _routeLength;
 
-    private MeshHeaderView(ReadOnlySpan<byte> bytes, int codes, int routeLength)
+    private MeshHeaderView(ReadOnlySpan<byte> bytes, int codes, int count, int routeLength)
     {
         _b = bytes;
         _codes = codes;
+        _count = count;
         _routeLength = routeLength;
     }
 
@@ -36,17 +39,19 @@ public readonly ref struct MeshHeaderView
     /// <summary>Total length of the mesh header; the HTTP message follows at this offset.</summary>
     public int TotalLength => _b.Length;
     /// <summary>Number of header fields (including a <c>:method</c> pseudo-header).</summary>
-    public int HeaderCount => _b.IsEmpty ? 0 : _b[HeaderCountOffset];
+    public int HeaderCount => _count;
     /// <summary>Request or response.</summary>
     public MeshMessageType Type => (MeshMessageType)(_codes >> TypeShift);
     /// <summary>The method code (<see cref="HttpMethodKind.None"/> for responses).</summary>
     public HttpMethodKind Method => (HttpMethodKind)((_codes >> MethodShift) & 0xF);
     /// <summary>The status code (0 for requests).</summary>
     public int StatusCode => (_codes >> StatusShift) & 0x3FF;
+    /// <summary>Offset of the route: right after the field table.</summary>
+    public int RouteOffset => FieldTableOffset + FieldEntryLength * _count;
     /// <summary>The route (request target); empty for responses.</summary>
-    public ReadOnlySpan<byte> Route => _b.IsEmpty ? default : Slice(ref MemoryMarshal.GetReference(_b), FixedLength, _routeLength);
+    public ReadOnlySpan<byte> Route => _b.IsEmpty ? default : Slice(ref MemoryMarshal.GetReference(_b), RouteOffset, _routeLength);
     /// <summary>All header fields in wire order, the <c>:method</c> pseudo-header included.</summary>
-    public MeshHeaderFieldEnumerator Headers => new(_b, FixedLength + _routeLength, HeaderCount);
+    public MeshHeaderFieldEnumerator Headers => new(_b, RouteOffset + _routeLength, _count);
 
     /// <summary>The method token: the standard token, or for <see cref="HttpMethodKind.Extension"/> the <c>:method</c> value.</summary>
     public ReadOnlySpan<byte> MethodToken
@@ -101,10 +106,11 @@ public readonly ref struct MeshHeaderView
         // Every read below is at an offset proven to be inside the fixed part or below `total`,
         // which is at most buffer.Length (see MeshHeaderBytes).
         ref byte b = ref MemoryMarshal.GetReference(buffer);
-        if (UInt16(ref b, MagicOffset) != (Magic0 << 8 | Magic1) || Byte(ref b, VersionOffset) != CurrentVersion) return false;
-        int count = Byte(ref b, HeaderCountOffset);
+        uint head = UInt32(ref b, MagicOffset); // magic, version and header count in one load
+        int count = (int)(head & 0xFF);
         int total = UInt16(ref b, TotalLengthOffset);
-        if (count > MaxHeaderCount || (uint)(total - FixedLength) > MaxTotalLength - FixedLength || total > buffer.Length) return false;
+        if (head >> 8 != (Magic0 << 16 | Magic1 << 8 | CurrentVersion) || count > MaxHeaderCount
+            || (uint)(total - FixedLength) > MaxTotalLength - FixedLength || total > buffer.Length) return false;
 
         int codes = UInt16(ref b, CodesOffset);
         int routeLength = UInt16(ref b, RouteLengthOffset);
@@ -122,29 +128,52 @@ public readonly ref struct MeshHeaderView
                 || routeLength != 0) return false;
         }
 
-        int first = FixedLength + routeLength;
-        int pos = first;
-        if (pos > total) return false;
-        for (int i = 0; i < count; i++)
+        int data = FieldTableOffset + FieldEntryLength * count + routeLength;
+        // Each label has at least one byte, so a valid header has room for `count` more bytes after
+        // the route. Checking that first also proves the 4-byte table reads below stay below `total`:
+        // the last one ends one byte after the table.
+        if (data + count > total) return false;
+
+        // The table entries are independent loads; the checks are folded into one sign bit and the
+        // lengths into one sum, so the loop has no branch per field and no chain through the data.
+        int bad = 0, sum = 0, i = 0;
+        int entry = FieldTableOffset;
+        for (; i + 4 <= count; i += 4, entry += 4 * FieldEntryLength)
         {
-            if (total - pos < HeaderPrefixLength) return false;
-            int labelLength = Byte(ref b, pos);
-            int valueLength = UInt16(ref b, pos + 1);
-            if ((uint)(labelLength - 1) >= MaxLabelLength || valueLength > MaxValueLength) return false;
-            pos += HeaderPrefixLength + labelLength + valueLength;
-            if (pos > total) return false;
+            uint e0 = UInt32(ref b, entry), e1 = UInt32(ref b, entry + 3), e2 = UInt32(ref b, entry + 6), e3 = UInt32(ref b, entry + 9);
+            bad |= EntryCheck(e0) | EntryCheck(e1) | EntryCheck(e2) | EntryCheck(e3);
+            sum += EntrySize(e0) + EntrySize(e1) + EntrySize(e2) + EntrySize(e3);
         }
-        if (pos != total) return false;
-        // Extension methods (rare): the first field must be ":method" with a value. All its bytes
-        // are inside the header, which the walk above proved.
+        for (; i < count; i++, entry += FieldEntryLength)
+        {
+            uint e = UInt32(ref b, entry);
+            bad |= EntryCheck(e);
+            sum += EntrySize(e);
+        }
+        if (bad < 0 || data + sum != total) return false;
+        // Extension methods (rare): the first field must be ":method" with a value. Its bytes are
+        // inside the header, which the sum above proved.
         if (method == (int)HttpMethodKind.Extension
-            && (count == 0 || UInt16(ref b, first + 1) == 0
-                || !Slice(ref b, first + HeaderPrefixLength, Byte(ref b, first)).SequenceEqual(MethodPseudoLabel)))
+            && (count == 0 || UInt16(ref b, FieldTableOffset + 1) == 0
+                || !Slice(ref b, data, Byte(ref b, FieldTableOffset)).SequenceEqual(MethodPseudoLabel)))
             return false;
 
-        view = new MeshHeaderView(Slice(ref b, 0, total), codes, routeLength);
+        view = new MeshHeaderView(Slice(ref b, 0, total), codes, count, routeLength);
         return true;
     }
+
+    /// <summary>Negative when a table entry (read as 4 bytes: label length, value length, next byte)
+    /// breaks a limit: label length 0 or over 64, value length over 1024.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int EntryCheck(uint entry)
+    {
+        int label = (int)(entry >> 24), value = (int)(entry >> 8) & 0xFFFF;
+        return (label - 1) | (MaxLabelLength - label) | (MaxValueLength - value);
+    }
+
+    /// <summary>Label plus value length of a table entry read as 4 bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int EntrySize(uint entry) => (int)(entry >> 24) + ((int)(entry >> 8) & 0xFFFF);
 
     /// <summary>The field-by-field check: same verdict as the fast path, plus the first broken field and its offset.</summary>
     internal static bool TryParseDetailed(ReadOnlySpan<byte> buffer, out MeshHeaderView view, out WireError error)
@@ -183,26 +212,30 @@ public readonly ref struct MeshHeaderView
             if (routeLength == 0 || routeLength > MaxRouteLength) return Fail(out error, WireError.BadField(RouteLengthOffset, "mesh.route_length"));
         }
 
-        int pos = FixedLength + routeLength;
-        if (pos > total) return Fail(out error, WireError.BadField(RouteLengthOffset, "mesh.route_length"));
-        for (int i = 0; i < count; i++)
+        int routeOffset = FieldTableOffset + FieldEntryLength * count;
+        if (routeOffset > total) return Fail(out error, WireError.BadField(HeaderCountOffset, "mesh.header_count"));
+        int data = routeOffset + routeLength;
+        if (data > total) return Fail(out error, WireError.BadField(RouteLengthOffset, "mesh.route_length"));
+        int end = data;
+        for (int i = 0, entry = FieldTableOffset; i < count; i++, entry += FieldEntryLength)
         {
-            if (total - pos < HeaderPrefixLength) return Fail(out error, WireError.BadField(pos, "mesh.header"));
-            int labelLength = Byte(ref b, pos);
-            int valueLength = UInt16(ref b, pos + 1);
-            if (labelLength is 0 or > MaxLabelLength) return Fail(out error, WireError.BadField(pos, "mesh.label_length"));
-            if (valueLength > MaxValueLength) return Fail(out error, WireError.BadField(pos + 1, "mesh.value_length"));
-            int next = pos + HeaderPrefixLength + labelLength + valueLength;
-            if (next > total) return Fail(out error, WireError.BadField(pos, "mesh.header"));
-            if (i == 0 && method == (int)HttpMethodKind.Extension
-                && (valueLength == 0 || !Slice(ref b, pos + HeaderPrefixLength, labelLength).SequenceEqual(MethodPseudoLabel)))
-                return Fail(out error, WireError.BadField(pos, "mesh.extension_method"));
-            pos = next;
+            int labelLength = Byte(ref b, entry);
+            int valueLength = UInt16(ref b, entry + 1);
+            if (labelLength is 0 or > MaxLabelLength) return Fail(out error, WireError.BadField(entry, "mesh.label_length"));
+            if (valueLength > MaxValueLength) return Fail(out error, WireError.BadField(entry + 1, "mesh.value_length"));
+            end += labelLength + valueLength;
+            if (end > total) return Fail(out error, WireError.BadField(entry, "mesh.header"));
         }
-        if (count == 0 && method == (int)HttpMethodKind.Extension) return Fail(out error, WireError.BadField(HeaderCountOffset, "mesh.extension_method"));
-        if (pos != total) return Fail(out error, WireError.BadField(TotalLengthOffset, "mesh.total_length"));
+        if (end != total) return Fail(out error, WireError.BadField(TotalLengthOffset, "mesh.total_length"));
+        if (method == (int)HttpMethodKind.Extension)
+        {
+            if (count == 0) return Fail(out error, WireError.BadField(HeaderCountOffset, "mesh.extension_method"));
+            if (UInt16(ref b, FieldTableOffset + 1) == 0) return Fail(out error, WireError.BadField(FieldTableOffset + 1, "mesh.extension_method"));
+            if (!Slice(ref b, data, Byte(ref b, FieldTableOffset)).SequenceEqual(MethodPseudoLabel))
+                return Fail(out error, WireError.BadField(data, "mesh.extension_method"));
+        }
 
-        view = new MeshHeaderView(Slice(ref b, 0, total), codes, routeLength);
+        view = new MeshHeaderView(Slice(ref b, 0, total), codes, count, routeLength);
         error = default;
         return true;
     }
@@ -212,26 +245,26 @@ public readonly ref struct MeshHeaderView
     {
         if (!TryParse(buffer, out view, out error)) return false;
         var route = view.Route;
-        if (route.IndexOfAnyExceptInRange((byte)0x21, (byte)0x7E) >= 0)
-            return Fail(out view, out error, WireError.BadField(FixedLength + route.IndexOfAnyExceptInRange((byte)0x21, (byte)0x7E), "mesh.route"));
+        int badRouteByte = route.IndexOfAnyExceptInRange((byte)0x21, (byte)0x7E);
+        if (badRouteByte >= 0) return Fail(out view, out error, WireError.BadField(view.RouteOffset + badRouteByte, "mesh.route"));
         bool extension = view.Method == HttpMethodKind.Extension;
         int index = 0;
         foreach (var field in view.Headers)
         {
             bool pseudo = extension && index == 0;
             if (pseudo ? !HttpMethods.IsToken(field.Value) : !MeshLabels.IsCanonical(field.Label))
-                return Fail(out view, out error, WireError.BadField(field.Offset + (pseudo ? HeaderPrefixLength + field.Label.Length : HeaderPrefixLength), pseudo ? "mesh.extension_method" : "mesh.label"));
+                return Fail(out view, out error, WireError.BadField(pseudo ? field.ValueOffset : field.LabelOffset, pseudo ? "mesh.extension_method" : "mesh.label"));
             if (!MeshLabels.IsValidValue(field.Value))
-                return Fail(out view, out error, WireError.BadField(field.Offset + HeaderPrefixLength + field.Label.Length, "mesh.value"));
+                return Fail(out view, out error, WireError.BadField(field.ValueOffset, "mesh.value"));
             index++;
         }
         return true;
     }
 
-    /// <summary>One line, e.g. <c>mesh v1 request GET /api/list 3 headers (58 bytes)</c>.</summary>
+    /// <summary>One line, e.g. <c>mesh v2 request GET /api/list 3 headers (58 bytes)</c>.</summary>
     public override string ToString()
     {
-        var s = new StringBuilder("mesh v1 ");
+        var s = new StringBuilder("mesh v2 ");
         if (Type == MeshMessageType.Request)
             s.Append("request ").Append(Encoding.Latin1.GetString(MethodToken)).Append(' ').Append(Encoding.Latin1.GetString(Route));
         else

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using static MeshSim.Wire.MeshHeaderBytes;
 using static MeshSim.Wire.MeshHeaderFormat;
@@ -58,13 +59,27 @@ public readonly ref struct MeshHeaderView
     {
         get
         {
-            var m = Method;
-            if (m != HttpMethodKind.Extension) return HttpMethods.Token(m);
-            var e = Headers;
-            e.MoveNext();
-            return e.Current.Value;
+            int m = (int)Method;
+            if (m == (int)HttpMethodKind.Extension)
+            {
+                var e = Headers;
+                e.MoveNext();
+                return e.Current.Value;
+            }
+            // A slice of one constant string instead of a call per lookup (this sits on the read path);
+            // a test checks it against HttpMethods.Token for every code.
+            if ((uint)m >= (uint)StandardMethodSlices.Length) return default;
+            int slice = StandardMethodSlices[m];
+            return StandardMethodTokens.Slice(slice & 0xFF, slice >> 8);
         }
     }
+
+    /// <summary>The tokens of method codes 1-9, back to back.</summary>
+    private static ReadOnlySpan<byte> StandardMethodTokens => "GETHEADPOSTPUTDELETECONNECTOPTIONSTRACEPATCH"u8;
+
+    /// <summary>Per method code 0-9: offset in <see cref="StandardMethodTokens"/> | length &lt;&lt; 8 (code 0: empty).</summary>
+    private static ReadOnlySpan<ushort> StandardMethodSlices =>
+        [0, 3 << 8 | 0, 4 << 8 | 3, 4 << 8 | 7, 3 << 8 | 11, 6 << 8 | 14, 7 << 8 | 20, 7 << 8 | 27, 5 << 8 | 34, 5 << 8 | 39];
 
     /// <summary>The value of the first header whose label equals <paramref name="label"/> byte for byte
     /// (labels are lower case on the wire, so pass a lower-case name).</summary>
@@ -89,6 +104,7 @@ public readonly ref struct MeshHeaderView
     /// "valid", and on any doubt the detailed one, which checks field by field and names the first
     /// broken field. The detailed path alone decides what is invalid; a property test checks that
     /// both paths accept exactly the same inputs.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryParse(ReadOnlySpan<byte> buffer, out MeshHeaderView view, out WireError error)
     {
         if (TryParseFast(buffer, out view))
@@ -99,6 +115,7 @@ public readonly ref struct MeshHeaderView
         return TryParseDetailed(buffer, out view, out error);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TryParseFast(ReadOnlySpan<byte> buffer, out MeshHeaderView view)
     {
         view = default;
@@ -134,23 +151,34 @@ public readonly ref struct MeshHeaderView
         // the last one ends one byte after the table.
         if (data + count > total) return false;
 
-        // The table entries are independent loads; the checks are folded into one sign bit and the
-        // lengths into one sum, so the loop has no branch per field and no chain through the data.
+        // The table entries are independent loads (no entry's position depends on another's
+        // contents): four at a time in one vector where the buffer has 16 readable bytes there,
+        // else one at a time. Either way the checks fold into one test and the lengths into one sum.
         int bad = 0, sum = 0, i = 0;
-        int entry = FieldTableOffset;
-        for (; i + 4 <= count; i += 4, entry += 4 * FieldEntryLength)
+        if (Vector128.IsHardwareAccelerated)
         {
-            uint e0 = UInt32(ref b, entry), e1 = UInt32(ref b, entry + 3), e2 = UInt32(ref b, entry + 6), e3 = UInt32(ref b, entry + 9);
-            bad |= EntryCheck(e0) | EntryCheck(e1) | EntryCheck(e2) | EntryCheck(e3);
-            sum += EntrySize(e0) + EntrySize(e1) + EntrySize(e2) + EntrySize(e3);
+            for (; i < count && FieldTableOffset + FieldEntryLength * i + Vector128<byte>.Count <= buffer.Length; i += 4)
+            {
+                var entries = Vector128.LoadUnsafe(ref b, (nuint)(FieldTableOffset + FieldEntryLength * i));
+                // Spread 4 entries into int lanes: label length (byte 0), value length (bytes 1-2, big-endian).
+                var labels = Vector128.Shuffle(entries, Vector128.Create((byte)0, 0xFF, 0xFF, 0xFF, 3, 0xFF, 0xFF, 0xFF, 6, 0xFF, 0xFF, 0xFF, 9, 0xFF, 0xFF, 0xFF)).AsInt32();
+                var values = Vector128.Shuffle(entries, Vector128.Create((byte)2, 1, 0xFF, 0xFF, 5, 4, 0xFF, 0xFF, 8, 7, 0xFF, 0xFF, 11, 10, 0xFF, 0xFF)).AsInt32();
+                var live = Vector128.LessThan(Vector128.Create(0, 1, 2, 3), Vector128.Create(count - i));
+                var broken = Vector128.GreaterThan((labels - Vector128<int>.One).AsUInt32(), Vector128.Create((uint)MaxLabelLength - 1)).AsInt32()
+                             | Vector128.GreaterThan(values, Vector128.Create(MaxValueLength));
+                bad |= (int)(broken & live).ExtractMostSignificantBits();
+                sum += Vector128.Sum((labels + values) & live);
+            }
+            i = Math.Min(i, count);
         }
-        for (; i < count; i++, entry += FieldEntryLength)
+        for (int entry = FieldTableOffset + FieldEntryLength * i; i < count; i++, entry += FieldEntryLength)
         {
-            uint e = UInt32(ref b, entry);
-            bad |= EntryCheck(e);
-            sum += EntrySize(e);
+            uint e = UInt32(ref b, entry); // label length, value length, and one byte of what follows
+            int label = (int)(e >> 24), value = (int)(e >> 8) & 0xFFFF;
+            bad |= ((label - 1) | (MaxLabelLength - label) | (MaxValueLength - value)) >>> 31;
+            sum += label + value;
         }
-        if (bad < 0 || data + sum != total) return false;
+        if (bad != 0 || data + sum != total) return false;
         // Extension methods (rare): the first field must be ":method" with a value. Its bytes are
         // inside the header, which the sum above proved.
         if (method == (int)HttpMethodKind.Extension
@@ -162,20 +190,8 @@ public readonly ref struct MeshHeaderView
         return true;
     }
 
-    /// <summary>Negative when a table entry (read as 4 bytes: label length, value length, next byte)
-    /// breaks a limit: label length 0 or over 64, value length over 1024.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int EntryCheck(uint entry)
-    {
-        int label = (int)(entry >> 24), value = (int)(entry >> 8) & 0xFFFF;
-        return (label - 1) | (MaxLabelLength - label) | (MaxValueLength - value);
-    }
-
-    /// <summary>Label plus value length of a table entry read as 4 bytes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int EntrySize(uint entry) => (int)(entry >> 24) + ((int)(entry >> 8) & 0xFFFF);
-
     /// <summary>The field-by-field check: same verdict as the fast path, plus the first broken field and its offset.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // the cold path: keeps the fast path small where it is inlined
     internal static bool TryParseDetailed(ReadOnlySpan<byte> buffer, out MeshHeaderView view, out WireError error)
     {
         view = default;

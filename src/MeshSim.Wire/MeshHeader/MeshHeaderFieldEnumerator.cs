@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using static MeshSim.Wire.MeshHeaderBytes;
 using static MeshSim.Wire.MeshHeaderFormat;
@@ -33,28 +34,31 @@ public readonly ref struct MeshHeaderField
 /// Every offset it visits was checked by <see cref="MeshHeaderView.TryParse"/>, so nothing is re-checked here.</remarks>
 public ref struct MeshHeaderFieldEnumerator
 {
-    private readonly ref byte _b;
-    private int _entry;
-    private int _next;
+    // Byte references rather than offsets: one add per step and no index arithmetic on the read path.
+    private readonly ref byte _start;
+    private ref byte _entry;
+    private ref byte _next;
+    private ref byte _label;
     private int _remaining;
-    private int _label;
     private int _labelLength;
     private int _valueLength;
 
     internal MeshHeaderFieldEnumerator(ReadOnlySpan<byte> bytes, int firstLabelOffset, int count)
     {
-        _b = ref MemoryMarshal.GetReference(bytes);
-        _entry = FieldTableOffset - FieldEntryLength;
-        _next = firstLabelOffset;
+        _start = ref MemoryMarshal.GetReference(bytes);
+        _entry = ref Unsafe.Add(ref _start, FieldTableOffset - FieldEntryLength);
+        _next = ref Unsafe.Add(ref _start, firstLabelOffset);
+        _label = ref _next;
         _remaining = count;
-        _label = -1;
         _labelLength = 0;
         _valueLength = 0;
     }
 
     /// <summary>The current field (valid after <see cref="MoveNext"/> returned true).</summary>
     public readonly MeshHeaderField Current =>
-        new(Slice(ref _b, _label, _labelLength), Slice(ref _b, _label + _labelLength, _valueLength), _entry, _label);
+        new(MemoryMarshal.CreateReadOnlySpan(ref _label, _labelLength),
+            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref _label, _labelLength), _valueLength),
+            (int)Unsafe.ByteOffset(ref _start, ref _entry), (int)Unsafe.ByteOffset(ref _start, ref _label));
 
     /// <summary>Returns itself, for <c>foreach</c>.</summary>
     public readonly MeshHeaderFieldEnumerator GetEnumerator() => this;
@@ -64,11 +68,11 @@ public ref struct MeshHeaderFieldEnumerator
     {
         if (_remaining == 0) return false;
         _remaining--;
-        _entry += FieldEntryLength;
-        _labelLength = Byte(ref _b, _entry);
-        _valueLength = UInt16(ref _b, _entry + 1);
-        _label = _next;
-        _next += _labelLength + _valueLength;
+        _entry = ref Unsafe.Add(ref _entry, FieldEntryLength);
+        _labelLength = _entry;
+        _valueLength = UInt16(ref _entry, 1);
+        _label = ref _next;
+        _next = ref Unsafe.Add(ref _next, (nint)(uint)(_labelLength + _valueLength));
         return true;
     }
 }

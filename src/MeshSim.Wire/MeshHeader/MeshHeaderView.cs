@@ -70,9 +70,13 @@ public readonly ref struct MeshHeaderView
             // a test checks it against HttpMethods.Token for every code.
             if ((uint)m >= (uint)StandardMethodSlices.Length) return default;
             int slice = StandardMethodSlices[m];
-            return StandardMethodTokens.Slice(slice & 0xFF, slice >> 8);
+            // Every slice in the table lies inside the token string.
+            return MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetReference(StandardMethodTokens), slice & 0xFF), slice >> 8);
         }
     }
+
+    /// <summary>Bit n set when method code n is valid in a request: 1-9 and 15.</summary>
+    private const int KnownMethodCodes = 0b1000_0011_1111_1110;
 
     /// <summary>The tokens of method codes 1-9, back to back.</summary>
     private static ReadOnlySpan<byte> StandardMethodTokens => "GETHEADPOSTPUTDELETECONNECTOPTIONSTRACEPATCH"u8;
@@ -123,20 +127,20 @@ public readonly ref struct MeshHeaderView
         // Every read below is at an offset proven to be inside the fixed part or below `total`,
         // which is at most buffer.Length (see MeshHeaderBytes).
         ref byte b = ref MemoryMarshal.GetReference(buffer);
-        uint head = UInt32(ref b, MagicOffset); // magic, version and header count in one load
-        int count = (int)(head & 0xFF);
-        int total = UInt16(ref b, TotalLengthOffset);
-        if (head >> 8 != (Magic0 << 16 | Magic1 << 8 | CurrentVersion) || count > MaxHeaderCount
+        // One load for magic, version, header count, total length and codes (offsets 0-7).
+        ulong head = UInt64(ref b, MagicOffset);
+        int count = (int)(head >> 32) & 0xFF;
+        int total = (int)(head >> 16) & 0xFFFF;
+        int codes = (int)head & 0xFFFF;
+        int routeLength = UInt16(ref b, RouteLengthOffset);
+        if (head >> 40 != (Magic0 << 16 | Magic1 << 8 | CurrentVersion) || count > MaxHeaderCount
             || (uint)(total - FixedLength) > MaxTotalLength - FixedLength || total > buffer.Length) return false;
 
-        int codes = UInt16(ref b, CodesOffset);
-        int routeLength = UInt16(ref b, RouteLengthOffset);
         int method = codes >> MethodShift; // T is 0 here for requests, so this is the 4-bit method
         if (codes < 1 << TypeShift)
         {
-            // Request: status and R zero, method 1-9 or 15, route 1-2048 bytes.
-            if ((codes & 0x07FF) != 0 || method == 0 || (method > (int)HttpMethodKind.Patch && method != (int)HttpMethodKind.Extension)
-                || (uint)(routeLength - 1) >= MaxRouteLength) return false;
+            // Request: status and R zero, method 1-9 or 15 (a bit set in KnownMethodCodes), route 1-2048 bytes.
+            if ((codes & 0x07FF) != 0 || (KnownMethodCodes >> method & 1) == 0 || (uint)(routeLength - 1) >= MaxRouteLength) return false;
         }
         else
         {
@@ -152,33 +156,11 @@ public readonly ref struct MeshHeaderView
         if (data + count > total) return false;
 
         // The table entries are independent loads (no entry's position depends on another's
-        // contents): four at a time in one vector where the buffer has 16 readable bytes there,
-        // else one at a time. Either way the checks fold into one test and the lengths into one sum.
-        int bad = 0, sum = 0, i = 0;
-        if (Vector128.IsHardwareAccelerated)
-        {
-            for (; i < count && FieldTableOffset + FieldEntryLength * i + Vector128<byte>.Count <= buffer.Length; i += 4)
-            {
-                var entries = Vector128.LoadUnsafe(ref b, (nuint)(FieldTableOffset + FieldEntryLength * i));
-                // Spread 4 entries into int lanes: label length (byte 0), value length (bytes 1-2, big-endian).
-                var labels = Vector128.Shuffle(entries, Vector128.Create((byte)0, 0xFF, 0xFF, 0xFF, 3, 0xFF, 0xFF, 0xFF, 6, 0xFF, 0xFF, 0xFF, 9, 0xFF, 0xFF, 0xFF)).AsInt32();
-                var values = Vector128.Shuffle(entries, Vector128.Create((byte)2, 1, 0xFF, 0xFF, 5, 4, 0xFF, 0xFF, 8, 7, 0xFF, 0xFF, 11, 10, 0xFF, 0xFF)).AsInt32();
-                var live = Vector128.LessThan(Vector128.Create(0, 1, 2, 3), Vector128.Create(count - i));
-                var broken = Vector128.GreaterThan((labels - Vector128<int>.One).AsUInt32(), Vector128.Create((uint)MaxLabelLength - 1)).AsInt32()
-                             | Vector128.GreaterThan(values, Vector128.Create(MaxValueLength));
-                bad |= (int)(broken & live).ExtractMostSignificantBits();
-                sum += Vector128.Sum((labels + values) & live);
-            }
-            i = Math.Min(i, count);
-        }
-        for (int entry = FieldTableOffset + FieldEntryLength * i; i < count; i++, entry += FieldEntryLength)
-        {
-            uint e = UInt32(ref b, entry); // label length, value length, and one byte of what follows
-            int label = (int)(e >> 24), value = (int)(e >> 8) & 0xFFFF;
-            bad |= ((label - 1) | (MaxLabelLength - label) | (MaxValueLength - value)) >>> 31;
-            sum += label + value;
-        }
-        if (bad != 0 || data + sum != total) return false;
+        // contents). Up to four entries (the common case) are one vector step, straight-line.
+        int sum = Vector128.IsHardwareAccelerated && count <= 4 && buffer.Length >= FieldTableOffset + Vector128<byte>.Count
+            ? TableSum4(ref b, FieldTableOffset, count)
+            : count == 0 ? 0 : TableSum(ref b, count, buffer.Length);
+        if (sum < 0 || data + sum != total) return false;
         // Extension methods (rare): the first field must be ":method" with a value. Its bytes are
         // inside the header, which the sum above proved.
         if (method == (int)HttpMethodKind.Extension
@@ -188,6 +170,50 @@ public readonly ref struct MeshHeaderView
 
         view = new MeshHeaderView(Slice(ref b, 0, total), codes, count, routeLength);
         return true;
+    }
+
+    /// <summary>The sum of label and value lengths of the <paramref name="live"/> (at most 4) table
+    /// entries at <paramref name="offset"/>, or -1 when one breaks a limit (label length outside 1-64,
+    /// value length over 1024). Reads 16 bytes from <paramref name="offset"/>: the caller proves they are in the buffer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int TableSum4(ref byte b, int offset, int live)
+    {
+        var entries = Vector128.LoadUnsafe(ref b, (nuint)offset);
+        // Spread 4 entries into int lanes: label length (byte 0), value length (bytes 1-2, big-endian).
+        var labels = Vector128.Shuffle(entries, Vector128.Create((byte)0, 0xFF, 0xFF, 0xFF, 3, 0xFF, 0xFF, 0xFF, 6, 0xFF, 0xFF, 0xFF, 9, 0xFF, 0xFF, 0xFF)).AsInt32();
+        var values = Vector128.Shuffle(entries, Vector128.Create((byte)2, 1, 0xFF, 0xFF, 5, 4, 0xFF, 0xFF, 8, 7, 0xFF, 0xFF, 11, 10, 0xFF, 0xFF)).AsInt32();
+        var lanes = Vector128.LessThan(Vector128.Create(0, 1, 2, 3), Vector128.Create(live));
+        // Sign bit set in a lane whose label length is outside 1-64 or value length over 1024.
+        var broken = (labels - Vector128<int>.One) | (Vector128.Create(MaxLabelLength) - labels) | (Vector128.Create(MaxValueLength) - values);
+        int sum = Vector128.Sum((labels + values) & lanes);
+        return (broken & lanes).ExtractMostSignificantBits() == 0 ? sum : -1;
+    }
+
+    /// <summary><see cref="TableSum4"/> for any number of entries: vector steps while 16 bytes are
+    /// readable, then one entry at a time. Scalar reads are 4 bytes wide; the caller proves the header
+    /// has at least one byte after the table (every label has one).</summary>
+    private static int TableSum(ref byte b, int count, int readable)
+    {
+        int sum = 0, i = 0;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; i < count && FieldTableOffset + FieldEntryLength * i + Vector128<byte>.Count <= readable; i += 4)
+            {
+                int part = TableSum4(ref b, FieldTableOffset + FieldEntryLength * i, Math.Min(4, count - i));
+                if (part < 0) return -1;
+                sum += part;
+            }
+            i = Math.Min(i, count);
+        }
+        int bad = 0;
+        for (int entry = FieldTableOffset + FieldEntryLength * i; i < count; i++, entry += FieldEntryLength)
+        {
+            uint e = UInt32(ref b, entry); // label length, value length, and one byte of what follows
+            int label = (int)(e >> 24), value = (int)(e >> 8) & 0xFFFF;
+            bad |= (label - 1) | (MaxLabelLength - label) | (MaxValueLength - value);
+            sum += label + value;
+        }
+        return bad < 0 ? -1 : sum;
     }
 
     /// <summary>The field-by-field check: same verdict as the fast path, plus the first broken field and its offset.</summary>

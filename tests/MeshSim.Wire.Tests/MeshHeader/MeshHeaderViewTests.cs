@@ -81,6 +81,36 @@ public class MeshHeaderViewTests
         Assert.Equal("mesh v2 request GET /api/list 3 headers (88 bytes)", v.ToString());
     }
 
+    [Theory]
+    [InlineData("GET")] [InlineData("HEAD")] [InlineData("POST")] [InlineData("PUT")] [InlineData("DELETE")]
+    [InlineData("CONNECT")] [InlineData("OPTIONS")] [InlineData("TRACE")] [InlineData("PATCH")]
+    public void Method_token_of_every_standard_code_matches_the_http_table(string method)
+    {
+        var bytes = MeshHeaderRepr.Request(method, "/x").ToBytes();
+        Assert.True(MeshHeaderView.TryParse(bytes, out var v, out _));
+        Assert.NotEqual(HttpMethodKind.Extension, v.Method);
+        Assert.Equal(HttpMethods.Token(v.Method).ToArray(), v.MethodToken.ToArray());
+        Assert.Equal(method, Encoding.ASCII.GetString(v.MethodToken));
+    }
+
+    [Fact]
+    public void Fields_are_found_from_the_table_without_reading_labels_or_values()
+    {
+        // Overwrite every label and value byte of a structurally valid header: the structural parse and
+        // the field positions do not change, because all lengths sit in the table before the route.
+        var bytes = Hex(MeshHeaderVectors.All[^1].Hex);
+        Assert.True(MeshHeaderView.TryParse(bytes, out var v, out _));
+        var before = new List<(int, int, int, int)>();
+        foreach (var f in v.Headers) before.Add((f.EntryOffset, f.LabelOffset, f.Label.Length, f.Value.Length));
+        int dataStart = v.RouteOffset + v.Route.Length;
+        Array.Fill(bytes, (byte)0xFF, dataStart, bytes.Length - dataStart);
+        Assert.True(MeshHeaderView.TryParse(bytes, out v, out _));
+        var after = new List<(int, int, int, int)>();
+        foreach (var f in v.Headers) after.Add((f.EntryOffset, f.LabelOffset, f.Label.Length, f.Value.Length));
+        Assert.Equal(before, after);
+        Assert.Equal([(10, 45, 4, 26), (13, 75, 10, 19), (16, 104, 6, 16), (19, 126, 12, 36)], after);   // labels start at 10 + 12 + 23 (route)
+    }
+
     [Fact]
     public void Extension_method_travels_as_the_first_pseudo_header()
     {

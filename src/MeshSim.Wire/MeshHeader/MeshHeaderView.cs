@@ -108,7 +108,6 @@ public readonly ref struct MeshHeaderView
     /// "valid", and on any doubt the detailed one, which checks field by field and names the first
     /// broken field. The detailed path alone decides what is invalid; a property test checks that
     /// both paths accept exactly the same inputs.</remarks>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool TryParse(ReadOnlySpan<byte> buffer, out MeshHeaderView view, out WireError error)
     {
         if (TryParseFast(buffer, out view))

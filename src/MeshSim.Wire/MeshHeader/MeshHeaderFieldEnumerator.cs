@@ -55,15 +55,20 @@ public ref struct MeshHeaderFieldEnumerator
     }
 
     /// <summary>The current field (valid after <see cref="MoveNext"/> returned true).</summary>
-    public readonly MeshHeaderField Current =>
+    public readonly MeshHeaderField Current
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get =>
         new(MemoryMarshal.CreateReadOnlySpan(ref _label, _labelLength),
             MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref _label, _labelLength), _valueLength),
             (int)Unsafe.ByteOffset(ref _start, ref _entry), (int)Unsafe.ByteOffset(ref _start, ref _label));
+    }
 
     /// <summary>Returns itself, for <c>foreach</c>.</summary>
     public readonly MeshHeaderFieldEnumerator GetEnumerator() => this;
 
     /// <summary>Advances to the next field; false after the last.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool MoveNext()
     {
         if (_remaining == 0) return false;

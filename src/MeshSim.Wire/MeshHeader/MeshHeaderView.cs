@@ -50,29 +50,40 @@ public readonly ref struct MeshHeaderView
     /// <summary>Offset of the route: right after the field table.</summary>
     public int RouteOffset => FieldTableOffset + FieldEntryLength * _count;
     /// <summary>The route (request target); empty for responses.</summary>
-    public ReadOnlySpan<byte> Route => _b.IsEmpty ? default : Slice(ref MemoryMarshal.GetReference(_b), RouteOffset, _routeLength);
+    public ReadOnlySpan<byte> Route
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _b.IsEmpty ? default : Slice(ref MemoryMarshal.GetReference(_b), RouteOffset, _routeLength);
+    }
     /// <summary>All header fields in wire order, the <c>:method</c> pseudo-header included.</summary>
-    public MeshHeaderFieldEnumerator Headers => new(_b, RouteOffset + _routeLength, _count);
+    public MeshHeaderFieldEnumerator Headers
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => new(_b, RouteOffset + _routeLength, _count);
+    }
 
     /// <summary>The method token: the standard token, or for <see cref="HttpMethodKind.Extension"/> the <c>:method</c> value.</summary>
     public ReadOnlySpan<byte> MethodToken
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get
         {
             int m = (int)Method;
-            if (m == (int)HttpMethodKind.Extension)
-            {
-                var e = Headers;
-                e.MoveNext();
-                return e.Current.Value;
-            }
+            if ((uint)m >= (uint)StandardMethodSlices.Length) return m == (int)HttpMethodKind.Extension ? ExtensionMethodToken() : default;
             // A slice of one constant string instead of a call per lookup (this sits on the read path);
-            // a test checks it against HttpMethods.Token for every code.
-            if ((uint)m >= (uint)StandardMethodSlices.Length) return default;
+            // a test checks it against HttpMethods.Token for every code. Every slice lies inside the string.
             int slice = StandardMethodSlices[m];
-            // Every slice in the table lies inside the token string.
             return MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref MemoryMarshal.GetReference(StandardMethodTokens), slice & 0xFF), slice >> 8);
         }
+    }
+
+    /// <summary>The <c>:method</c> value (first field) of an extension-method request; out of line, it is rare.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ReadOnlySpan<byte> ExtensionMethodToken()
+    {
+        var e = Headers;
+        e.MoveNext();
+        return e.Current.Value;
     }
 
     /// <summary>Bit n set when method code n is valid in a request: 1-9 and 15.</summary>

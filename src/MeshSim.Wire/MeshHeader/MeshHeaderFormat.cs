@@ -80,4 +80,6 @@ public static class MeshHeaderFormat
 
     /// <summary>The pseudo-label that carries an extension method's token as the first header.</summary>
     public static ReadOnlySpan<byte> MethodPseudoLabel => ":method"u8;
+    /// <summary>Length of <see cref="MethodPseudoLabel"/>.</summary>
+    public const int MethodPseudoLabelLength = 7;
 }

@@ -173,9 +173,10 @@ public readonly ref struct MeshHeaderView
         if (sum < 0 || data + sum != total) return false;
         // Extension methods (rare): the first field must be ":method" with a value. Its bytes are
         // inside the header, which the sum above proved.
+        // Compared as two overlapping 4-byte words (":met", "thod"), no call on the hot path.
         if (method == (int)HttpMethodKind.Extension
-            && (count == 0 || UInt16(ref b, FieldTableOffset + 1) == 0
-                || !Slice(ref b, data, Byte(ref b, FieldTableOffset)).SequenceEqual(MethodPseudoLabel)))
+            && (count == 0 || UInt16(ref b, FieldTableOffset + 1) == 0 || Byte(ref b, FieldTableOffset) != MethodPseudoLabelLength
+                || UInt32(ref b, data) != 0x3A6D6574 || UInt32(ref b, data + 3) != 0x74686F64))
             return false;
 
         view = new MeshHeaderView(Slice(ref b, 0, total), codes, count, routeLength);
@@ -202,6 +203,7 @@ public readonly ref struct MeshHeaderView
     /// <summary><see cref="TableSum4"/> for any number of entries: vector steps while 16 bytes are
     /// readable, then one entry at a time. Scalar reads are 4 bytes wide; the caller proves the header
     /// has at least one byte after the table (every label has one).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int TableSum(ref byte b, int count, int readable)
     {
         int sum = 0, i = 0;

@@ -98,6 +98,8 @@ public readonly ref struct MeshHeaderView
 
     /// <summary>The value of the first header whose label equals <paramref name="label"/> byte for byte
     /// (labels are lower case on the wire, so pass a lower-case name).</summary>
+    /// <remarks>Inlined so that a constant label (<c>"host"u8</c>) compiles to a fixed-length compare.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryGetHeader(ReadOnlySpan<byte> label, out ReadOnlySpan<byte> value)
     {
         foreach (var field in Headers)

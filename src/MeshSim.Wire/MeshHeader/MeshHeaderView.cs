@@ -136,8 +136,9 @@ public readonly ref struct MeshHeaderView
     {
         view = default;
         if (buffer.Length < FixedLength) return false;
-        // Every read below is at an offset proven to be inside the fixed part or below `total`,
-        // which is at most buffer.Length (see MeshHeaderBytes).
+        // Every read below is proven to be inside the buffer (see MeshHeaderBytes): the fixed part,
+        // bytes below `total` (at most buffer.Length), or 16-byte table loads checked against
+        // buffer.Length itself (they may read past the header into what follows it, never past the span).
         ref byte b = ref MemoryMarshal.GetReference(buffer);
         // One load for magic, version, header count, total length and codes (offsets 0-7).
         ulong head = UInt64(ref b, MagicOffset);

@@ -5,7 +5,7 @@ namespace MeshSim.Control.Tests.Sources;
 /// <summary>
 /// HashiCorp's Consul API double (npm <c>@hashicorp/consul-api-double</c> served by <c>@hashicorp/api-double</c>),
 /// started once for the test collection by tools/consul-api-double/double.sh on 127.0.0.1 and a free
-/// port. Without node the tests pass vacuously on a developer machine and fail under CI, like the
+/// port. Without node the tests are skipped on a developer machine and fail under CI, like the
 /// other tests of real tools.
 /// </summary>
 public sealed class ConsulApiDouble : IDisposable
@@ -30,12 +30,13 @@ public sealed class ConsulApiDouble : IDisposable
     /// <summary>Why the double is not there, or null.</summary>
     public string? Missing { get; }
 
-    /// <summary>True when the tests can run; false only off CI when node is missing (under CI that fails the test).</summary>
-    public bool Available()
+    /// <summary>Skips the calling test when node is missing on a developer machine; under CI (env CI set),
+    /// where .ci/run installs node, a missing double fails the test instead. Call first in every test.</summary>
+    public void RequireOrSkip()
     {
-        if (Missing is null) return true;
-        if (Environment.GetEnvironmentVariable("CI") is not null) Assert.Fail("the Consul API double is needed under CI: " + Missing);
-        return false;
+        if (Missing is null) return;
+        Skip.If(Environment.GetEnvironmentVariable("CI") is null, Missing);
+        Assert.Fail("the Consul API double is needed under CI: " + Missing);
     }
 
     private static bool OnPath(string tool) =>

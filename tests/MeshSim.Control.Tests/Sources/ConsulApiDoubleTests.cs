@@ -30,10 +30,10 @@ public class ConsulApiDoubleTests(ConsulApiDouble dbl)
         return (new ConsulClient(new HttpClient(recorder), dbl.BaseAddress!), recorder);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Health_entries_carry_every_field_the_mapping_reads()
     {
-        if (!dbl.Available()) return;
+        dbl.RequireOrSkip();
         var (client, recorder) = Connect(("CONSUL_NODE_COUNT", "6"), ("CONSUL_CHECK_COUNT", "4"), ("CONSUL_TAG_COUNT", "3"));
 
         var result = await client.HealthServiceAsync("web", passingOnly: false, 0, Wait, CancellationToken.None);
@@ -71,10 +71,10 @@ public class ConsulApiDoubleTests(ConsulApiDouble dbl)
         Assert.Superset(new HashSet<string> { "Node.TaggedAddresses", "Node.Datacenter", "Service.Proxy", "Service.EnableTagOverride", "Checks.Output", "Checks.Notes" }, unknown);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_passing_filter_holds_even_though_the_double_ignores_it()
     {
-        if (!dbl.Available()) return;
+        dbl.RequireOrSkip();
         var (client, recorder) = Connect(("CONSUL_NODE_COUNT", "5"), ("CONSUL_CHECK_COUNT", "3"), ("CONSUL_TAG_COUNT", "1"));
 
         var result = await client.HealthServiceAsync("api", passingOnly: true, 0, Wait, CancellationToken.None);
@@ -89,10 +89,10 @@ public class ConsulApiDoubleTests(ConsulApiDouble dbl)
         Assert.Equal(passingIds, result.Value.Select(e => e.Service.Id));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Proxies_and_gateways_parse_and_are_rejected_by_the_mapping_by_name()
     {
-        if (!dbl.Available()) return;
+        dbl.RequireOrSkip();
         var (client, _) = Connect(("CONSUL_NODE_COUNT", "3"), ("CONSUL_CHECK_COUNT", "2"), ("CONSUL_TAG_COUNT", "1"),
                                   ("CONSUL_UPSTREAM_COUNT", "2"), ("CONSUL_EXPOSED_COUNT", "1"));
         var proxies = (await client.HealthServiceAsync("web-sidecar-proxy", false, 0, Wait, CancellationToken.None)).Value;
@@ -111,10 +111,10 @@ public class ConsulApiDoubleTests(ConsulApiDouble dbl)
             Assert.Contains(mapped.Rejected, r => r.Contains($"instance {e.Service.Id} on node {e.Node.Name}: Kind \"{e.Service.Kind}\" is a Connect proxy or gateway"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Every_instance_the_double_makes_is_mapped_or_rejected_with_its_reason_never_a_crash()
     {
-        if (!dbl.Available()) return;
+        dbl.RequireOrSkip();
         var (client, _) = Connect(("CONSUL_NODE_COUNT", "40"), ("CONSUL_CHECK_COUNT", "2"), ("CONSUL_TAG_COUNT", "2"));
         var entries = (await client.HealthServiceAsync("web", false, 0, Wait, CancellationToken.None)).Value;
 
@@ -131,10 +131,10 @@ public class ConsulApiDoubleTests(ConsulApiDouble dbl)
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Intentions_of_both_forms_parse_and_l7_ones_are_rejected_with_a_reason()
     {
-        if (!dbl.Available()) return;
+        dbl.RequireOrSkip();
         var (client, recorder) = Connect(("CONSUL_INTENTION_COUNT", "12"), ("CONSUL_INTENTION_PERMISSION_COUNT", "2"), ("CONSUL_HEADER_COUNT", "1"));
 
         var result = await client.IntentionsAsync(0, Wait, CancellationToken.None);
@@ -175,10 +175,10 @@ public class ConsulApiDoubleTests(ConsulApiDouble dbl)
         Assert.Equal(result.Value.Count - l4.Count, mapped.Rejected.Count);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Blocking_queries_send_index_and_wait_and_follow_the_index_the_double_returns()
     {
-        if (!dbl.Available()) return;
+        dbl.RequireOrSkip();
         var (client, recorder) = Connect(("CONSUL_LATENCY", "150"), ("CONSUL_NODE_COUNT", "1"), ("CONSUL_CHECK_COUNT", "1"), ("CONSUL_TAG_COUNT", "1"));
 
         var first = await client.HealthServiceAsync("web", false, 0, Wait, CancellationToken.None);
@@ -194,10 +194,10 @@ public class ConsulApiDoubleTests(ConsulApiDouble dbl)
         Assert.Equal(42UL, intentions.Index);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_server_that_holds_a_blocking_query_past_its_wait_is_a_timeout_not_a_hang()
     {
-        if (!dbl.Available()) return;
+        dbl.RequireOrSkip();
         var (_, recorder) = Connect(("CONSUL_NODE_COUNT", "1"), ("CONSUL_CHECK_COUNT", "1"), ("CONSUL_TAG_COUNT", "1"));   // no CONSUL_LATENCY: held 60 s
         var client = new ConsulClient(new HttpClient(recorder), dbl.BaseAddress!) { ResponseGrace = TimeSpan.FromMilliseconds(300) };
         var sw = Stopwatch.StartNew();
@@ -206,10 +206,10 @@ public class ConsulApiDoubleTests(ConsulApiDouble dbl)
         Assert.InRange(sw.ElapsedMilliseconds, 600, 10_000);        // wait 320 + 320/16 + grace 300
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_catalog_endpoint_the_double_lacks_is_a_clear_bad_answer_and_the_watcher_stays_static()
     {
-        if (!dbl.Available()) return;
+        dbl.RequireOrSkip();
         var (client, _) = Connect();
         var ex = await Assert.ThrowsAsync<ConsulBadAnswerException>(() => client.CatalogServicesAsync(0, Wait, CancellationToken.None));
         Assert.StartsWith("consul /v1/catalog/services: bad answer: HTTP 404 Not Found:", ex.Message);
@@ -226,10 +226,10 @@ public class ConsulApiDoubleTests(ConsulApiDouble dbl)
         Assert.Equal([1, 2, 3], statuses.Take(3).Select(s => s.ConsecutiveFailures));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_watcher_builds_a_snapshot_from_the_doubles_health_and_intentions()
     {
-        if (!dbl.Available()) return;
+        dbl.RequireOrSkip();
         var (client, recorder) = Connect(("CONSUL_NODE_COUNT", "4"), ("CONSUL_CHECK_COUNT", "2"), ("CONSUL_TAG_COUNT", "1"),
                                          ("CONSUL_INTENTION_COUNT", "6"), ("CONSUL_INTENTION_PERMISSION_COUNT", "1"), ("CONSUL_HEADER_COUNT", "1"));
         // The one endpoint 6.1.5 has no template for is answered here, in Consul's documented shape.
@@ -248,10 +248,10 @@ public class ConsulApiDoubleTests(ConsulApiDouble dbl)
         Assert.Equal(snapshot.Intentions.Count(i => i.Permissions is null), mapped.Registry.Policy.Intentions.Count);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Agent_registration_sends_consuls_field_names_and_leaves_unset_ones_out()
     {
-        if (!dbl.Available()) return;
+        dbl.RequireOrSkip();
         var (client, recorder) = Connect();
         await client.RegisterAsync(new ConsulServiceRegistration("web-1", "web", "10.0.0.5", 8080,
             Meta: new Dictionary<string, string> { [RegistryMapping.MacMeta] = "02:00:00:00:00:05" }), CancellationToken.None);

@@ -9,8 +9,12 @@ namespace MeshSim.Io.Live;
 /// simulation sends to it are injected on the interface, frames received on the interface enter
 /// the simulation through its port. Capture uses libpcap through SharpPcap with the "inbound"
 /// filter, so the bridge never reads back what it injected.
-/// Frames the simulation thread cannot take fast enough are dropped at a bounded inbox and
-/// counted (<see cref="InboxDrops"/>): the bridge never loses frames silently.
+/// Every frame the interface receives ends in exactly one counter (see <see cref="Counters"/>):
+/// delivered into the simulation, dropped at the bounded inbox because the simulation thread
+/// could not keep up, too large, still queued when the bridge stopped, or never handed over by
+/// libpcap (capture ring overflow: the gap between the kernel's rx_packets of the interface and
+/// what libpcap delivered, since libpcap's own drop counter misses these). The bridge never loses
+/// a frame silently.
 /// </summary>
 public sealed class LiveBridge : Node, IDisposable
 {
@@ -18,6 +22,10 @@ public sealed class LiveBridge : Node, IDisposable
     private readonly RealTimeLoop _loop;
     private readonly int _inboxLimit;
     private int _inboxDepth;
+    private long _seen, _oversize, _unreadAtStop;
+    private readonly string _interface;
+    private readonly long? _rxAtOpen;
+    private long? _rxAtStop;
 
     /// <summary>Opens <paramref name="interfaceName"/> and creates the node with port 1.</summary>
     /// <exception cref="InvalidOperationException">The interface does not exist or cannot be opened (permissions).</exception>
@@ -30,8 +38,12 @@ public sealed class LiveBridge : Node, IDisposable
             ?? throw new InvalidOperationException($"interface '{interfaceName}' not found (known: {string.Join(", ", LibPcapLiveDeviceList.New().Select(d => d.Name).Order(StringComparer.Ordinal))})");
         try
         {
-            _device.Open(new DeviceConfiguration { Mode = DeviceModes.Promiscuous, ReadTimeout = 1, Immediate = true, Snaplen = 65535 });
+            // A 32 MiB ring holds some 16000 full-size frames: bursts wait there for the capture
+            // thread instead of overflowing it (the 2 MiB default held about a thousand).
+            _device.Open(new DeviceConfiguration { Mode = DeviceModes.Promiscuous, ReadTimeout = 1, Immediate = true, Snaplen = 65535, BufferSize = 32 << 20 });
             _device.Filter = "inbound";
+            _interface = interfaceName;
+            _rxAtOpen = InterfaceStatistics.RxPackets(interfaceName);
         }
         catch (PcapException ex)
         {
@@ -53,8 +65,29 @@ public sealed class LiveBridge : Node, IDisposable
     /// <summary>Injections libpcap refused (interface down, frame too large).</summary>
     public long InjectErrors;
 
+    /// <summary>
+    /// A reading of every counter. Thread-safe. While the bridge runs, frames on their way through
+    /// the capture ring count as capture loss; after <see cref="Dispose"/> the figures are final.
+    /// </summary>
+    public LiveBridgeCounters Counters()
+    {
+        long seen = Interlocked.Read(ref _seen);
+        long? rx = (_rxAtStop ?? InterfaceStatistics.RxPackets(_interface)) - _rxAtOpen;
+        return new LiveBridgeCounters(
+            Received: rx ?? seen,
+            CaptureLoss: rx is { } r ? Math.Max(0, r - seen) : 0,
+            Seen: seen,
+            Captured: Interlocked.Read(ref Captured),
+            InboxDrops: Interlocked.Read(ref InboxDrops),
+            OversizeDrops: Interlocked.Read(ref _oversize),
+            Undelivered: Volatile.Read(ref _inboxDepth) + Interlocked.Read(ref _unreadAtStop),
+            Injected: Interlocked.Read(ref Injected),
+            InjectErrors: Interlocked.Read(ref InjectErrors));
+    }
+
     private void OnCaptured(object sender, PacketCapture e)
     {
+        Interlocked.Increment(ref _seen);
         if (Interlocked.Increment(ref _inboxDepth) > _inboxLimit)
         {
             Interlocked.Decrement(ref _inboxDepth);
@@ -65,7 +98,7 @@ public sealed class LiveBridge : Node, IDisposable
         _loop.Post(() =>
         {
             Interlocked.Decrement(ref _inboxDepth);
-            if (bytes.Length > Frame.MaxLength) { Network.NotifyDropped(Port, bytes, DropReason.Malformed, $"{Name}: {bytes.Length}-byte frame exceeds {Frame.MaxLength}"); return; }
+            if (bytes.Length > Frame.MaxLength) { Interlocked.Increment(ref _oversize); Network.NotifyDropped(Port, bytes, DropReason.Malformed, $"{Name}: {bytes.Length}-byte frame exceeds {Frame.MaxLength}"); return; }
             Interlocked.Increment(ref Captured);
             var frame = Network.Frames.Rent(bytes);
             frame.Id = Network.NextFrameId();
@@ -79,11 +112,11 @@ public sealed class LiveBridge : Node, IDisposable
         try
         {
             _device.SendPacket(frame.Data, null);
-            Injected++;
+            Interlocked.Increment(ref Injected);
         }
         catch (PcapException ex)
         {
-            InjectErrors++;
+            Interlocked.Increment(ref InjectErrors);
             Network.NotifyDropped(port, frame.Data, DropReason.LinkDown, $"{Name}: inject failed: {ex.Message}");
         }
         finally
@@ -92,10 +125,20 @@ public sealed class LiveBridge : Node, IDisposable
         }
     }
 
-    /// <summary>Stops capturing and closes the interface.</summary>
+    /// <summary>
+    /// Stops capturing and closes the interface. Frames the capture thread had not read yet are read
+    /// and counted as undelivered, and the kernel's figures are kept, so <see cref="Counters"/> stays complete.
+    /// </summary>
     public void Dispose()
     {
+        if (!_device.Opened) return;
         try { _device.StopCapture(); } catch (PcapException) { }
+        try
+        {
+            while (_device.GetNextPacket(out _) == GetPacketStatus.PacketRead) Interlocked.Increment(ref _unreadAtStop);
+        }
+        catch (PcapException) { }
+        _rxAtStop = InterfaceStatistics.RxPackets(_interface);
         _device.Close();
     }
 }

@@ -46,8 +46,9 @@ public static class EmulateCommand
                 }
                 output.WriteLine("*** running in real time" + (untilNs == long.MaxValue ? "; Ctrl-C stops" : $" for {ScalarValues.FormatDuration(untilNs)}"));
                 loop.Run(untilNs == long.MaxValue ? long.MaxValue : world.Network.Sim.Now + untilNs, ct);
-                foreach (var b in bridges)
-                    output.WriteLine($"*** {b.Name}: captured {b.Captured}, injected {b.Injected}, inbox drops {b.InboxDrops}, inject errors {b.InjectErrors}");
+                // Closing first makes the figures final: frames still in the capture ring are counted too.
+                foreach (var b in bridges) b.Dispose();
+                foreach (var b in bridges) output.WriteLine($"*** {b.Name}: {b.Counters()}");
                 output.WriteLine($"*** max lag behind the wall clock: {ScalarValues.FormatDuration(loop.MaxLagNs)}");
                 return ExitCodes.Ok;
             }

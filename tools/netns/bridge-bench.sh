@@ -35,10 +35,12 @@ fi
 
 A="${p}a"; B="${p}b"; work=$(mktemp -d); emu_pid=""
 cleanup() {
+  local rc=$?
   [[ -n "$emu_pid" ]] && kill -TERM "$emu_pid" 2>/dev/null && wait "$emu_pid" 2>/dev/null
   for ns in "$A" "$B"; do ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null; done
   "$here/lab-down.sh" "$p" >/dev/null 2>&1
   rm -rf "$work"
+  exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

@@ -7,8 +7,8 @@ namespace MeshSim.Io.Live;
 /// <summary>
 /// A one-port node whose other side is a real Linux interface (a veth end, a TAP): frames the
 /// simulation sends to it are injected on the interface, frames received on the interface enter
-/// the simulation through its port. Capture uses libpcap through SharpPcap with the "inbound"
-/// filter, so the bridge never reads back what it injected.
+/// the simulation through its port. Capture uses libpcap through SharpPcap, set to the inbound
+/// direction (see <see cref="PcapDirection"/>), so the bridge never reads back what it injected.
 /// Every frame the interface receives ends in exactly one counter (see <see cref="Counters"/>):
 /// delivered into the simulation, dropped at the bounded inbox because the simulation thread
 /// could not keep up, too large, still queued when the bridge stopped, or never handed over by
@@ -41,7 +41,7 @@ public sealed class LiveBridge : Node, IDisposable
             // A 32 MiB ring holds some 16000 full-size frames: bursts wait there for the capture
             // thread instead of overflowing it (the 2 MiB default held about a thousand).
             _device.Open(new DeviceConfiguration { Mode = DeviceModes.Promiscuous, ReadTimeout = 1, Immediate = true, Snaplen = 65535, BufferSize = 32 << 20 });
-            _device.Filter = "inbound";
+            if (!PcapDirection.InboundOnly(_device)) _device.Filter = "inbound";
             _interface = interfaceName;
             _rxAtOpen = InterfaceStatistics.RxPackets(interfaceName);
         }

@@ -36,6 +36,7 @@ fi
 A="${p}a"; B="${p}b"; work=$(mktemp -d); emu_pid=""
 cleanup() {
   local rc=$?
+  set +e   # best effort: what is already gone must not change the exit status
   [[ -n "$emu_pid" ]] && kill -TERM "$emu_pid" 2>/dev/null && wait "$emu_pid" 2>/dev/null
   for ns in "$A" "$B"; do ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null; done
   "$here/lab-down.sh" "$p" >/dev/null 2>&1
@@ -60,7 +61,7 @@ host() {
 }
 two_hosts() { host "$A" 10.99.0.1 02:00:00:99:00:01 "${p}ra"; host "$B" 10.99.0.2 02:00:00:99:00:02 "${p}rb"; }
 teardown() {
-  for ns in "$A" "$B"; do ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null; done
+  for ns in "$A" "$B"; do ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true; done
   "$here/lab-down.sh" "$p" >/dev/null 2>&1
 }
 

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using MeshSim.Engine;
 using SharpPcap;
 using SharpPcap.LibPcap;
@@ -23,6 +25,8 @@ public sealed class LiveBridge : Node, IDisposable
     private readonly int _inboxLimit;
     private int _inboxDepth;
     private long _seen, _oversize, _unreadAtStop;
+    private readonly ConcurrentQueue<(byte[] Buffer, int Length)> _inbox = new();
+    private readonly Action _deliverOne;
     private readonly string _interface;
     private readonly long? _rxAtOpen;
     private long? _rxAtStop;
@@ -33,6 +37,7 @@ public sealed class LiveBridge : Node, IDisposable
     {
         _loop = loop;
         _inboxLimit = inboxLimit;
+        _deliverOne = DeliverOne;
         Port = AddPort(1, $"{name}-{interfaceName}");
         _device = LibPcapLiveDeviceList.New().FirstOrDefault(d => d.Name == interfaceName)
             ?? throw new InvalidOperationException($"interface '{interfaceName}' not found (known: {string.Join(", ", LibPcapLiveDeviceList.New().Select(d => d.Name).Order(StringComparer.Ordinal))})");
@@ -94,16 +99,38 @@ public sealed class LiveBridge : Node, IDisposable
             Interlocked.Increment(ref InboxDrops);
             return;
         }
-        var bytes = e.Data.ToArray();   // the capture buffer is reused by libpcap: copy before crossing threads
-        _loop.Post(() =>
+        // The capture buffer is reused by libpcap: copy into a pooled buffer before crossing
+        // threads. The queue and the cached delegate make the hand-over allocation-free.
+        var data = e.Data;
+        var buffer = ArrayPool<byte>.Shared.Rent(data.Length);
+        data.CopyTo(buffer);
+        _inbox.Enqueue((buffer, data.Length));
+        _loop.Post(_deliverOne);
+    }
+
+    /// <summary>On the simulation thread: one captured frame into the simulation.</summary>
+    private void DeliverOne()
+    {
+        if (!_inbox.TryDequeue(out var item)) return;
+        Interlocked.Decrement(ref _inboxDepth);
+        try
         {
-            Interlocked.Decrement(ref _inboxDepth);
-            if (bytes.Length > Frame.MaxLength) { Interlocked.Increment(ref _oversize); Network.NotifyDropped(Port, bytes, DropReason.Malformed, $"{Name}: {bytes.Length}-byte frame exceeds {Frame.MaxLength}"); return; }
+            var bytes = item.Buffer.AsSpan(0, item.Length);
+            if (item.Length > Frame.MaxLength)
+            {
+                Interlocked.Increment(ref _oversize);
+                Network.NotifyDropped(Port, bytes, DropReason.Malformed, $"{Name}: {item.Length}-byte frame exceeds {Frame.MaxLength}");
+                return;
+            }
             Interlocked.Increment(ref Captured);
             var frame = Network.Frames.Rent(bytes);
             frame.Id = Network.NextFrameId();
             Port.Send(frame);
-        });
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(item.Buffer);
+        }
     }
 
     /// <inheritdoc/>

@@ -43,8 +43,8 @@ public sealed class LiveBridge : Node, IDisposable
             ?? throw new InvalidOperationException($"interface '{interfaceName}' not found (known: {string.Join(", ", LibPcapLiveDeviceList.New().Select(d => d.Name).Order(StringComparer.Ordinal))})");
         try
         {
-            // A 32 MiB ring holds some 16000 full-size frames: bursts wait there for the capture
-            // thread instead of overflowing it (the 2 MiB default held about a thousand).
+            // A 32 MiB ring instead of libpcap's 2 MiB: a burst waits there for the capture thread
+            // instead of overflowing it (with the default, a 3000-frame burst lost about half).
             _device.Open(new DeviceConfiguration { Mode = DeviceModes.Promiscuous, ReadTimeout = 1, Immediate = true, Snaplen = 65535, BufferSize = 32 << 20 });
             if (!PcapDirection.InboundOnly(_device)) _device.Filter = "inbound";
             _interface = interfaceName;

@@ -27,7 +27,7 @@ public sealed class RealTimeLoop(Simulator sim)
         _wake.Release();
     }
 
-    /// <summary>Runs until <paramref name="ct"/> is cancelled or virtual time reaches <paramref name="untilNs"/>.</summary>
+    /// <summary>Runs until <paramref name="ct"/> is cancelled or virtual time reaches <paramref name="untilNs"/>; returns normally in both cases.</summary>
     public void Run(long untilNs, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
@@ -44,7 +44,9 @@ public sealed class RealTimeLoop(Simulator sim)
             long next = sim.NextEventTime ?? long.MaxValue;
             if (next <= target) { MaxLagNs = Math.Max(MaxLagNs, wallNow - next); continue; }
             long sleepNs = Math.Min(next, untilNs) - wallNow;
-            if (sleepNs > 0) _wake.Wait(TimeSpan.FromTicks(Math.Clamp(sleepNs / 100, 1, TimeSpan.TicksPerMillisecond * 50)), ct);
+            if (sleepNs <= 0) continue;
+            try { _wake.Wait(TimeSpan.FromTicks(Math.Clamp(sleepNs / 100, 1, TimeSpan.TicksPerMillisecond * 50)), ct); }
+            catch (OperationCanceledException) { return; }   // a stop request is the normal end, not an error
         }
     }
 }

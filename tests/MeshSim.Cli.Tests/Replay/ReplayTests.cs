@@ -81,5 +81,49 @@ public class ReplayTests
         var (code2, _, err2) = CliProcess.Run("replay", Path.Combine(ThesisLabTests.Repo, "README.md"), "--into", "s1:1");
         Assert.Equal(2, code2);
         Assert.Contains("unknown magic", err2);
+        var (code3, _, err3) = CliProcess.Run("replay", Pcap, Pcap, "--into", "s1:1");
+        Assert.Equal(2, code3);
+        Assert.Equal("meshsim replay: --into: 2 capture(s) need as many --into, one per capture in the same order; got 1\n", err3);
+        var (code4, _, err4) = CliProcess.Run("replay", Pcap, Pcap, "--into", "s1:1", "--into", "s2:1");
+        Assert.Equal(2, code4);
+        Assert.Equal("meshsim replay: --into: every capture must enter the same switch, got s1, s2\n", err4);
+    }
+
+    [Fact]
+    public void Two_captures_merge_by_timestamp_and_replies_on_the_other_port_meet_the_connection()
+    {
+        // H2's SYN-ACK enters by port 2 between H1's SYN and H1's ACK (port 1): the merged replay
+        // must un-NAT it as a reply of the connection the SYN made, which it can only do in time order.
+        var dir = Directory.CreateTempSubdirectory("meshsim-replay2-");
+        try
+        {
+            var h2 = MacAddress.Parse("00:00:00:00:00:02");
+            var h2Ip = Ipv4Address.Parse("192.168.1.12");
+            using (var w = PcapWriter.Create(Path.Combine(dir.FullName, "p1.pcap")))
+            {
+                w.Write(1_000, Syn(40001, 9341));
+                var ack = new byte[128];
+                int n = FrameBuilder.Tcp(ack, new EthernetRepr(H1, Vmac, EtherType.Ipv4), new Ipv4Repr(H1Ip, Vip, Ttl: 64),
+                    new TcpRepr(40001, 9341, 1001, 5001, TcpFlags.Ack, 64240, default), ReadOnlySpan<byte>.Empty);
+                w.Write(3_000, ack.AsSpan(0, n));
+            }
+            using (var w = PcapWriter.Create(Path.Combine(dir.FullName, "p2.pcap")))
+            {
+                var synAck = new byte[128];
+                int n = FrameBuilder.Tcp(synAck, new EthernetRepr(h2, H1, EtherType.Ipv4), new Ipv4Repr(h2Ip, H1Ip, Ttl: 64),
+                    new TcpRepr(19572, 40001, 5000, 1001, TcpFlags.Syn | TcpFlags.Ack, 64240, new TcpOptions(MaxSegmentSize: 1460)), ReadOnlySpan<byte>.Empty);
+                w.Write(2_000, synAck.AsSpan(0, n));
+            }
+            var (code, text, err) = CliProcess.Run("replay", Path.Combine(dir.FullName, "p1.pcap"), Path.Combine(dir.FullName, "p2.pcap"), "--into", "s1:1", "--into", "s1:2");
+            Assert.True(code == 0, err);
+            var lines = text.Split('\n');
+            Assert.StartsWith("  1:1", lines[0]);
+            Assert.Contains(lines, l => l.StartsWith("  2:1", StringComparison.Ordinal));
+            Assert.Contains("conntrack: est|rpl|trk|snat", text);                              // the SYN-ACK is a reply (un-DNAT shows as +snat, as in OVS)...
+            Assert.Contains("nw_src=192.168.1.250,nw_dst=192.168.1.11", text);               // ...un-DNATed to the VIP
+            Assert.Contains("     2  forwarded to 2  (frames 1:1,1:2)", text);              // SYN and ACK to H2
+            Assert.Contains("     1  forwarded to 1  (frames 2:1)", text);                  // the SYN-ACK to H1
+        }
+        finally { dir.Delete(true); }
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using MeshSim.Cli.Run;
 using MeshSim.Cli.Scenario;
 using MeshSim.Engine;
@@ -44,10 +45,17 @@ public static class EmulateCommand
                     world.Network.Connect(port, bridge.Port, new LinkOptions(LatencyNs: 0, BitsPerSecond: 0));
                     output.WriteLine($"*** {host} ({port}) <-> {a[(eq + 1)..]}");
                 }
-                output.WriteLine("*** running in real time" + (untilNs == long.MaxValue ? "; Ctrl-C stops" : $" for {ScalarValues.FormatDuration(untilNs)}"));
-                loop.Run(untilNs == long.MaxValue ? long.MaxValue : world.Network.Sim.Now + untilNs, ct);
-                foreach (var b in bridges)
-                    output.WriteLine($"*** {b.Name}: captured {b.Captured}, injected {b.Injected}, inbox drops {b.InboxDrops}, inject errors {b.InjectErrors}");
+                output.WriteLine("*** running in real time" + (untilNs == long.MaxValue ? "; Ctrl-C or SIGTERM stops" : $" for {ScalarValues.FormatDuration(untilNs)}"));
+                output.Flush();
+                // Ctrl-C or SIGTERM (what scripts and service managers send) ends the run normally,
+                // so the bridges' counters below are always printed.
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+                using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+                loop.Run(untilNs == long.MaxValue ? long.MaxValue : world.Network.Sim.Now + untilNs, stop.Token);
+                // Closing first makes the figures final: frames still in the capture ring are counted too.
+                foreach (var b in bridges) b.Dispose();
+                foreach (var b in bridges) output.WriteLine($"*** {b.Name}: {b.Counters()}");
                 output.WriteLine($"*** max lag behind the wall clock: {ScalarValues.FormatDuration(loop.MaxLagNs)}");
                 return ExitCodes.Ok;
             }

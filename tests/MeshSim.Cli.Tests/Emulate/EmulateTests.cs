@@ -22,10 +22,10 @@ public class EmulateTests
                  "  - { a: \"db1\", b: \"s2:3\", latency: 50us, rate: 1Gbps }\n  - { a: \"ext1\", b: \"s1:4\", latency: 50us, rate: 1Gbps }")
         .Replace("services:\n", "services:\n  - name: outside\n    instances: [ { host: ext1, port: 1 } ]\n    upstreams: { public-api: 9191, product-api: 9341 }\n");
 
-    [Fact]
+    [SkippableFact]
     public async Task Real_curl_reaches_simulated_services_through_the_simulated_switch_vip()
     {
-        if (!NetnsFixture.Available) { Assert.Null(Environment.GetEnvironmentVariable("CI")); return; }
+        NetnsFixture.RequireOrSkip();
         using var ns = new NetnsFixture("em1", "192.168.1.31/24", mac: "00:00:00:00:00:31");
         var spec = ScenarioLoader.Load(Scenario, "emulate.yaml") with { Expectations = [] };
         var world = ScenarioWorld.Build(spec);
@@ -56,10 +56,10 @@ public class EmulateTests
         Assert.Equal(0, bridge.InjectErrors);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Two_real_namespaces_talk_through_the_simulated_switch_with_conntrack_nat()
     {
-        if (!NetnsFixture.Available) { Assert.Null(Environment.GetEnvironmentVariable("CI")); return; }
+        NetnsFixture.RequireOrSkip();
         var yaml = Scenario
             .Replace("  - { name: ext1, ip: 192.168.1.31/24, mac: \"00:00:00:00:00:31\", external: true }",
                      "  - { name: ext1, ip: 192.168.1.31/24, mac: \"00:00:00:00:00:31\", external: true }\n  - { name: ext2, ip: 192.168.1.32/24, mac: \"00:00:00:00:00:32\", external: true }")

@@ -67,13 +67,13 @@ public class RealOvsReplayTests
         return null;
     }
 
-    [Fact]
+    [SkippableFact]
     public void Fresh_capture_on_a_real_ovs_bridge_replays_to_the_same_fates_and_counters()
     {
         if (MissingTool() is { } missing)
         {
-            Assert.True(Environment.GetEnvironmentVariable("CI") is null, $"CI must run this test, but {missing} is missing");
-            return;
+            Skip.If(Environment.GetEnvironmentVariable("CI") is null, $"needs {missing}");
+            Assert.Fail($"CI must run this test, but {missing} is missing");
         }
         var work = Directory.CreateTempSubdirectory("meshsim-replay-real-");
         try

@@ -36,6 +36,20 @@ public sealed class NetnsFixture : IDisposable
     /// <summary>Root and the ip tool: what these tests need.</summary>
     public static bool Available => Environment.UserName == "root" && (File.Exists("/usr/sbin/ip") || File.Exists("/usr/bin/ip") || File.Exists("/sbin/ip"));
 
+    /// <summary>
+    /// Skips the calling test off CI when namespaces cannot be made here (not root, or no iproute2),
+    /// and fails it under CI (env CI set), which runs as root with iproute2: never a silent pass.
+    /// </summary>
+    /// <param name="alsoNeeded">Further executables the test needs (absolute paths), judged the same way.</param>
+    public static void RequireOrSkip(params string[] alsoNeeded)
+    {
+        string? missing = !Available ? "root and iproute2 (network namespaces)"
+            : alsoNeeded.FirstOrDefault(t => !File.Exists(t));
+        if (missing is null) return;
+        Skip.If(Environment.GetEnvironmentVariable("CI") is null, "needs " + missing);
+        Assert.Fail("CI must run this test, but it lacks " + missing);
+    }
+
     /// <summary>Starts a long-running command inside the namespace; it is killed when the fixture is disposed.</summary>
     public void Start(string command) => Sh($"ip netns exec {Namespace} sh -c '{command} >/dev/null 2>&1 &'");
 

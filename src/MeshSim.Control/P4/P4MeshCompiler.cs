@@ -1,0 +1,156 @@
+using MeshSim.Control.Compiler;
+using MeshSim.Control.Registry;
+using MeshSim.Control.Topology;
+using MeshSim.P4.Programs;
+
+namespace MeshSim.Control.P4;
+
+/// <summary>
+/// The P4 target of the controller: compiles a registry snapshot and a topology into
+/// simple_switch_CLI commands for the mesh program (p4/mesh.p4) on every switch, the counterpart of
+/// <see cref="MeshCompiler"/>'s OpenFlow rules. The same bindings (<see cref="MeshCompiler.ResolvePairs"/>)
+/// and the same intention decisions drive both targets.
+/// </summary>
+/// <remarks>
+/// <para>Per switch:</para>
+/// <list type="bullet">
+/// <item><c>arp_vip</c> answers ARP for the virtual IP (in <see cref="ArpMode.Responder"/> mode) and
+/// for every host, including a host asking for its own address: a same-host (hairpin) connection's
+/// server answers the client's real address, which is its own, and that answer must leave through
+/// the switch to be source-NATed (the OpenFlow pipeline instead SNATs the request to the virtual IP).
+/// Other ARP and non-IP frames are dropped (<c>l2</c>'s default becomes <c>drop</c>), as in the
+/// OpenFlow pipeline: ARP never crosses a switch.</item>
+/// <item>The mesh program translates addresses, not ports: virtual-IP:P reaches an instance on port P.
+/// A registry where an allowed binding's bind port differs from its destination's instance ports
+/// is refused (the OpenFlow target NATs ports too).</item>
+/// <item><c>vip</c>: (virtual IP, TCP, bind port) → a VIP id for every bind port an allowed binding of a
+/// local host uses, when the destination has a healthy instance. The table matches the destination,
+/// not the client, so the bindings of one switch must agree on what a port means; a denied binding
+/// (or one without healthy instances) has no entry, and its SYN meets <c>fwd</c>, which has no route
+/// to the virtual IP: it is dropped, as the OpenFlow pair flow drops it.</item>
+/// <item><c>lb</c>/<c>lb_retry</c>: one selector group per destination service used on the switch
+/// (shared by all its VIP ids), each healthy instance repeated by its weight (divided by the weights'
+/// GCD, and scaled down to at most <see cref="MaxGroupMembers"/> members with a warning).</item>
+/// <item><c>backend</c>: every instance of the registry, healthy or not (a connection pinned before
+/// its instance turned critical keeps it, like an established OpenFlow connection), DNAT to its
+/// address, its MAC and the port towards its host.</item>
+/// <item><c>rev</c>: replies from the instances on local hosts (address, TCP, port) are source-NATed to
+/// the virtual IP at their first switch; <c>fwd</c>: a /32 route per host towards it.</item>
+/// </list>
+/// Backend ids number the registry's instances from 1 in service-name, then instance-id order.
+/// Compilation is deterministic.
+/// </remarks>
+public static class P4MeshCompiler
+{
+    /// <summary>The most selector members one destination's group gets.</summary>
+    public const int MaxGroupMembers = 256;
+
+    private const int Tcp = 6;
+
+    /// <summary>Compiles; throws <see cref="RegistryException"/> when registry and topology disagree or the mesh program cannot express the bindings.</summary>
+    public static P4CompileResult Compile(ServiceRegistry registry, NetworkTopology topology, MeshOptions options)
+    {
+        CheckInstances(registry, topology);
+        var pairs = MeshCompiler.ResolvePairs(registry, topology);
+        var backendIds = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var i in registry.Services.SelectMany(s => s.Instances.OrderBy(i => i.Id, StringComparer.Ordinal)))
+            backendIds[i.Id] = backendIds.Count + 1;
+        if (backendIds.Count >= MeshProgram.Instances)
+            throw new RegistryException($"services: {backendIds.Count} instances; the mesh program's registers hold backend ids 1-{MeshProgram.Instances - 1}");
+        var warnings = new List<string>();
+        var switches = topology.Switches.Select(sw => CompileSwitch(sw, registry, topology, options, pairs, backendIds, warnings)).ToArray();
+        return new P4CompileResult(switches, pairs, backendIds, warnings);
+    }
+
+    private static void CheckInstances(ServiceRegistry registry, NetworkTopology topology)
+    {
+        foreach (var s in registry.Services)
+            foreach (var i in s.Instances)
+            {
+                var host = topology.FindHost(i.Node)
+                    ?? throw new RegistryException($"services.{s.Name}.instances.{i.Id}: node '{i.Node}' is not a host of the topology");
+                if (host.Ip != i.Address || host.Mac != i.Mac)
+                    throw new RegistryException($"services.{s.Name}.instances.{i.Id}: registered as {i.Address}/{i.Mac} but node '{i.Node}' is {host.Ip}/{host.Mac}");
+            }
+    }
+
+    private static P4SwitchEntries CompileSwitch(SwitchNode sw, ServiceRegistry registry, NetworkTopology topology, MeshOptions o,
+        IReadOnlyList<PairBinding> pairs, IReadOnlyDictionary<string, int> backendIds, List<string> warnings)
+    {
+        var ports = new P4PortMap(topology, sw.Name);
+        var c = new MeshCommands().NoFlooding();
+        string vip = o.VirtualIp.ToString(), vmac = o.VirtualMac.ToString();
+
+        if (o.Arp == ArpMode.Responder) c.ArpResponder(vip, vmac);
+        foreach (var h in topology.Hosts) c.ArpResponder(h.Ip.ToString(), h.Mac.ToString());
+
+        // Bind ports of local bindings → (destination, allowed); one switch-wide meaning per port.
+        var byPort = new SortedDictionary<ushort, PairBinding>();
+        foreach (var p in pairs.Where(p => p.Host.Switch == sw.Name))
+        {
+            if (byPort.TryGetValue(p.Port, out var prior))
+            {
+                if (prior.Destination != p.Destination || prior.Allowed != p.Allowed)
+                    throw new RegistryException(
+                        $"switch {sw.Name}: port {p.Port} means {prior} and {p}; the P4 mesh program's vip table matches (virtual IP, protocol, port), " +
+                        "not the client, so the bindings of hosts on one switch must agree (move one host to another switch, or use the OpenFlow target)");
+                continue;
+            }
+            byPort[p.Port] = p;
+        }
+
+        var groups = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        int vipId = 0;
+        foreach (var (port, p) in byPort)
+        {
+            if (!p.Allowed) continue;
+            var destination = registry.Find(p.Destination)!;
+            if (destination.Instances.FirstOrDefault(i => i.Port != port) is { } other)
+                throw new RegistryException(
+                    $"{p}: instance {other} listens on port {other.Port}, not on the bind port {port}; the mesh program's dnat action rewrites " +
+                    "the address, not the port, so every instance of a service must listen on the port its clients bind (or use the OpenFlow target)");
+            var healthy = destination.HealthyInstances.ToArray();
+            if (healthy.Length == 0)
+            {
+                warnings.Add($"{sw.Name}: {p.Destination} has no healthy instance; port {port} drops new connections");
+                continue;
+            }
+            if (!groups.TryGetValue(p.Destination, out var group))
+                groups[p.Destination] = group = c.SelectorGroup(Members(healthy, backendIds, sw.Name, p.Destination, warnings));
+            c.Vip(vip, Tcp, port, ++vipId).UseGroup(vipId, 0, group);
+        }
+
+        var local = topology.HostsOn(sw.Name).Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var s in registry.Services)
+            foreach (var i in s.Instances.OrderBy(i => i.Id, StringComparer.Ordinal))
+            {
+                if (topology.PortTowards(sw.Name, topology.FindHost(i.Node)!) is { } towards)
+                    c.Dnat(backendIds[i.Id], i.Address.ToString(), i.Mac.ToString(), (int)ports[towards]);
+                if (local.Contains(i.Node)) c.ReverseNat(i.Address.ToString(), Tcp, i.Port, vip, vmac);
+            }
+        foreach (var h in topology.Hosts)
+        {
+            if (topology.PortTowards(sw.Name, h) is not { } port)
+            {
+                warnings.Add($"{sw.Name}: no path to host {h.Name} on {h.Switch}");
+                continue;
+            }
+            c.Route(h.Ip.ToString(), 32, h.Mac.ToString(), (int)ports[port]);
+        }
+        return new P4SwitchEntries(sw.Name, c.Lines.ToArray(), ports);
+    }
+
+    /// <summary>Selector members: each instance repeated by its weight over the weights' GCD, at most <see cref="MaxGroupMembers"/> in all.</summary>
+    private static (int Backend, int Weight)[] Members(IReadOnlyList<ServiceInstance> healthy, IReadOnlyDictionary<string, int> backendIds,
+        string sw, string service, List<string> warnings)
+    {
+        int gcd = healthy.Select(i => (int)i.Weight).Aggregate(Gcd);
+        var weights = healthy.Select(i => (Backend: backendIds[i.Id], Weight: i.Weight / gcd)).ToArray();
+        int total = weights.Sum(w => w.Weight);
+        if (total <= MaxGroupMembers) return weights;
+        warnings.Add($"{sw}: {service}'s weights need {total} selector members; scaled to at most {MaxGroupMembers}");
+        return weights.Select(w => (w.Backend, Math.Max(1, w.Weight * MaxGroupMembers / total))).ToArray();
+    }
+
+    private static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
+}

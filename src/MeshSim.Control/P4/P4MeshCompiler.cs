@@ -29,8 +29,8 @@ namespace MeshSim.Control.P4;
 /// (or one without healthy instances) has no entry, and its SYN meets <c>fwd</c>, which has no route
 /// to the virtual IP: it is dropped, as the OpenFlow pair flow drops it.</item>
 /// <item><c>lb</c>/<c>lb_retry</c>: one selector group per destination service used on the switch
-/// (shared by all its VIP ids), each healthy instance repeated by its weight (divided by the weights'
-/// GCD, and scaled down to at most <see cref="MaxGroupMembers"/> members with a warning).</item>
+/// (shared by all its VIP ids), its members apportioned to the healthy instances' weights
+/// (a prime number of members; see <see cref="Members"/>).</item>
 /// <item><c>backend</c>: every instance of the registry, healthy or not (a connection pinned before
 /// its instance turned critical keeps it, like an established OpenFlow connection), DNAT to its
 /// address, its MAC and the port towards its host.</item>
@@ -140,17 +140,42 @@ public static class P4MeshCompiler
         return new P4SwitchEntries(sw.Name, c.Lines.ToArray(), ports);
     }
 
-    /// <summary>Selector members: each instance repeated by its weight over the weights' GCD, at most <see cref="MaxGroupMembers"/> in all.</summary>
+    /// <summary>
+    /// Selector members: one instance gets one member; several get a prime number of members
+    /// (at least 4 per unit of weight after dividing by the weights' GCD, at most
+    /// <see cref="MaxGroupMembers"/>), apportioned to the weights by largest remainder. The selector
+    /// takes member <c>crc16 % n</c>; bmv2's crc16 over 5-tuples that differ only in the client port
+    /// has far from uniform low bits (with 4 members for weights 1:3, 200 connections with sequential
+    /// ports all went to the weight-3 instance), and a prime <c>n</c> makes the pick depend on every bit.
+    /// </summary>
     private static (int Backend, int Weight)[] Members(IReadOnlyList<ServiceInstance> healthy, IReadOnlyDictionary<string, int> backendIds,
         string sw, string service, List<string> warnings)
     {
+        if (healthy.Count == 1) return [(backendIds[healthy[0].Id], 1)];
         int gcd = healthy.Select(i => (int)i.Weight).Aggregate(Gcd);
-        var weights = healthy.Select(i => (Backend: backendIds[i.Id], Weight: i.Weight / gcd)).ToArray();
-        int total = weights.Sum(w => w.Weight);
-        if (total <= MaxGroupMembers) return weights;
-        warnings.Add($"{sw}: {service}'s weights need {total} selector members; scaled to at most {MaxGroupMembers}");
-        return weights.Select(w => (w.Backend, Math.Max(1, w.Weight * MaxGroupMembers / total))).ToArray();
+        var weights = healthy.Select(i => i.Weight / gcd).ToArray();
+        int total = weights.Sum();
+        int n = NextPrime(Math.Min(4 * total, MaxGroupMembers));
+        while (n > MaxGroupMembers) n = PreviousPrime(n - 1);
+        if (n < healthy.Count) throw new RegistryException($"{sw}: {service} has {healthy.Count} healthy instances; a selector group holds at most {MaxGroupMembers} members");
+        if (total > n) warnings.Add($"{sw}: {service}'s weights (sum {total}) are apportioned to {n} selector members");
+        // Largest remainder, every instance at least one member.
+        var counts = weights.Select(w => Math.Max(1, (int)((long)w * n / total))).ToArray();
+        var order = Enumerable.Range(0, weights.Length).OrderByDescending(k => (long)weights[k] * n % total).ThenBy(k => k).ToArray();
+        for (int k = 0; counts.Sum() < n; k = (k + 1) % order.Length) counts[order[k]]++;
+        for (int k = 0; counts.Sum() > n; k = (k + 1) % order.Length) if (counts[order[^(k + 1)]] > 1) counts[order[^(k + 1)]]--;
+        return healthy.Select((i, k) => (backendIds[i.Id], counts[k])).ToArray();
     }
+
+    private static bool IsPrime(int n)
+    {
+        if (n < 2) return false;
+        for (int d = 2; d * d <= n; d++) if (n % d == 0) return false;
+        return true;
+    }
+
+    private static int NextPrime(int n) { while (!IsPrime(n)) n++; return n; }
+    private static int PreviousPrime(int n) { while (!IsPrime(n)) n--; return n; }
 
     private static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
 }

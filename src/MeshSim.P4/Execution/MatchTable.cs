@@ -42,6 +42,25 @@ public sealed class MatchTable : ControlNode
     public ControlNode? MissNext { get; set; }
     public ControlNode? BaseDefaultNext { get; set; }
 
+    // NextByAction by action id, built on first use (after the loader has linked the graph): a string
+    // dictionary lookup per applied table was a measurable share of the per-packet cost.
+    private (bool Known, ControlNode? Next)[]? _nextById;
+
+    private ControlNode? NextAfter(P4Action action)
+    {
+        var byId = _nextById ??= BuildNextById();
+        return (uint)action.Id < (uint)byId.Length && byId[action.Id].Known ? byId[action.Id].Next
+            : NextByAction.TryGetValue(action.Name, out var next) ? next : BaseDefaultNext;
+    }
+
+    private (bool, ControlNode?)[] BuildNextById()
+    {
+        var actions = Actions.Where(a => NextByAction.ContainsKey(a.Name)).ToArray();
+        var byId = new (bool, ControlNode?)[actions.Length == 0 ? 0 : actions.Max(a => a.Id) + 1];
+        foreach (var a in actions) byId[a.Id] = (true, NextByAction[a.Name]);
+        return byId;
+    }
+
     private readonly List<TableEntry?> _byHandle = [];
     private int _count;
     private byte[] _key = [];
@@ -118,8 +137,7 @@ public sealed class MatchTable : ControlNode
             binding.Action.Execute(c, binding.Data);
         }
         if (UsesHitMiss) return entry is not null ? HitNext : MissNext;
-        if (binding is not null && NextByAction.TryGetValue(binding.Action.Name, out var next)) return next;
-        return BaseDefaultNext;
+        return binding is not null ? NextAfter(binding.Action) : BaseDefaultNext;
     }
 
     private ActionBinding? ResolveIndirect(ExecContext c, int handle, bool group)

@@ -213,11 +213,12 @@ public sealed class V1Switch
             if (!ck.Update || (ck.Condition is not null && ck.Condition.Eval(c) == UInt128.Zero)) continue;
             c.Write(ck.TargetField, ck.Calculation.Compute(c));
         }
-        int bits = 0;
+        var w = new BitWriter(dest, 0);
         if (p.Deparser is { } d)
             foreach (var h in d.Order)
-                if (pkt.Valid[h]) bits += p.SerializeHeader(pkt, h, dest, bits);
-        int off = bits / 8;
+                if (pkt.Valid[h]) p.SerializeHeader(pkt, h, ref w);
+        w.Flush();
+        int off = w.BitPosition / 8;
         int payload = pkt.Length - pkt.PayloadOffset;
         pkt.Data.AsSpan(pkt.PayloadOffset, payload).CopyTo(dest.AsSpan(off));
         return off + payload;

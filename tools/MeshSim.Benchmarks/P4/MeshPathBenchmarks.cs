@@ -31,6 +31,7 @@ public class MeshPathBenchmarks
         Check("reply OVS", _w.RunOvs(_w.OvsReplies), N);
         Check("CB P4", _w.RunP4(_w.P4MeshResponses), N);
         Check("CB OVS", _w.RunOvs(_w.OvsMeshResponses), N);
+        if (Environment.GetEnvironmentVariable("MESHSIM_CPU_RATES") == "1") MeshPathCpuRates.Print(_w);
     }
 
     private static void Check(string what, long got, long expected)

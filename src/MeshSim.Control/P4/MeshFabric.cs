@@ -49,6 +49,8 @@ public sealed class MeshFabric
     public IReadOnlyDictionary<string, OpenFlowSwitch> OvsSwitches => _ovs;
     /// <summary>P4 switches by name (empty for <see cref="SwitchKind.Ovs"/>).</summary>
     public IReadOnlyDictionary<string, P4Switch> P4Switches => _p4;
+    /// <summary>The OpenFlow target's output (null for <see cref="SwitchKind.P4"/>).</summary>
+    public CompileResult? OvsCompiled { get; private set; }
     /// <summary>The P4 target's output (null for <see cref="SwitchKind.Ovs"/>).</summary>
     public P4CompileResult? P4Compiled { get; private set; }
 
@@ -66,7 +68,7 @@ public sealed class MeshFabric
         if (kind == SwitchKind.Ovs)
         {
             var compiled = MeshCompiler.Compile(registry, topology, options);
-            fabric = new MeshFabric(net, kind, compiled.Pairs);
+            fabric = new MeshFabric(net, kind, compiled.Pairs) { OvsCompiled = compiled };
             foreach (var s in topology.Switches)
             {
                 var sw = new OpenFlowSwitch(net, s.Name);
@@ -110,13 +112,37 @@ public sealed class MeshFabric
     }
 
     /// <summary>Runs <paramref name="entries"/> through the switch's simple_switch_CLI; the first failing command is an error naming its line.</summary>
-    public static void Install(P4Switch sw, P4SwitchEntries entries)
+    public static void Install(P4Switch sw, P4SwitchEntries entries) => Run(sw, entries.Commands);
+
+    /// <summary>Runs <paramref name="commands"/> through the switch's simple_switch_CLI; the first failing command is an error naming its line.</summary>
+    public static void Run(P4Switch sw, IReadOnlyList<string> commands)
     {
-        for (int i = 0; i < entries.Commands.Count; i++)
+        for (int i = 0; i < commands.Count; i++)
         {
-            var r = sw.Cli.Execute(entries.Commands[i]);
-            if (!r.Ok) throw new InvalidOperationException($"{sw.Name} commands line {i + 1} '{entries.Commands[i]}': {r.Output}");
+            var r = sw.Cli.Execute(commands[i]);
+            if (!r.Ok) throw new InvalidOperationException($"{sw.Name} commands line {i + 1} '{commands[i]}': {r.Output}");
         }
+    }
+
+    /// <summary>
+    /// Moves every switch to <paramref name="after"/>'s compilation: OpenFlow switches get the rule-set
+    /// diff (as the live controller applies it), P4 switches <see cref="P4Reconcile.ReplaceAll"/> with
+    /// backend ids kept. Throws <see cref="RegistryException"/> when the target cannot express <paramref name="after"/>.
+    /// </summary>
+    public void Update(ServiceRegistry after, NetworkTopology topology, MeshOptions options)
+    {
+        if (Kind == SwitchKind.Ovs)
+        {
+            var b = MeshCompiler.Compile(after, topology, options);
+            foreach (var (x, y) in OvsCompiled!.RuleSets.Zip(b.RuleSets))
+                SimulatorSink.Apply(Rules.RuleSetDiff.Compute(x, y), _ovs[x.Switch].Bridge);
+            OvsCompiled = b;
+            return;
+        }
+        var p = P4MeshCompiler.Compile(after, topology, options, P4Compiled);
+        foreach (var s in topology.Switches)
+            Run(_p4[s.Name], P4Reconcile.ReplaceAll(P4Compiled!.For(s.Name), p.For(s.Name)));
+        P4Compiled = p;
     }
 
     private static int CommonPrefix(IEnumerable<uint> addresses)

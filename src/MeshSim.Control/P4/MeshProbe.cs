@@ -100,7 +100,7 @@ public static class MeshProbe
         return Check(Run(fabric, registry, options, connections, requests), registry, options, requests);
     }
 
-    private static async SimTask<string?> Ask(TcpSocket c)
+    internal static async SimTask<string?> Ask(TcpSocket c)
     {
         await c.SendAsync(Encoding.ASCII.GetBytes("hello"));
         var buf = new byte[64];
@@ -108,7 +108,7 @@ public static class MeshProbe
         return n > 0 ? Encoding.ASCII.GetString(buf, 0, n) : null;
     }
 
-    private static void StartEchoServers(MeshFabric fabric, ServiceRegistry registry)
+    internal static void StartEchoServers(MeshFabric fabric, ServiceRegistry registry)
     {
         var sim = fabric.Network.Sim;
         foreach (var s in registry.Services)

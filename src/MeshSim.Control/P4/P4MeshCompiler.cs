@@ -37,7 +37,7 @@ namespace MeshSim.Control.P4;
 /// <item><c>rev</c>: replies from the instances on local hosts (address, TCP, port) are source-NATed to
 /// the virtual IP at their first switch; <c>fwd</c>: a /32 route per host towards it.</item>
 /// </list>
-/// Backend ids number the registry's instances from 1 in service-name, then instance-id order.
+/// Backend ids number the registry's instances from 1 in service-name, then instance-id order (kept across updates).
 /// Compilation is deterministic.
 /// </remarks>
 public static class P4MeshCompiler
@@ -48,15 +48,22 @@ public static class P4MeshCompiler
     private const int Tcp = 6;
 
     /// <summary>Compiles; throws <see cref="RegistryException"/> when registry and topology disagree or the mesh program cannot express the bindings.</summary>
-    public static P4CompileResult Compile(ServiceRegistry registry, NetworkTopology topology, MeshOptions options)
+    /// <param name="registry">The registry snapshot.</param>
+    /// <param name="topology">Hosts, switches and links.</param>
+    /// <param name="options">Virtual IP and MAC, ARP mode.</param>
+    /// <param name="previous">The result running on the switches, when this compile is an update: instances keep
+    /// their backend ids (connections are pinned to ids), and new instances get ids above every id used before,
+    /// so a pin never moves to another instance.</param>
+    public static P4CompileResult Compile(ServiceRegistry registry, NetworkTopology topology, MeshOptions options, P4CompileResult? previous = null)
     {
         CheckInstances(registry, topology);
         var pairs = MeshCompiler.ResolvePairs(registry, topology);
         var backendIds = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        int next = previous is null || previous.BackendIds.Count == 0 ? 1 : previous.BackendIds.Values.Max() + 1;
         foreach (var i in registry.Services.SelectMany(s => s.Instances.OrderBy(i => i.Id, StringComparer.Ordinal)))
-            backendIds[i.Id] = backendIds.Count + 1;
-        if (backendIds.Count >= MeshProgram.Instances)
-            throw new RegistryException($"services: {backendIds.Count} instances; the mesh program's registers hold backend ids 1-{MeshProgram.Instances - 1}");
+            backendIds[i.Id] = previous?.BackendIds.TryGetValue(i.Id, out var kept) == true ? kept : next++;
+        if (backendIds.Count > 0 && backendIds.Values.Max() >= MeshProgram.Instances)
+            throw new RegistryException($"services: backend id {backendIds.Values.Max()} needed; the mesh program's registers hold backend ids 1-{MeshProgram.Instances - 1}");
         var warnings = new List<string>();
         var switches = topology.Switches.Select(sw => CompileSwitch(sw, registry, topology, options, pairs, backendIds, warnings)).ToArray();
         return new P4CompileResult(switches, pairs, backendIds, warnings);

@@ -4,8 +4,10 @@ using MeshSim.P4.Model;
 namespace MeshSim.P4.Execution;
 
 /// <summary>A match value supplied by the control plane for one key element.</summary>
+/// <param name="Kind">The element's match kind.</param>
 /// <param name="Value">exact/lpm/ternary/optional value, range start, or valid (0/1).</param>
 /// <param name="MaskOrEnd">ternary/optional mask, or range end.</param>
+/// <param name="PrefixLength">lpm prefix length in bits.</param>
 public readonly record struct MatchParam(MatchKind Kind, UInt128 Value, UInt128 MaskOrEnd = default, int PrefixLength = 0);
 
 /// <summary>

@@ -9,6 +9,12 @@ if command -v ovs-vsctl >/dev/null 2>&1 && [ -x tools/ovs/ovs-start.sh ]; then
   tools/ovs/ovs-start.sh || { echo "test.sh: could not start Open vSwitch" >&2; exit 1; }
 fi
 
+# HashiCorp's Consul API double: its npm packages are installed once (npm ci, cached by the lock
+# file); the controller's tests start and stop the server themselves.
+if command -v npm >/dev/null 2>&1; then
+  tools/consul-api-double/double.sh install || { echo "test.sh: npm ci of tools/consul-api-double failed" >&2; exit 1; }
+fi
+
 dotnet build MeshSim.sln -c Release -v quiet -nologo -clp:ErrorsOnly || exit 1
 log=$(mktemp)
 dotnet test MeshSim.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log"

@@ -36,14 +36,16 @@ header tcp_t {
 }
 header tcp_options_t { varbit<320> options; }
 header udp_t { bit<16> srcPort; bit<16> dstPort; bit<16> length_; bit<16> checksum; }
-/* Mesh header v1, fixed part (10 bytes). T=0 request (method, route), T=1 response (status). */
+/* Mesh header v2, fixed part (10 bytes). T=0 request (method, route), T=1 response (status).
+ * Then the field table (count x 3 bytes: label length, value length), the route, labels and values. */
 header mesh_t {
     bit<16> magic; bit<8> version; bit<8> count; bit<16> total_len;
     bit<1> t; bit<4> method; bit<10> status; bit<1> reserved; bit<16> route_len;
 }
 header mesh_route_t { varbit<16384> route; }
-/* One bounded slot for the first carried header: lengths, then the label bytes. */
+/* The first field table entry (carried header 0's lengths), then the rest of the table, skipped. */
 header mesh_h_t { bit<8> label_len; bit<16> value_len; }
+header mesh_table_t { varbit<744> entries; }   /* up to 31 more entries of 3 bytes */
 header mesh_label_t { varbit<512> label; }
 
 struct meta_t {
@@ -57,7 +59,7 @@ struct meta_t {
 
 struct headers {
     ethernet_t ethernet; arp_t arp; ipv4_t ipv4; tcp_t tcp; tcp_options_t tcp_options; udp_t udp;
-    mesh_t mesh; mesh_route_t mesh_route; mesh_h_t mesh_h0; mesh_label_t mesh_h0_label;
+    mesh_t mesh; mesh_h_t mesh_h0; mesh_table_t mesh_table; mesh_route_t mesh_route; mesh_label_t mesh_h0_label;
 }
 
 parser MeshParser(packet_in pkt, out headers hdr, inout meta_t meta, inout standard_metadata_t std) {
@@ -103,12 +105,22 @@ parser MeshParser(packet_in pkt, out headers hdr, inout meta_t meta, inout stand
         transition select(hdr.mesh.t) { 0: parse_request; default: accept; }
     }
     state parse_request {
+        transition select(hdr.mesh.count) { 0: parse_route; default: parse_table; }
+    }
+    state parse_table {
+        /* Version 2 keeps every length up front: entry 0 holds header 0's lengths; the other
+         * count - 1 entries are skipped in one variable-length extract. */
+        pkt.extract(hdr.mesh_h0);
+        pkt.extract(hdr.mesh_table, (bit<32>)(((bit<32>)hdr.mesh.count - 1) * 24));
+        transition parse_route;
+    }
+    state parse_route {
         meta.route_prefix = pkt.lookahead<bit<128>>();
         pkt.extract(hdr.mesh_route, (bit<32>)(hdr.mesh.route_len << 3));
         transition select(hdr.mesh.count) { 0: accept; default: parse_h0; }
     }
     state parse_h0 {
-        pkt.extract(hdr.mesh_h0);
+        /* Labels and values follow the route back to back: label 0 first, then value 0. */
         meta.h0_label = pkt.lookahead<bit<64>>();
         pkt.extract(hdr.mesh_h0_label, (bit<32>)(hdr.mesh_h0.label_len << 3));
         meta.h0_value = pkt.lookahead<bit<64>>();
@@ -293,7 +305,8 @@ control MeshComputeChecksum(inout headers hdr, inout meta_t meta) {
 control MeshDeparser(packet_out pkt, in headers hdr) {
     apply {
         pkt.emit(hdr.ethernet); pkt.emit(hdr.arp); pkt.emit(hdr.ipv4); pkt.emit(hdr.tcp); pkt.emit(hdr.tcp_options);
-        pkt.emit(hdr.udp); pkt.emit(hdr.mesh); pkt.emit(hdr.mesh_route); pkt.emit(hdr.mesh_h0); pkt.emit(hdr.mesh_h0_label);
+        pkt.emit(hdr.udp); pkt.emit(hdr.mesh); pkt.emit(hdr.mesh_h0); pkt.emit(hdr.mesh_table); pkt.emit(hdr.mesh_route);
+        pkt.emit(hdr.mesh_h0_label);
     }
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real components the test suite compares against (Open vSwitch 3.1, tshark,
-# tcpdump, libpcap, iproute2, curl, python3) when any is missing. Needs root and apt-get;
+# tcpdump, libpcap, iproute2, curl, python3; node and npm for HashiCorp's Consul API double) when
+# any is missing. Needs root and apt-get;
 # without them it says what is missing and the tests that need those parts skip.
 set -euo pipefail
 need=()
@@ -11,6 +12,8 @@ command -v ip        >/dev/null 2>&1 || need+=(iproute2)
 command -v ping      >/dev/null 2>&1 || need+=(iputils-ping)
 command -v curl      >/dev/null 2>&1 || need+=(curl)
 command -v python3   >/dev/null 2>&1 || need+=(python3)
+command -v node      >/dev/null 2>&1 || need+=(nodejs)
+command -v npm       >/dev/null 2>&1 || need+=(npm)
 ldconfig -p 2>/dev/null | grep -q 'libpcap.so' || need+=(libpcap0.8)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then

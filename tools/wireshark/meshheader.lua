@@ -1,8 +1,8 @@
--- Wireshark/tshark dissector for the MeshSim mesh header, version 1 (docs/mesh-header.md).
+-- Wireshark/tshark dissector for the MeshSim mesh header, version 2 (docs/mesh-header.md).
 --
 -- The mesh header sits at the start of each HTTP/1.1 message in a TCP stream. This dissector is
 -- registered as a heuristic TCP dissector: it claims a TCP payload that starts with the magic
--- "MH" followed by version 1, decodes the header, and hands the bytes after it to the HTTP dissector.
+-- "MH" followed by version 2, decodes the header, and hands the bytes after it to the HTTP dissector.
 --
 -- Usage:  tshark -X lua_script:tools/wireshark/meshheader.lua -r capture.pcap -Y meshheader
 -- On ports that Wireshark already maps to HTTP (80, 8080, ...) the HTTP port mapping wins over
@@ -10,8 +10,8 @@
 --
 -- Limits and rules are those of the spec; violations are marked as expert errors, never fatal.
 
-local MAGIC0, MAGIC1, VERSION = 0x4D, 0x48, 1
-local FIXED_LENGTH, MAX_TOTAL = 10, 8192
+local MAGIC0, MAGIC1, VERSION = 0x4D, 0x48, 2
+local FIXED_LENGTH, ENTRY_LENGTH, MAX_TOTAL = 10, 3, 8192
 local MAX_ROUTE, MAX_HEADERS, MAX_LABEL, MAX_VALUE = 2048, 32, 64, 1024
 
 local methods = {
@@ -43,7 +43,7 @@ mesh.experts = { e_malformed }
 
 local http = Dissector.get("http")
 
--- Returns the total length if the buffer starts with something that can be a v1 mesh header.
+-- Returns the total length if the buffer starts with something that can be a v2 mesh header.
 local function looks_like_mesh(tvb)
     if tvb:len() < 3 then return nil end
     if tvb(0, 1):uint() ~= MAGIC0 or tvb(1, 1):uint() ~= MAGIC1 or tvb(2, 1):uint() ~= VERSION then return nil end
@@ -93,36 +93,38 @@ local function dissect(tvb, pinfo, tree)
         if route_length == 0 or route_length > MAX_ROUTE then route_length_item:add_proto_expert_info(e_malformed, "route length outside 1-" .. MAX_ROUTE) end
     end
 
-    local pos = FIXED_LENGTH
-    if pos + route_length > total then
+    -- Version 2 layout: fixed part, field table (count x (label length 8, value length 16)), route,
+    -- then labels and values back to back.
+    local route_offset = FIXED_LENGTH + ENTRY_LENGTH * count
+    if count > MAX_HEADERS or route_offset > total then
+        count_item:add_proto_expert_info(e_malformed, "field table runs past the total length")
+        return total
+    end
+    if route_offset + route_length > total then
         route_length_item:add_proto_expert_info(e_malformed, "route runs past the total length")
         return total
     end
-    if route_length > 0 then t:add(f.route, tvb(pos, route_length)) end
-    pos = pos + route_length
+    if route_length > 0 then t:add(f.route, tvb(route_offset, route_length)) end
 
     local token = methods[method]
+    local pos = route_offset + route_length
     for i = 1, count do
-        if total - pos < 3 then
-            t:add_proto_expert_info(e_malformed, "header " .. i .. " runs past the total length")
-            return total
-        end
-        local ll = tvb(pos, 1):uint()
-        local vl = tvb(pos + 1, 2):uint()
-        local size = 3 + ll + vl
-        if ll == 0 or ll > MAX_LABEL or vl > MAX_VALUE or pos + size > total then
+        local entry = FIXED_LENGTH + ENTRY_LENGTH * (i - 1)
+        local ll = tvb(entry, 1):uint()
+        local vl = tvb(entry + 1, 2):uint()
+        if ll == 0 or ll > MAX_LABEL or vl > MAX_VALUE or pos + ll + vl > total then
             t:add_proto_expert_info(e_malformed, "header " .. i .. " has a bad length")
             return total
         end
-        local label = tvb(pos + 3, ll):string()
-        local value = tvb(pos + 3 + ll, vl):string()
-        local h = t:add(mesh, tvb(pos, size), "Header: " .. label .. ": " .. value)
-        h:add(f.label_length, tvb(pos, 1))
-        h:add(f.value_length, tvb(pos + 1, 2))
-        h:add(f.label, tvb(pos + 3, ll))
-        if vl > 0 then h:add(f.value, tvb(pos + 3 + ll, vl)) else h:add(f.value, "") end
+        local label = tvb(pos, ll):string()
+        local value = tvb(pos + ll, vl):string()
+        local h = t:add(mesh, tvb(pos, ll + vl), "Header: " .. label .. ": " .. value)
+        h:add(f.label_length, tvb(entry, 1))
+        h:add(f.value_length, tvb(entry + 1, 2))
+        h:add(f.label, tvb(pos, ll))
+        if vl > 0 then h:add(f.value, tvb(pos + ll, vl)) else h:add(f.value, "") end
         if i == 1 and method == 15 and label == ":method" then token = value end
-        pos = pos + size
+        pos = pos + ll + vl
     end
     if pos ~= total then t:add_proto_expert_info(e_malformed, "header fields end at " .. pos .. ", total length says " .. total) end
 
@@ -131,7 +133,7 @@ local function dissect(tvb, pinfo, tree)
         pinfo.cols.info:set("MESH response " .. status)
     else
         t:add(f.method_token, tvb(6, 2), token)
-        local route = tvb(FIXED_LENGTH, route_length):string()
+        local route = tvb(route_offset, route_length):string()
         t:append_text(", request " .. token .. " " .. route)
         pinfo.cols.info:set("MESH " .. token .. " " .. route)
     end

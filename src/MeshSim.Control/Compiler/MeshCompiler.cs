@@ -39,17 +39,38 @@ public static class MeshCompiler
     /// <summary>Compiles; throws <see cref="RegistryException"/> when registry and topology disagree or bindings conflict.</summary>
     public static CompileResult Compile(ServiceRegistry registry, NetworkTopology topology, MeshOptions options)
     {
-        var warnings = new List<string>();
         CheckInstances(registry, topology);
         var pairs = ResolvePairs(registry, topology);
         var groupIds = AssignGroupIds(registry);
-        var sets = topology.Switches
-            .Select(sw => CompileSwitch(sw, registry, topology, options, pairs, groupIds, warnings))
+        var bySwitch = PairsBySwitch(pairs);
+        var switches = topology.Switches
+            .Select(sw => CompileSwitch(sw, registry, topology, options, bySwitch.GetValueOrDefault(sw.Name, []), groupIds))
             .ToArray();
-        return new CompileResult(sets, pairs, groupIds, warnings);
+        return Assemble(switches, registry, pairs, groupIds);
     }
 
-    private static void CheckInstances(ServiceRegistry registry, NetworkTopology topology)
+    /// <summary>The result of per-switch compilations; warnings are recomputed from the registry, in switch order.</summary>
+    internal static CompileResult Assemble(IReadOnlyList<SwitchCompilation> switches, ServiceRegistry registry,
+        IReadOnlyList<PairBinding> pairs, IReadOnlyDictionary<string, uint> groupIds)
+    {
+        var warnings = new List<string>();
+        foreach (var sw in switches) sw.AddWarnings(registry, warnings);
+        return new CompileResult(switches.Select(s => s.Rules).ToArray(), pairs, groupIds, warnings);
+    }
+
+    /// <summary>The bindings of each switch's local hosts, in binding order.</summary>
+    internal static Dictionary<string, List<PairBinding>> PairsBySwitch(IReadOnlyList<PairBinding> pairs)
+    {
+        var bySwitch = new Dictionary<string, List<PairBinding>>(StringComparer.Ordinal);
+        foreach (var p in pairs)
+        {
+            if (!bySwitch.TryGetValue(p.Host.Switch, out var list)) bySwitch[p.Host.Switch] = list = [];
+            list.Add(p);
+        }
+        return bySwitch;
+    }
+
+    internal static void CheckInstances(ServiceRegistry registry, NetworkTopology topology)
     {
         foreach (var s in registry.Services)
             foreach (var i in s.Instances)
@@ -62,12 +83,17 @@ public static class MeshCompiler
     }
 
     /// <summary>Every (host, bind port) binding, sorted by host then port.</summary>
-    public static IReadOnlyList<PairBinding> ResolvePairs(ServiceRegistry registry, NetworkTopology topology)
+    public static IReadOnlyList<PairBinding> ResolvePairs(ServiceRegistry registry, NetworkTopology topology) => ResolvePairs(registry, topology, null);
+
+    /// <summary>The bindings on <paramref name="onlyHosts"/> (all hosts when null), resolved in the same order as for
+    /// the whole registry, so a conflict there is reported with the same message.</summary>
+    internal static IReadOnlyList<PairBinding> ResolvePairs(ServiceRegistry registry, NetworkTopology topology, IReadOnlySet<string>? onlyHosts)
     {
-        var byKey = new SortedDictionary<(string Host, ushort Port), PairBinding>();
+        var byKey = new SortedDictionary<(string Host, ushort Port), PairBinding>(HostThenPort);
         foreach (var s in registry.Services)
             foreach (var hostName in s.Instances.Select(i => i.Node).Distinct().Order(StringComparer.Ordinal))
             {
+                if (onlyHosts is not null && !onlyHosts.Contains(hostName)) continue;
                 var host = topology.FindHost(hostName)!;
                 foreach (var u in s.Upstreams)
                 {
@@ -89,6 +115,16 @@ public static class MeshCompiler
         return byKey.Values.ToArray();
     }
 
+    /// <summary>Bindings in <see cref="ResolvePairs(ServiceRegistry, NetworkTopology)"/>'s order: host name (ordinal), then port.</summary>
+    internal static int CompareBindings(PairBinding a, PairBinding b) => HostThenPort.Compare((a.Host.Name, a.Port), (b.Host.Name, b.Port));
+
+    // Ordinal, not the culture's order: compiled output must not depend on the machine's locale (and ordinal is faster).
+    private static readonly IComparer<(string Host, ushort Port)> HostThenPort = Comparer<(string Host, ushort Port)>.Create((a, b) =>
+    {
+        int c = string.CompareOrdinal(a.Host, b.Host);
+        return c != 0 ? c : a.Port.CompareTo(b.Port);
+    });
+
     /// <summary>Group id per service: a stable hash, probed in name order on collision, never 0 and below OFPG_MAX.</summary>
     public static IReadOnlyDictionary<string, uint> AssignGroupIds(ServiceRegistry registry)
     {
@@ -103,9 +139,12 @@ public static class MeshCompiler
         return ids;
     }
 
-    private static RuleSet CompileSwitch(SwitchNode sw, ServiceRegistry registry, NetworkTopology topology, MeshOptions o,
-        IReadOnlyList<PairBinding> pairs, IReadOnlyDictionary<string, uint> groupIds, List<string> warnings)
+    /// <summary>Compiles one switch from the bindings of its local hosts.</summary>
+    internal static SwitchCompilation CompileSwitch(SwitchNode sw, ServiceRegistry registry, NetworkTopology topology, MeshOptions o,
+        IReadOnlyList<PairBinding> localPairs, IReadOnlyDictionary<string, uint> groupIds)
     {
+        var pathWarnings = new List<string>();
+        var groupOrder = new List<(uint Gid, string Destination)>();
         var flows = new List<CompiledFlow>();
         var zd = Pipeline.DnatZone(sw.Id);
         var zs = Pipeline.SnatZone(sw.Id);
@@ -156,7 +195,7 @@ public static class MeshCompiler
         Add(Pipeline.ServiceLb, 150, infra, MatchBuilder.Tcp.CtState(Pipeline.CtTrk | Pipeline.CtNew | Pipeline.CtDnat, Pipeline.CtInv | Pipeline.CtRpl),
             [Act.Goto(Pipeline.Hairpin)], "discovery", "retransmitted SYN of a committed connection: already DNATed by the lookup");
         var groups = new SortedDictionary<uint, CompiledGroup>();
-        foreach (var p in pairs.Where(p => p.Host.Switch == sw.Name))
+        foreach (var p in localPairs)
         {
             var m = MatchBuilder.Tcp.CtState(Pipeline.CtTrk | Pipeline.CtNew, Pipeline.CtInv).InPort(p.Host.Port).NwSrc(p.Host.Ip).TpDst(p.Port);
             if (!p.Allowed)
@@ -167,8 +206,10 @@ public static class MeshCompiler
             var gid = groupIds[p.Destination];
             Add(Pipeline.ServiceLb, 100, p.Cookie, m, [Act.Group(gid)], "pair", p.ToString());
             if (!groups.ContainsKey(gid))
-                groups[gid] = new CompiledGroup(BuildGroup(gid, registry.Find(p.Destination)!, zd, o, warnings, sw.Name),
-                    new Provenance("upstream", p.Destination));
+            {
+                groups[gid] = BuildGroup(gid, registry.Find(p.Destination)!, zd, o);
+                groupOrder.Add((gid, p.Destination));
+            }
         }
         Add(Pipeline.ServiceLb, 0, infra, MatchBuilder.Any, Act.Drop, "default", "no upstream bound at this host and port");
 
@@ -196,7 +237,7 @@ public static class MeshCompiler
         {
             if (topology.PortTowards(sw.Name, h) is not { } port)
             {
-                warnings.Add($"{sw.Name}: no path to host {h.Name} on {h.Switch}");
+                pathWarnings.Add($"{sw.Name}: no path to host {h.Name} on {h.Switch}");
                 continue;
             }
             if (h.Switch == sw.Name)
@@ -205,16 +246,16 @@ public static class MeshCompiler
         }
         Add(Pipeline.L2Forward, 0, infra, MatchBuilder.Any, Act.Drop, "default", "unknown destination MAC");
 
-        return new RuleSet(sw.Name, flows, groups.Values);
+        return new SwitchCompilation(sw, new RuleSet(sw.Name, flows, groups.Values), localPairs, groupOrder, pathWarnings);
     }
 
-    private static GroupEntry BuildGroup(uint gid, Service service, ushort dnatZone, MeshOptions o, List<string> warnings, string sw)
+    /// <summary>The select group of upstream <paramref name="service"/> in a switch's DNAT zone: one bucket per healthy instance.</summary>
+    internal static CompiledGroup BuildGroup(uint gid, Service service, ushort dnatZone, MeshOptions o)
     {
         var buckets = new List<Bucket>();
         foreach (var i in service.HealthyInstances)
             buckets.Add(new Bucket((uint)buckets.Count, i.Weight, Bucket.NoWatchPort, Bucket.NoWatchGroup,
                 [Act.CtCommitNat(dnatZone, Pipeline.Hairpin, NatKind.Destination, i.Address, i.Port)]));
-        if (buckets.Count == 0) warnings.Add($"{sw}: {service.Name} has no healthy instance; its group drops new connections");
-        return new GroupEntry(gid, GroupType.Select, o.SelectionMethod, 0, [], buckets);
+        return new CompiledGroup(new GroupEntry(gid, GroupType.Select, o.SelectionMethod, 0, [], buckets), new Provenance("upstream", service.Name));
     }
 }

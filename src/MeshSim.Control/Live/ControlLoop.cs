@@ -20,8 +20,7 @@ public sealed record ControlEvent(DateTimeOffset At, string Kind, string Message
 /// </summary>
 public sealed class ControlLoop
 {
-    private readonly NetworkTopology _topology;
-    private readonly MeshOptions _options;
+    private readonly IncrementalCompiler _compiler;
     private readonly Dictionary<string, ISwitchSink> _sinks;
     private readonly Dictionary<string, RuleSet> _installed = new(StringComparer.Ordinal);
     private readonly Action<ControlEvent> _log;
@@ -30,8 +29,7 @@ public sealed class ControlLoop
     /// <summary>Creates the loop; every switch starts as empty (the first push installs everything).</summary>
     public ControlLoop(NetworkTopology topology, MeshOptions options, IEnumerable<ISwitchSink> sinks, Action<ControlEvent> log, IScheduler? clock = null)
     {
-        _topology = topology;
-        _options = options;
+        _compiler = new IncrementalCompiler(topology, options);
         _sinks = sinks.ToDictionary(s => s.Switch, StringComparer.Ordinal);
         foreach (var sw in topology.Switches) _installed[sw.Name] = new RuleSet(sw.Name, [], []);
         _log = log;
@@ -56,14 +54,14 @@ public sealed class ControlLoop
             .CoalesceBursts(quiet, maxDelay, _clock)
             .Subscribe(x => Handle(x.Update, x.ReceivedAt), ex => Log("error", $"source pipeline failed: {ex.Message}"));
 
-    /// <summary>Compiles one snapshot and pushes the differences (also usable without Rx).</summary>
+    /// <summary>Compiles one snapshot (incrementally: only what changed since the last one) and pushes the differences (also usable without Rx).</summary>
     public void Handle(RegistryUpdate update, long receivedTimestamp = 0)
     {
         foreach (var r in update.Rejected) Log("rejected", $"{update.Source}: {r}");
         CompileResult compiled;
         try
         {
-            compiled = MeshCompiler.Compile(update.Registry!, _topology, _options);
+            compiled = _compiler.Update(update.Registry!);
         }
         catch (RegistryException ex)
         {
@@ -74,7 +72,9 @@ public sealed class ControlLoop
         foreach (var desired in compiled.RuleSets)
         {
             if (!_sinks.TryGetValue(desired.Switch, out var sink)) continue;
-            var diff = RuleSetDiff.Compute(_installed[desired.Switch], desired);
+            var installed = _installed[desired.Switch];
+            if (ReferenceEquals(installed, desired)) continue;     // the compiler reused this switch's rules and the switch has them
+            var diff = RuleSetDiff.Compute(installed, desired);
             if (diff.IsEmpty) continue;
             try
             {

@@ -38,6 +38,29 @@ public sealed class RuleSet
                 throw new InvalidOperationException($"{switchName}: group {Groups[i].Group.GroupId} defined twice");
     }
 
+    private RuleSet(string switchName, IReadOnlyList<CompiledFlow> sortedFlows, IReadOnlyList<CompiledGroup> sortedGroups)
+        => (Switch, Flows, Groups) = (switchName, sortedFlows, sortedGroups);
+
+    /// <summary>
+    /// The same flows (the very same list, already sorted and checked) with some groups replaced by
+    /// id. Sharing the list is what lets <see cref="RuleSetDiff.Compute"/> skip the flows: an update
+    /// that only changes groups costs in proportion to the groups, not to the flows.
+    /// </summary>
+    public RuleSet WithGroups(IReadOnlyCollection<CompiledGroup> replacements)
+    {
+        var byId = replacements.ToDictionary(g => g.Group.GroupId);
+        var groups = new CompiledGroup[Groups.Count];
+        int replaced = 0;
+        for (int i = 0; i < groups.Length; i++)
+        {
+            if (byId.TryGetValue(Groups[i].Group.GroupId, out var g)) { groups[i] = g; replaced++; }
+            else groups[i] = Groups[i];
+        }
+        if (replaced != byId.Count)
+            throw new ArgumentException($"{Switch}: only existing groups can be replaced ({byId.Count - replaced} unknown)", nameof(replacements));
+        return new RuleSet(Switch, Flows, groups);
+    }
+
     /// <summary>True when both hold the same flows and groups (provenance aside).</summary>
     public bool SameRules(RuleSet other) =>
         Flows.Count == other.Flows.Count && Groups.Count == other.Groups.Count

@@ -57,33 +57,50 @@ public sealed class RuleSetDiff
     {
         if (installed.Switch != desired.Switch)
             throw new ArgumentException($"diff between different switches ({installed.Switch}, {desired.Switch})");
-        var have = installed.Flows.ToDictionary(f => f.Key);
-        var want = desired.Flows.ToDictionary(f => f.Key);
         var upserts = new List<FlowChange>();
         var deletes = new List<FlowChange>();
-        foreach (var f in desired.Flows)
+        // Rule sets that share their flow list (RuleSet.WithGroups) differ in groups only.
+        if (!ReferenceEquals(installed.Flows, desired.Flows))
         {
-            if (!have.TryGetValue(f.Key, out var old)) upserts.Add(new FlowChange(ChangeKind.Add, f));
-            else if (old.Flow.Cookie != f.Flow.Cookie) { deletes.Add(new FlowChange(ChangeKind.Delete, old)); upserts.Add(new FlowChange(ChangeKind.Add, f)); }
-            else if (!SameActions.Equal(old.Flow.Actions, f.Flow.Actions)) upserts.Add(new FlowChange(ChangeKind.Modify, f));
+            var have = installed.Flows.ToDictionary(f => f.Key);
+            var want = desired.Flows.ToDictionary(f => f.Key);
+            foreach (var f in desired.Flows)
+            {
+                if (!have.TryGetValue(f.Key, out var old)) upserts.Add(new FlowChange(ChangeKind.Add, f));
+                else if (old.Flow.Cookie != f.Flow.Cookie) { deletes.Add(new FlowChange(ChangeKind.Delete, old)); upserts.Add(new FlowChange(ChangeKind.Add, f)); }
+                else if (!SameActions.Equal(old.Flow.Actions, f.Flow.Actions)) upserts.Add(new FlowChange(ChangeKind.Modify, f));
+            }
+            foreach (var f in installed.Flows)
+                if (!want.ContainsKey(f.Key)) deletes.Add(new FlowChange(ChangeKind.Delete, f));
         }
-        foreach (var f in installed.Flows)
-            if (!want.ContainsKey(f.Key)) deletes.Add(new FlowChange(ChangeKind.Delete, f));
 
-        var haveG = installed.Groups.ToDictionary(g => g.Group.GroupId);
-        var wantG = desired.Groups.ToDictionary(g => g.Group.GroupId);
-        var gUpserts = new List<GroupChange>();
-        foreach (var g in desired.Groups)
-        {
-            if (!haveG.TryGetValue(g.Group.GroupId, out var old)) gUpserts.Add(new GroupChange(ChangeKind.Add, g));
-            else if (!SameActions.Equal(old.Group, g.Group)) gUpserts.Add(new GroupChange(ChangeKind.Modify, g));
-        }
-        var gDeletes = installed.Groups.Where(g => !wantG.ContainsKey(g.Group.GroupId)).Select(g => new GroupChange(ChangeKind.Delete, g)).ToList();
+        var (gUpserts, gDeletes) = DiffGroups(installed.Groups, desired.Groups);
 
         // Rule sets are already in canonical order within a table; only the table order is imposed here.
         var fu = upserts.OrderByDescending(c => c.Flow.Flow.Table).ToArray();
         var fd = deletes.OrderBy(c => c.Flow.Flow.Table).ToArray();
         return new RuleSetDiff(desired.Switch, gUpserts, fu, fd, gDeletes);
+    }
+
+    private static (List<GroupChange> Upserts, List<GroupChange> Deletes) DiffGroups(IReadOnlyList<CompiledGroup> have, IReadOnlyList<CompiledGroup> want)
+    {
+        var upserts = new List<GroupChange>();
+        var deletes = new List<GroupChange>();
+        // Both lists are sorted by id: one merge pass pairs them up.
+        int i = 0, j = 0;
+        while (i < have.Count || j < want.Count)
+        {
+            var h = i < have.Count ? have[i] : null;
+            var w = j < want.Count ? want[j] : null;
+            if (w is null || (h is not null && h.Group.GroupId < w.Group.GroupId)) { deletes.Add(new GroupChange(ChangeKind.Delete, h!)); i++; }
+            else if (h is null || w.Group.GroupId < h.Group.GroupId) { upserts.Add(new GroupChange(ChangeKind.Add, w)); j++; }
+            else
+            {
+                if (!ReferenceEquals(h, w) && !SameActions.Equal(h.Group, w.Group)) upserts.Add(new GroupChange(ChangeKind.Modify, w));
+                i++; j++;
+            }
+        }
+        return (upserts, deletes);
     }
 
     /// <summary>Applies the diff to <paramref name="installed"/> in memory, as a switch would: the result equals the desired rule set.</summary>

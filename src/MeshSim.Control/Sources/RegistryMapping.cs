@@ -25,13 +25,18 @@ public static class RegistryMapping
     {
         var rejected = new List<string>();
         var services = new List<Service>();
+        var instanceIds = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, entries) in snapshot.Services)
         {
+            if (string.IsNullOrWhiteSpace(name) || name == Intention.Wildcard) { rejected.Add($"consul service \"{name}\": not a usable service name"); continue; }
             var instances = new List<ServiceInstance>();
             IReadOnlyList<Upstream>? upstreams = null;
             foreach (var e in entries)
             {
-                var where = $"consul service {name}, instance {e.Service.Id}";
+                var where = $"consul service {name}, instance {e.Service.Id} on node {e.Node.Name}";
+                // Sidecar proxies and gateways are Consul Connect's data plane; in this mesh the switches are the data plane.
+                if (!string.IsNullOrEmpty(e.Service.Kind)) { rejected.Add($"{where}: Kind \"{e.Service.Kind}\" is a Connect proxy or gateway, not a service instance; the switches replace it"); continue; }
+                if (!instanceIds.Add($"{e.Node.Name}/{e.Service.Id}")) { rejected.Add($"{where}: registered twice on one node (service IDs are unique per node)"); continue; }
                 var meta = e.Service.Meta ?? new Dictionary<string, string>();
                 var addressText = string.IsNullOrEmpty(e.Service.Address) ? e.Node.Address : e.Service.Address;
                 if (!Ipv4Address.TryParse(addressText, out var address)) { rejected.Add($"{where}: Address \"{addressText}\" is not an IPv4 address"); continue; }
@@ -49,12 +54,29 @@ public static class RegistryMapping
             services.Add(new Service(name, instances, upstreams ?? []));
         }
         var intentions = new List<Intention>();
+        var pairs = new HashSet<(string, string)>();
         foreach (var i in snapshot.Intentions)
         {
-            if (i.Action is not ("allow" or "deny")) { rejected.Add($"consul intention {i.SourceName} -> {i.DestinationName}: Action \"{i.Action}\" is not allow or deny (L7 permissions need the P4 mesh)"); continue; }
+            var where = $"consul intention {i.SourceName} -> {i.DestinationName}";
+            if (i.Permissions is { Count: > 0 } permissions)
+            {
+                rejected.Add($"{where}: {permissions.Count} L7 permission(s) ({Describe(permissions[0])}{(permissions.Count > 1 ? ", ..." : "")}) and no L4 Action; OVS switches decide per connection, not per HTTP request (L7 intentions need the P4 mesh); the pair falls back to the default policy");
+                continue;
+            }
+            if (i.Action is not ("allow" or "deny")) { rejected.Add($"{where}: Action \"{i.Action}\" is not allow or deny"); continue; }
+            if (string.IsNullOrEmpty(i.SourceName) || string.IsNullOrEmpty(i.DestinationName)) { rejected.Add($"{where}: source and destination names must not be empty"); continue; }
+            if (!pairs.Add((i.SourceName, i.DestinationName))) { rejected.Add($"{where}: a second intention for the pair (Consul keeps one); the first one stays"); continue; }
             intentions.Add(new Intention(i.SourceName, i.DestinationName, i.Action == "allow" ? IntentionAction.Allow : IntentionAction.Deny));
         }
         return Build(services, intentions, defaultPolicy, rejected);
+    }
+
+    private static string Describe(ConsulIntentionPermission p)
+    {
+        var http = p.Http;
+        var path = http?.PathExact ?? http?.PathPrefix ?? http?.PathRegex;
+        var methods = http?.Methods is { Count: > 0 } m ? string.Join('|', m) + " " : "";
+        return $"{p.Action} {methods}{path ?? "any path"}".Trim();
     }
 
     /// <summary>Maps mesh pods: one service per distinct service name, one instance per pod, attached as its own host (container-level attachment).</summary>
@@ -86,6 +108,12 @@ public static class RegistryMapping
     }
 
     /// <summary>"product-api:9341,payments-api:9340" into upstreams.</summary>
-    public static IReadOnlyList<Upstream> ParseUpstreams(string? text) =>
-        PodManifestReader.ParseUpstreams(text).Select(kv => new Upstream(kv.Key, kv.Value)).ToList();
+    public static IReadOnlyList<Upstream> ParseUpstreams(string? text)
+    {
+        var upstreams = PodManifestReader.ParseUpstreams(text).Select(kv => new Upstream(kv.Key, kv.Value)).ToList();
+        // One bind port means one destination: the switch sees only the port.
+        foreach (var clash in upstreams.GroupBy(u => u.LocalBindPort).Where(g => g.Count() > 1))
+            throw new FormatException($"upstreams: port {clash.Key} is bound by {string.Join(" and ", clash.Select(u => u.Destination))}");
+        return upstreams;
+    }
 }

@@ -47,17 +47,19 @@ public static class MeshProgram
         b.HeaderType("mesh_t", ("magic", 16), ("version", 8), ("count", 8), ("total_len", 16), ("t", 1), ("method", 4), ("status", 10), ("reserved", 1), ("route_len", 16));
         b.VarbitHeaderType("mesh_route_t", 2048, "route");
         b.HeaderType("mesh_h_t", ("label_len", 8), ("value_len", 16));
+        b.VarbitHeaderType("mesh_table_t", 3 * 31, "entries");
         b.VarbitHeaderType("mesh_label_t", 64, "label");
         b.HeaderType("meta_t", ("l4_len", 16), ("sport", 16), ("dport", 16), ("mesh_room", 8), ("route_prefix", 128), ("h0_label", 64), ("h0_value", 64),
             ("vip", 16), ("subset", 16), ("conn_idx", 32), ("pinned", 16), ("backend", 16), ("until", 48), ("now", 48), ("errs", 16), ("is5xx", 8),
             ("trip", 8), ("tmp_ip", 32));
         foreach (var (n, t) in new[] { ("ethernet", "ethernet_t"), ("arp", "arp_t"), ("ipv4", "ipv4_t"), ("tcp", "tcp_t"), ("tcp_options", "tcp_options_t"),
-                                       ("udp", "udp_t"), ("mesh", "mesh_t"), ("mesh_route", "mesh_route_t"), ("mesh_h0", "mesh_h_t"), ("mesh_h0_label", "mesh_label_t") })
+                                       ("udp", "udp_t"), ("mesh", "mesh_t"), ("mesh_h0", "mesh_h_t"), ("mesh_table", "mesh_table_t"), ("mesh_route", "mesh_route_t"),
+                                       ("mesh_h0_label", "mesh_label_t") })
             b.Header(n, t);
         b.Header("meta", "meta_t", metadata: true);
 
         Parser(b);
-        b.Deparse("ethernet", "arp", "ipv4", "tcp", "tcp_options", "udp", "mesh", "mesh_route", "mesh_h0", "mesh_h0_label");
+        b.Deparse("ethernet", "arp", "ipv4", "tcp", "tcp_options", "udp", "mesh", "mesh_h0", "mesh_table", "mesh_route", "mesh_h0_label");
         Checksums(b);
 
         var tuple = new[] { F("ipv4", "srcAddr"), F("ipv4", "dstAddr"), F("ipv4", "protocol"), F("meta", "sport"), F("meta", "dport") };
@@ -101,11 +103,16 @@ public static class MeshProgram
             .Key(F("meta", "mesh_room")).Case("0x01", "check_mesh").Default(null);
         b.State("check_mesh").Lookahead(0, 16).Case("0x4d48", "parse_mesh").Default(null);
         b.State("parse_mesh").Extract("mesh").Key(F("mesh", "t")).Case("0x00", "parse_request").Default(null);
-        b.State("parse_request")
+        // Mesh header v2: fixed part, field table (count entries of 3 bytes), route, labels and values.
+        b.State("parse_request").Key(F("mesh", "count")).Case("0x00", "parse_route").Default("parse_table");
+        b.State("parse_table").Extract("mesh_h0")
+            .ExtractVL("mesh_table", Op("*", Op("-", F("mesh", "count"), Hex(1)), Hex(24)))
+            .Default("parse_route");
+        b.State("parse_route")
             .Set(M("route_prefix"), Lookahead(0, 128))
             .ExtractVL("mesh_route", Op("<<", F("mesh", "route_len"), Hex(3)))
             .Key(F("mesh", "count")).Case("0x00", null).Default("parse_h0");
-        b.State("parse_h0").Extract("mesh_h0")
+        b.State("parse_h0")
             .Set(M("h0_label"), Lookahead(0, 64))
             .ExtractVL("mesh_h0_label", Op("<<", F("mesh_h0", "label_len"), Hex(3)))
             .Set(M("h0_value"), Lookahead(0, 64))

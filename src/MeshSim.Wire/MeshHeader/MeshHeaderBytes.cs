@@ -23,6 +23,20 @@ internal static class MeshHeaderBytes
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static uint UInt32(ref byte start, int offset)
+    {
+        uint raw = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref start, offset));
+        return BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(raw) : raw;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ulong UInt64(ref byte start, int offset)
+    {
+        ulong raw = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref start, offset));
+        return BitConverter.IsLittleEndian ? BinaryPrimitives.ReverseEndianness(raw) : raw;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ReadOnlySpan<byte> Slice(ref byte start, int offset, int length) =>
         MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref start, offset), length);
 }

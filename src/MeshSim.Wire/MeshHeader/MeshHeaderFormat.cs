@@ -10,20 +10,23 @@ public enum MeshMessageType : byte
 }
 
 /// <summary>
-/// Field offsets, bit positions and limits of mesh header version 1 (docs/mesh-header.md), kept in
+/// Field offsets, bit positions and limits of mesh header version 2 (docs/mesh-header.md), kept in
 /// one place so the view, the writer and the checks cannot disagree. All multi-byte fields are big-endian.
 /// </summary>
-/// <remarks><code>
+/// <remarks>Version 2 puts every length up front: the fixed part, then a table with one entry per
+/// header field (label length, value length), then the route, then the labels and values back to back.
+/// A parser validates the table with independent loads and finds field i by a prefix sum, instead
+/// of version 1's chain of dependent loads through the data.<code>
 ///  0                   1                   2                   3
 ///  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
 /// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
-/// |  magic 'M' 0x4D |  magic 'H' 0x48 |  version = 1  | header count  |
+/// |  magic 'M' 0x4D |  magic 'H' 0x48 |  version = 2  | header count  |
 /// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 /// |          total length         |T|method |    status code    |R|
 /// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
-/// |          route length         |  route ...
+/// |          route length         | field table: header count x (label length 8 | value length 16)
 /// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
-/// then per header: label length (8) | value length (16) | label | value
+/// then route | label 0 | value 0 | label 1 | value 1 | ...
 /// </code></remarks>
 public static class MeshHeaderFormat
 {
@@ -32,7 +35,7 @@ public static class MeshHeaderFormat
     /// <summary>Second magic byte, ASCII 'H'.</summary>
     public const byte Magic1 = 0x48;
     /// <summary>The version this code reads and writes.</summary>
-    public const byte CurrentVersion = 1;
+    public const byte CurrentVersion = 2;
 
     /// <summary>Offset of the magic (2 bytes).</summary>
     public const int MagicOffset = 0;
@@ -46,10 +49,12 @@ public static class MeshHeaderFormat
     public const int CodesOffset = 6;
     /// <summary>Offset of the 16-bit route length.</summary>
     public const int RouteLengthOffset = 8;
-    /// <summary>Length of the fixed part; the route starts here.</summary>
+    /// <summary>Length of the fixed part; the field table starts here.</summary>
     public const int FixedLength = 10;
-    /// <summary>Bytes before each header's label: label length (1) and value length (2).</summary>
-    public const int HeaderPrefixLength = 3;
+    /// <summary>Offset of the field table (<c>header count</c> entries of <see cref="FieldEntryLength"/> bytes).</summary>
+    public const int FieldTableOffset = FixedLength;
+    /// <summary>Bytes of one field table entry: label length (1) and value length (2).</summary>
+    public const int FieldEntryLength = 3;
 
     /// <summary>Bit of the T (type) flag in the codes word.</summary>
     public const int TypeShift = 15;
@@ -75,4 +80,6 @@ public static class MeshHeaderFormat
 
     /// <summary>The pseudo-label that carries an extension method's token as the first header.</summary>
     public static ReadOnlySpan<byte> MethodPseudoLabel => ":method"u8;
+    /// <summary>Length of <see cref="MethodPseudoLabel"/>.</summary>
+    public const int MethodPseudoLabelLength = 7;
 }

@@ -50,8 +50,8 @@ public readonly record struct MeshHeaderRepr(
         {
             int length = FixedLength + Route.Length;
             if (Type == MeshMessageType.Request && Method == HttpMethodKind.Extension)
-                length += HeaderPrefixLength + MethodPseudoLabel.Length + MethodToken.Length;
-            foreach (var h in Headers) length += HeaderPrefixLength + h.Key.Length + h.Value.Length;
+                length += FieldEntryLength + MethodPseudoLabel.Length + MethodToken.Length;
+            foreach (var h in Headers) length += FieldEntryLength + h.Key.Length + h.Value.Length;
             return length;
         }
     }

@@ -6,7 +6,9 @@ namespace MeshSim.Wire;
 /// <summary>
 /// Emits a mesh header into a span without allocating: <see cref="Request(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>
 /// or <see cref="Response"/>, then <see cref="Header"/> per carried field, then <see cref="Finish"/>, which
-/// fills in the header count and total length. Everything written is checked against the limits and
+/// fills in the header count and total length. Each field's table entry goes before the route, so
+/// adding a field moves the route and the fields already written three bytes on (a few hundred bytes
+/// at most; the destination never needs more room than the final header). Everything written is checked against the limits and
 /// the canonical form (labels are lower-cased while copying), so the output always passes
 /// <see cref="MeshHeaderView.TryParseStrict"/>. A refused call returns false and keeps the first
 /// reason in <see cref="Error"/> (offsets are into the destination); later calls return false too.
@@ -83,6 +85,7 @@ public ref struct MeshHeaderWriter
         if (type == MeshMessageType.Request
             && (route.IsEmpty || route.Length > MaxRouteLength || route.IndexOfAnyExceptInRange((byte)0x21, (byte)0x7E) >= 0))
             return Refuse(WireError.BadField(FixedLength, "mesh.route"));
+        // No fields yet, so the (empty) field table ends at the fixed part and the route follows.
         if (!Fits(FixedLength + route.Length)) return false;
         _d[0] = Magic0;
         _d[1] = Magic1;
@@ -103,18 +106,23 @@ public ref struct MeshHeaderWriter
         if (!Error.IsNone) return false;
         if (!_started || _finished) return Refuse(WireError.BadField(0, "mesh.writer_order"));
         if (_count == MaxHeaderCount) return Refuse(WireError.BadField(HeaderCountOffset, "mesh.header_count"));
+        // Offsets in refusals are where the label and value would have landed.
+        int labelAt = _pos + FieldEntryLength;
         if (label.IsEmpty || label.Length > MaxLabelLength || (lowerCase && !HttpMethods.IsToken(label)))
-            return Refuse(WireError.BadField(_pos, "mesh.label"));
+            return Refuse(WireError.BadField(labelAt, "mesh.label"));
         if (value.Length > MaxValueLength || !MeshLabels.IsValidValue(value))
-            return Refuse(WireError.BadField(_pos + 1, "mesh.value"));
-        if (!Fits(HeaderPrefixLength + label.Length + value.Length)) return false;
-        _d[_pos] = (byte)label.Length;
-        BinaryPrimitives.WriteUInt16BigEndian(_d[(_pos + 1)..], (ushort)value.Length);
-        var labelDestination = _d.Slice(_pos + HeaderPrefixLength, label.Length);
+            return Refuse(WireError.BadField(labelAt + label.Length, "mesh.value"));
+        if (!Fits(FieldEntryLength + label.Length + value.Length)) return false;
+        // Open a table entry at the end of the table: the route and earlier fields move on (overlapping copy).
+        int entry = FieldTableOffset + FieldEntryLength * _count;
+        _d[entry.._pos].CopyTo(_d[(entry + FieldEntryLength)..]);
+        _d[entry] = (byte)label.Length;
+        BinaryPrimitives.WriteUInt16BigEndian(_d[(entry + 1)..], (ushort)value.Length);
+        var labelDestination = _d.Slice(labelAt, label.Length);
         if (lowerCase) MeshLabels.ToLower(label, labelDestination);
         else label.CopyTo(labelDestination);
-        value.CopyTo(_d[(_pos + HeaderPrefixLength + label.Length)..]);
-        _pos += HeaderPrefixLength + label.Length + value.Length;
+        value.CopyTo(_d[(labelAt + label.Length)..]);
+        _pos = labelAt + label.Length + value.Length;
         _count++;
         return true;
     }

@@ -55,6 +55,25 @@ public class ConsulWatcherTests
         Assert.Contains(watcher.PartialErrors, e => e.Contains("/v1/health/service/web"));
     }
 
+    [Fact]
+    public async Task A_change_of_meta_alone_is_published()
+    {
+        using var consul = new FakeConsul();
+        consul.Register("web", "w1", "10.0.0.1", 80, new Dictionary<string, string> { ["meshsim-mac"] = "02:00:00:00:00:01" });
+        var watcher = new ConsulWatcher(new ConsulClient(new HttpClient(), consul.BaseAddress), TimeSpan.FromMilliseconds(300),
+                                        new Backoff(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50), new Random(1)));
+        var snapshots = new List<ConsulSnapshot>();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var run = watcher.RunAsync(s => { lock (snapshots) snapshots.Add(s); }, _ => { }, cts.Token);
+        await Until(() => snapshots.Count >= 1);
+
+        consul.Register("web", "w1", "10.0.0.1", 80, new Dictionary<string, string> { ["meshsim-mac"] = "02:00:00:00:00:02" });   // the MAC moved
+        await Until(() => snapshots.Count >= 2);
+        Assert.Equal("02:00:00:00:00:02", snapshots[^1].Services["web"][0].Service.Meta!["meshsim-mac"]);
+        cts.Cancel();
+        await run;
+    }
+
     private static async Task Until(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);

@@ -40,14 +40,17 @@ internal sealed class FakeConsul : IDisposable
 
     public ulong Index { get { lock (_gate) return _index; } }
 
-    public void Register(string service, string id, string address, int port, string status = "passing", params string[] tags)
+    public void Register(string service, string id, string address, int port, string status = "passing", params string[] tags) =>
+        Register(service, id, address, port, null, status, tags);
+
+    public void Register(string service, string id, string address, int port, IReadOnlyDictionary<string, string>? meta, string status = "passing", params string[] tags)
     {
         lock (_gate)
         {
             if (!_services.TryGetValue(service, out var list)) _services[service] = list = new();
             list.RemoveAll(e => e.Service.Id == id);
             list.Add(new ConsulHealthEntry(new ConsulNode("node-" + address, address),
-                new ConsulAgentService(id, service, tags, address, port, null, new ConsulWeights(1, 1)),
+                new ConsulAgentService(id, service, tags, address, port, meta, new ConsulWeights(1, 1)),
                 [new ConsulCheck("service:" + id, status)]));
             BumpLocked(1);
         }

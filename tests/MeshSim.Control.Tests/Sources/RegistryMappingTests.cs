@@ -46,8 +46,8 @@ public class RegistryMappingTests
         }, [new ConsulIntention("api", "web", "L7", 9)], 1);
         var (registry, rejected) = RegistryMapping.FromConsul(snapshot);
         Assert.Equal(["node-w2/w2"], registry.Find("web")!.Instances.Select(i => i.Id));
-        Assert.Contains("consul service web, instance w1: Address \"10.0.0.300\" is not an IPv4 address", rejected);
-        Assert.Contains(rejected, r => r.StartsWith("consul service web, instance w3: Meta[\"meshsim-mac\"]"));
+        Assert.Contains("consul service web, instance w1 on node node-w1: Address \"10.0.0.300\" is not an IPv4 address", rejected);
+        Assert.Contains(rejected, r => r.StartsWith("consul service web, instance w3 on node node-w3: Meta[\"meshsim-mac\"]"));
         Assert.Contains("service api: upstream 'nosuch' is not registered; ignored until it is", rejected);
         Assert.Contains(rejected, r => r.Contains("Action \"L7\" is not allow or deny"));
         Assert.Equal([new Upstream("web", 9000)], registry.Find("api")!.Upstreams);
@@ -67,5 +67,35 @@ public class RegistryMappingTests
         Assert.Equal(["default/api-1", "default/api-2"], registry.Find("api")!.Instances.Select(i => i.Id));
         Assert.Equal("api-2", registry.Find("api")!.Instances[1].Node);
         Assert.Equal([new Upstream("db", 9567)], registry.Find("api")!.Upstreams);
+    }
+
+    [Fact]
+    public void Duplicate_intentions_clashing_bind_ports_and_proxies_are_rejected_not_thrown()
+    {
+        var proxy = Entry("web", "w9", "10.0.0.9", 21000, "00:00:00:00:00:09");
+        proxy = proxy with { Service = proxy.Service with { Kind = "connect-proxy" } };
+        var snapshot = new ConsulSnapshot(new SortedDictionary<string, IReadOnlyList<ConsulHealthEntry>>(StringComparer.Ordinal)
+        {
+            ["web"] = [Entry("web", "w1", "10.0.0.1", 80, "00:00:00:00:00:01"), Entry("web", "w1", "10.0.0.1", 81, "00:00:00:00:00:01"), proxy],
+            ["api"] = [Entry("api", "a1", "10.0.0.4", 8080, "00:00:00:00:00:04", upstreams: "web:9000,db:9000")],
+            ["*"] = [Entry("*", "x1", "10.0.0.5", 80, "00:00:00:00:00:05")],
+        }, [new ConsulIntention("api", "web", "deny", 9), new ConsulIntention("api", "web", "allow", 9),
+            new ConsulIntention("web", "api", Permissions: [new ConsulIntentionPermission("deny", new ConsulIntentionHttpMatch(PathPrefix: "/admin", Methods: ["POST"]))])], 1);
+
+        var (registry, rejected) = RegistryMapping.FromConsul(snapshot);
+
+        Assert.Equal(["node-w1/w1"], registry.Find("web")!.Instances.Select(i => i.Id));
+        Assert.Empty(registry.Find("api")!.Instances);
+        Assert.Null(registry.Find("*"));
+        Assert.Equal([new Intention("api", "web", IntentionAction.Deny)], registry.Policy.Intentions);
+        Assert.Equal(
+        [
+            "consul service \"*\": not a usable service name",
+            "consul service api, instance a1 on node node-a1: Meta[\"meshsim-upstreams\"]: upstreams: port 9000 is bound by db and web",
+            "consul service web, instance w1 on node node-w1: registered twice on one node (service IDs are unique per node)",
+            "consul service web, instance w9 on node node-w9: Kind \"connect-proxy\" is a Connect proxy or gateway, not a service instance; the switches replace it",
+            "consul intention api -> web: a second intention for the pair (Consul keeps one); the first one stays",
+            "consul intention web -> api: 1 L7 permission(s) (deny POST /admin) and no L4 Action; OVS switches decide per connection, not per HTTP request (L7 intentions need the P4 mesh); the pair falls back to the default policy",
+        ], rejected);
     }
 }

@@ -121,6 +121,27 @@ public class MeshProgramTests
     }
 
     [Fact]
+    public void Header_0_and_the_route_are_found_past_a_field_table_of_several_entries()
+    {
+        // Mesh header v2 puts all field lengths before the route: the parser takes entry 0, skips the
+        // other entries, then reads the route and header 0's label and value.
+        var h = Mesh(
+            "table_add l7 set_subset 1 0&&&0 1->2048 0&&&0 8&&&0xff 0x782d63616e617279&&&0xffffffffffffffff 4&&&0xffff 0x7472756500000000&&&0xffffffff00000000 => 1 10",
+            "table_add l7 deny 1 5&&&0xf 6->2048 0x2f61646d696e00000000000000000000&&&0xffffffffffff00000000000000000000 0&&&0 0&&&0 0&&&0 0&&&0 => 20");
+        (string, string)[] others = [("host", "items.service.consul"), ("accept", "application/json"), ("x-request-id", "7f3a")];
+        var first = MeshRequest("GET", "/api/items", [("x-canary", "true"), .. others]);
+        var f = Udp(Client, Vip, 5100, 80, first);
+        var (_, o) = Assert.Single(h.Send(f));
+        Assert.Equal(4, BackendOf(o));
+        Assert.Equal(f[42..], o[42..]);   // the payload, mesh header included, leaves unchanged
+        // The same field as the second header is not header 0: no canary.
+        Assert.InRange(BackendOf(h.Send(Udp(Client, Vip, 5101, 80, MeshRequest("GET", "/api/items", [others[0], ("x-canary", "true"), .. others[1..]])))[0].Frame), 1, 3);
+        // The route prefix is read after the table, whatever its length.
+        Assert.Empty(h.Send(Udp(Client, Vip, 5102, 80, MeshRequest("DELETE", "/admin/users/7", others))));
+        Assert.Single(h.Send(Udp(Client, Vip, 5103, 80, MeshRequest("DELETE", "/api/users/7", others))));
+    }
+
+    [Fact]
     public void Intentions_deny_by_method_and_route_prefix()
     {
         // DELETE (method 5) on routes starting with "/admin" is denied.

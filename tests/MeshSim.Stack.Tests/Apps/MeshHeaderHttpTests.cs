@@ -34,8 +34,8 @@ public class MeshHeaderHttpTests
         Assert.Equal(0, plainClient.MeshResponses);
     }
 
-    [Fact]
-    public void A_broken_mesh_header_is_a_clear_error_not_a_crash()
+    /// <summary>Sends <paramref name="meshBytes"/> and a plain request after it; returns the answer and the server.</summary>
+    private static (HttpResponse? Answer, HttpServer Server) SendRaw(byte[] meshBytes)
     {
         var n = new StarNet(2, direct: true);
         var server = Echo(n[2]);
@@ -43,13 +43,31 @@ public class MeshHeaderHttpTests
         n.Sim.Spawn(async () =>
         {
             var s = await n[1].ConnectAsync(n[2].Address, 80);
-            var bytes = new byte[] { MeshHeaderFormat.Magic0, MeshHeaderFormat.Magic1, 1, 0, 0, 5, 0, 0, 0, 0 };   // total length 5 < fixed part
-            await s.SendAsync(bytes.Concat(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: x\r\n\r\n")).ToArray());
+            await s.SendAsync(meshBytes.Concat(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: x\r\n\r\n")).ToArray());
             answer = await new HttpConnection(s).ReadResponseAsync();
         });
         n.Sim.RunUntil(SimTime.Second);
+        return (answer, server);
+    }
+
+    [Fact]
+    public void A_broken_mesh_header_is_a_clear_error_not_a_crash()
+    {
+        // Total length 5 is shorter than the fixed part.
+        var (answer, server) = SendRaw([MeshHeaderFormat.Magic0, MeshHeaderFormat.Magic1, MeshHeaderFormat.CurrentVersion, 0, 0, 5, 0, 0, 0, 0]);
         Assert.Equal(400, answer!.Status);                  // refused with a reason, as for malformed HTTP
         Assert.StartsWith("bad mesh header from ", answer.BodyText);
+        Assert.Contains("mesh.total_length at byte 4", answer.BodyText);
+        Assert.Equal(1, server.BadRequests);
+    }
+
+    [Fact]
+    public void A_version_1_mesh_header_is_refused_as_unsupported()
+    {
+        // "GET /" in the version 1 layout (no field table); version 2 replaced it and nothing reads it any more.
+        var (answer, server) = SendRaw([0x4d, 0x48, 0x01, 0x00, 0x00, 0x0b, 0x08, 0x00, 0x00, 0x01, 0x2f]);
+        Assert.Equal(400, answer!.Status);
+        Assert.Contains("mesh.version at byte 2", answer.BodyText);
         Assert.Equal(1, server.BadRequests);
     }
 }

@@ -78,7 +78,37 @@ public class MeshHeaderViewTests
         Assert.True(v.TryGetHeader("accept"u8, out var accept));
         Assert.Equal("application/json", Encoding.ASCII.GetString(accept));
         Assert.False(v.TryGetHeader("Accept"u8, out _)); // labels are compared byte for byte: lower case on the wire
-        Assert.Equal("mesh v1 request GET /api/list 3 headers (88 bytes)", v.ToString());
+        Assert.Equal("mesh v2 request GET /api/list 3 headers (88 bytes)", v.ToString());
+    }
+
+    [Theory]
+    [InlineData("GET")] [InlineData("HEAD")] [InlineData("POST")] [InlineData("PUT")] [InlineData("DELETE")]
+    [InlineData("CONNECT")] [InlineData("OPTIONS")] [InlineData("TRACE")] [InlineData("PATCH")]
+    public void Method_token_of_every_standard_code_matches_the_http_table(string method)
+    {
+        var bytes = MeshHeaderRepr.Request(method, "/x").ToBytes();
+        Assert.True(MeshHeaderView.TryParse(bytes, out var v, out _));
+        Assert.NotEqual(HttpMethodKind.Extension, v.Method);
+        Assert.Equal(HttpMethods.Token(v.Method).ToArray(), v.MethodToken.ToArray());
+        Assert.Equal(method, Encoding.ASCII.GetString(v.MethodToken));
+    }
+
+    [Fact]
+    public void Fields_are_found_from_the_table_without_reading_labels_or_values()
+    {
+        // Overwrite every label and value byte of a structurally valid header: the structural parse and
+        // the field positions do not change, because all lengths sit in the table before the route.
+        var bytes = Hex(MeshHeaderVectors.All[^1].Hex);
+        Assert.True(MeshHeaderView.TryParse(bytes, out var v, out _));
+        var before = new List<(int, int, int, int)>();
+        foreach (var f in v.Headers) before.Add((f.EntryOffset, f.LabelOffset, f.Label.Length, f.Value.Length));
+        int dataStart = v.RouteOffset + v.Route.Length;
+        Array.Fill(bytes, (byte)0xFF, dataStart, bytes.Length - dataStart);
+        Assert.True(MeshHeaderView.TryParse(bytes, out v, out _));
+        var after = new List<(int, int, int, int)>();
+        foreach (var f in v.Headers) after.Add((f.EntryOffset, f.LabelOffset, f.Label.Length, f.Value.Length));
+        Assert.Equal(before, after);
+        Assert.Equal([(10, 45, 4, 26), (13, 75, 10, 19), (16, 104, 6, 16), (19, 126, 12, 36)], after);   // labels start at 10 + 12 + 23 (route)
     }
 
     [Fact]
@@ -99,10 +129,12 @@ public class MeshHeaderViewTests
     /// <summary>Each case changes one byte of a valid vector; the error must name the field at that byte.</summary>
     [Theory]
     [InlineData(0, 0, 0x4E, WireErrorKind.BadField, 0, "mesh.magic")]
-    [InlineData(0, 2, 0x02, WireErrorKind.Unsupported, 2, "mesh.version")]
+    [InlineData(0, 2, 0x01, WireErrorKind.Unsupported, 2, "mesh.version")]  // version 1 is no longer read
+    [InlineData(0, 2, 0x03, WireErrorKind.Unsupported, 2, "mesh.version")]
     [InlineData(0, 3, 33, WireErrorKind.BadField, 3, "mesh.header_count")]
     [InlineData(0, 3, 2, WireErrorKind.BadField, 4, "mesh.total_length")]    // fewer headers than bytes
-    [InlineData(0, 3, 4, WireErrorKind.BadField, 88, "mesh.header")]         // one header more than bytes
+    [InlineData(0, 3, 4, WireErrorKind.BadField, 16, "mesh.header")]        // one entry more: the third field now runs past total length
+    [InlineData(0, 3, 27, WireErrorKind.BadField, 3, "mesh.header_count")] // table runs past total length
     [InlineData(0, 4, 0x40, WireErrorKind.BadField, 4, "mesh.total_length")] // 16472 > 8192
     [InlineData(0, 5, 0x05, WireErrorKind.BadField, 4, "mesh.total_length")] // < fixed part
     [InlineData(0, 7, 0x01, WireErrorKind.BadField, 7, "mesh.reserved")]
@@ -111,14 +143,15 @@ public class MeshHeaderViewTests
     [InlineData(0, 6, 0x50, WireErrorKind.Unsupported, 6, "mesh.method")]    // method 10
     [InlineData(0, 9, 0x00, WireErrorKind.BadField, 8, "mesh.route_length")]
     [InlineData(0, 8, 0x08, WireErrorKind.BadField, 8, "mesh.route_length")] // > 2048
-    [InlineData(0, 19, 0x00, WireErrorKind.BadField, 19, "mesh.label_length")]
-    [InlineData(0, 19, 0x41, WireErrorKind.BadField, 19, "mesh.label_length")] // 65 > 64
-    [InlineData(0, 20, 0x04, WireErrorKind.BadField, 20, "mesh.value_length")] // 1038 > 1024
-    [InlineData(0, 21, 0x40, WireErrorKind.BadField, 19, "mesh.header")]      // value runs past total length
+    [InlineData(0, 10, 0x00, WireErrorKind.BadField, 10, "mesh.label_length")]
+    [InlineData(0, 13, 0x41, WireErrorKind.BadField, 13, "mesh.label_length")] // 65 > 64 (second entry)
+    [InlineData(0, 11, 0x04, WireErrorKind.BadField, 11, "mesh.value_length")] // 1038 > 1024
+    [InlineData(0, 12, 0x40, WireErrorKind.BadField, 10, "mesh.header")]      // value runs past total length
+    [InlineData(0, 18, 0x0F, WireErrorKind.BadField, 4, "mesh.total_length")] // lengths sum to one byte less than total
     [InlineData(3, 6, 0x89, WireErrorKind.BadField, 6, "mesh.method")]        // response with a method
     [InlineData(3, 9, 0x01, WireErrorKind.BadField, 8, "mesh.route_length")]  // response with a route
     [InlineData(3, 6, 0x80, WireErrorKind.BadField, 6, "mesh.status")]        // status 0
-    [InlineData(7, 25, 0x6E, WireErrorKind.BadField, 21, "mesh.extension_method")] // ":method" -> ":nethod"
+    [InlineData(7, 28, 0x6E, WireErrorKind.BadField, 27, "mesh.extension_method")] // ":method" -> ":nethod"
     public void Corrupted_fields_are_named_with_their_offset(int vector, int index, byte value, WireErrorKind kind, int offset, string field)
     {
         var bytes = Hex(MeshHeaderVectors.All[vector].Hex);
@@ -130,17 +163,17 @@ public class MeshHeaderViewTests
     [Fact]
     public void Extension_method_without_headers_is_invalid()
     {
-        byte[] bytes = [0x4d, 0x48, 0x01, 0x00, 0x00, 0x0b, 0x78, 0x00, 0x00, 0x01, 0x2f];
+        byte[] bytes = [0x4d, 0x48, 0x02, 0x00, 0x00, 0x0b, 0x78, 0x00, 0x00, 0x01, 0x2f];
         Assert.False(MeshHeaderView.TryParse(bytes, out _, out var error));
         Assert.Equal("mesh.extension_method", error.Field);
     }
 
     [Theory]
-    [InlineData(0, 22, (byte)'H', "mesh.label", 22)]    // "host" -> "Host": not canonical
-    [InlineData(0, 28, (byte)'\r', "mesh.value", 26)]    // CR in a value
-    [InlineData(0, 26, (byte)' ', "mesh.value", 26)]     // leading space in a value
-    [InlineData(0, 13, (byte)' ', "mesh.route", 13)]     // space in the route
-    [InlineData(7, 32, (byte)'(', "mesh.extension_method", 31)] // "PURGE" -> "P(RGE": not a token
+    [InlineData(0, 28, (byte)'H', "mesh.label", 28)]    // "host" -> "Host": not canonical
+    [InlineData(0, 34, (byte)'\r', "mesh.value", 32)]    // CR in a value
+    [InlineData(0, 32, (byte)' ', "mesh.value", 32)]     // leading space in a value
+    [InlineData(0, 22, (byte)' ', "mesh.route", 22)]     // space in the route
+    [InlineData(7, 35, (byte)'(', "mesh.extension_method", 34)] // "PURGE" -> "P(RGE": not a token
     public void Strict_parse_rejects_non_canonical_bytes_that_structure_allows(int vector, int index, byte value, string field, int offset)
     {
         var bytes = Hex(MeshHeaderVectors.All[vector].Hex);

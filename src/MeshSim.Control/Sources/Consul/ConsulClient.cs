@@ -30,13 +30,28 @@ public sealed class ConsulClient
     /// <summary>The agent's address.</summary>
     public Uri BaseAddress { get; }
 
+    /// <summary>
+    /// How much longer than the wait time a blocking query may take before it counts as timed out.
+    /// Consul adds up to wait/16 of jitter to the wait; this is on top, for the network. A server
+    /// that ignores <c>wait</c> (HashiCorp's API double holds every blocking request 60 s) must not
+    /// hang the watcher.
+    /// </summary>
+    public TimeSpan ResponseGrace { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary><c>GET /v1/catalog/services</c>: service name -> tags.</summary>
     public Task<ConsulResult<IReadOnlyDictionary<string, IReadOnlyList<string>>>> CatalogServicesAsync(ulong index, TimeSpan wait, CancellationToken ct) =>
         GetBlockingAsync<IReadOnlyDictionary<string, IReadOnlyList<string>>>("/v1/catalog/services", index, wait, ct);
 
-    /// <summary><c>GET /v1/health/service/:name[?passing]</c>: the instances of one service with their checks.</summary>
-    public Task<ConsulResult<IReadOnlyList<ConsulHealthEntry>>> HealthServiceAsync(string service, bool passingOnly, ulong index, TimeSpan wait, CancellationToken ct) =>
-        GetBlockingAsync<IReadOnlyList<ConsulHealthEntry>>($"/v1/health/service/{Uri.EscapeDataString(service)}{(passingOnly ? "?passing" : "")}", index, wait, ct);
+    /// <summary><c>GET /v1/health/service/:name[?passing]</c>: the instances of one service with their checks.
+    /// With <paramref name="passingOnly"/> the answer holds only instances whose every check passes, as
+    /// Consul's filter promises, even from a server that ignores the filter (HashiCorp's API double does).</summary>
+    public async Task<ConsulResult<IReadOnlyList<ConsulHealthEntry>>> HealthServiceAsync(string service, bool passingOnly, ulong index, TimeSpan wait, CancellationToken ct)
+    {
+        var result = await GetBlockingAsync<IReadOnlyList<ConsulHealthEntry>>(
+            $"/v1/health/service/{Uri.EscapeDataString(service)}{(passingOnly ? "?passing" : "")}", index, wait, ct);
+        if (!passingOnly || result.Value.All(e => e.Checks.All(c => c.Status == "passing"))) return result;
+        return result with { Value = result.Value.Where(e => e.Checks.All(c => c.Status == "passing")).ToList() };
+    }
 
     /// <summary><c>GET /v1/connect/intentions</c>.</summary>
     public Task<ConsulResult<IReadOnlyList<ConsulIntention>>> IntentionsAsync(ulong index, TimeSpan wait, CancellationToken ct) =>
@@ -46,20 +61,30 @@ public sealed class ConsulClient
     public async Task RegisterAsync(ConsulServiceRegistration registration, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(BaseAddress, "/v1/agent/service/register")) { Content = JsonContent.Create(registration) };
-        using var response = await SendAsync(request, "/v1/agent/service/register", ct);
+        using var response = await SendAsync(request, "/v1/agent/service/register", ct, ct);
     }
 
     private async Task<ConsulResult<T>> GetBlockingAsync<T>(string path, ulong index, TimeSpan wait, CancellationToken ct)
     {
         var query = index == 0 ? "" : $"{(path.Contains('?') ? '&' : '?')}index={index}&wait={(long)wait.TotalMilliseconds}ms";
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseAddress, path + query));
-        using var response = await SendAsync(request, path, ct);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter((index == 0 ? TimeSpan.Zero : wait + wait / 16) + ResponseGrace);
+        using var response = await SendAsync(request, path, deadline.Token, ct);
 
         if (!response.Headers.TryGetValues("X-Consul-Index", out var values) ||
             !ulong.TryParse(values.FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var next))
             throw new ConsulBadAnswerException(path, "missing or non-numeric X-Consul-Index header");
 
-        var body = await response.Content.ReadAsByteArrayAsync(ct);
+        byte[] body;
+        try
+        {
+            body = await response.Content.ReadAsByteArrayAsync(deadline.Token);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            throw new ConsulUnavailableException(path, "the answer broke off or timed out: " + ex.Message, ex);
+        }
         T? value;
         try
         {
@@ -74,7 +99,9 @@ public sealed class ConsulClient
         return new ConsulResult<T>(value, next);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string path, CancellationToken ct)
+    /// <summary>Sends; <paramref name="ct"/> also carries the request deadline, <paramref name="caller"/> is the caller's own
+    /// token (cancelled by the caller: propagate; cancelled by the deadline alone: a timeout).</summary>
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string path, CancellationToken ct, CancellationToken caller)
     {
         if (_token is not null) request.Headers.Add("X-Consul-Token", _token);
         HttpResponseMessage response;
@@ -86,12 +113,14 @@ public sealed class ConsulClient
         {
             throw new ConsulUnavailableException(path, ex.Message, ex);
         }
-        catch (TaskCanceledException ex) when (!ct.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (!caller.IsCancellationRequested)
         {
             throw new ConsulUnavailableException(path, "timed out", ex);
         }
         if (response.IsSuccessStatusCode) return response;
-        var text = await response.Content.ReadAsStringAsync(ct);
+        string text;
+        try { text = await response.Content.ReadAsStringAsync(ct); }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !caller.IsCancellationRequested) { text = "(body unreadable)"; }
         response.Dispose();
         var detail = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}: {Truncate(text.Trim(), 200)}";
         throw response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized or HttpStatusCode.NotFound or HttpStatusCode.BadRequest
@@ -99,7 +128,11 @@ public sealed class ConsulClient
             : new ConsulUnavailableException(path, detail, null);
     }
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNameCaseInsensitive = false, RespectNullableAnnotations = true };
+    // Missing required fields and nulls where the model has none are bad answers with a JSON path.
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNameCaseInsensitive = false, RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true,
+    };
 
     private static string FirstSentence(string message)
     {

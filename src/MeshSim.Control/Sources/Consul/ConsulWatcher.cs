@@ -100,7 +100,10 @@ public sealed class ConsulWatcher(ConsulClient client, TimeSpan wait, Backoff ba
         public bool Equals(ConsulHealthEntry? x, ConsulHealthEntry? y) =>
             x is not null && y is not null && x.Node == y.Node && x.AggregatedStatus == y.AggregatedStatus
             && x.Service.Id == y.Service.Id && x.Service.Address == y.Service.Address && x.Service.Port == y.Service.Port
-            && (x.Service.Tags ?? []).SequenceEqual(y.Service.Tags ?? []) && x.Service.Weights == y.Service.Weights;
+            && (x.Service.Tags ?? []).SequenceEqual(y.Service.Tags ?? []) && x.Service.Weights == y.Service.Weights
+            && x.Service.Kind == y.Service.Kind && SameMeta(x.Service.Meta, y.Service.Meta);   // Meta carries the MAC and the upstreams
+        private static bool SameMeta(IReadOnlyDictionary<string, string>? a, IReadOnlyDictionary<string, string>? b) =>
+            (a?.Count ?? 0) == (b?.Count ?? 0) && (a is null || a.All(kv => b!.TryGetValue(kv.Key, out var v) && v == kv.Value));
         public int GetHashCode(ConsulHealthEntry obj) => obj.Service.Id.Length;
     }
 }

@@ -26,8 +26,9 @@ public sealed class Calculation(string name, HashAlgorithm algo, CalcInput[] inp
         Ensure(MaxBits(p) + pkt.Length * 8);
         var w = new BitWriter(_scratch, 0);
         int lastHeader = -1;
-        foreach (var input in Inputs)
+        for (int idx = 0; idx < Inputs.Length; idx++)
         {
+            var input = Inputs[idx];
             switch (input.Kind)
             {
                 case CalcInputKind.Field:
@@ -58,7 +59,15 @@ public sealed class Calculation(string name, HashAlgorithm algo, CalcInput[] inp
                     // The payload starts on the next byte boundary (the partial byte is zero-padded).
                     int pad = (8 - (w.BitPosition & 7)) & 7;
                     if (pad > 0) w.Write(0, pad);
-                    w.WriteBytes(pkt.Data.AsSpan(pkt.PayloadOffset, pkt.Length - pkt.PayloadOffset));
+                    var payload = pkt.Data.AsSpan(pkt.PayloadOffset, pkt.Length - pkt.PayloadOffset);
+                    if (Algorithm == HashAlgorithm.Csum16 && (w.BitPosition & 15) == 0 && idx == Inputs.Length - 1)
+                    {
+                        // The ones' complement sum chains over 16-bit aligned parts: sum the payload where it
+                        // lies instead of copying it behind the headers first.
+                        var head = _scratch.AsSpan(0, w.BitPosition / 8);
+                        return (ulong)(ushort)~MeshSim.Wire.Checksum.PartialSum(payload, MeshSim.Wire.Checksum.PartialSum(head));
+                    }
+                    w.WriteBytes(payload);
                     break;
                 }
             }

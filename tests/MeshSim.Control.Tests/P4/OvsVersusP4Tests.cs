@@ -64,4 +64,22 @@ public class OvsVersusP4Tests(Xunit.Abstractions.ITestOutputHelper output)
 
     private static Dictionary<string, int> Split(IEnumerable<ConnectionOutcome> outcomes) =>
         outcomes.Where(o => o.Pair.Destination == "product-api").GroupBy(o => o.ServedBy ?? "none").ToDictionary(g => g.Key, g => g.Count());
+
+    [Fact]
+    public void The_same_update_under_load_keeps_connections_and_reroutes_on_both_switch_kinds()
+    {
+        // product-api -> postgres turns denied, the weight-3 instance turns critical, the critical one recovers.
+        var before = Registry();
+        var after = new ServiceRegistry(before.Services.Select(s => s.Name != "product-api" ? s : s with
+        {
+            Instances = s.Instances.Select(i => i.Id switch
+            {
+                "p-w3" => i with { Health = HealthStatus.Critical },
+                "p-down" => i with { Health = HealthStatus.Passing },
+                _ => i,
+            }).ToArray(),
+        }), new IntentionPolicy([new Intention("public-api", "payments", IntentionAction.Deny), new Intention("product-api", "postgres", IntentionAction.Deny)], IntentionAction.Allow));
+        foreach (var kind in new[] { SwitchKind.Ovs, SwitchKind.P4 })
+            Assert.Empty(MeshUpdateProbe.Check(kind, before, after, ThesisLab.Topology(), MeshOptions.ThesisLab, seed: 3));
+    }
 }

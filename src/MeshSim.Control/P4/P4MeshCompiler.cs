@@ -56,7 +56,7 @@ public static class P4MeshCompiler
     /// so a pin never moves to another instance.</param>
     public static P4CompileResult Compile(ServiceRegistry registry, NetworkTopology topology, MeshOptions options, P4CompileResult? previous = null)
     {
-        CheckInstances(registry, topology);
+        MeshCompiler.CheckInstances(registry, topology);
         var pairs = MeshCompiler.ResolvePairs(registry, topology);
         var backendIds = new SortedDictionary<string, int>(StringComparer.Ordinal);
         int next = previous is null || previous.BackendIds.Count == 0 ? 1 : previous.BackendIds.Values.Max() + 1;
@@ -67,18 +67,6 @@ public static class P4MeshCompiler
         var warnings = new List<string>();
         var switches = topology.Switches.Select(sw => CompileSwitch(sw, registry, topology, options, pairs, backendIds, warnings)).ToArray();
         return new P4CompileResult(switches, pairs, backendIds, warnings);
-    }
-
-    private static void CheckInstances(ServiceRegistry registry, NetworkTopology topology)
-    {
-        foreach (var s in registry.Services)
-            foreach (var i in s.Instances)
-            {
-                var host = topology.FindHost(i.Node)
-                    ?? throw new RegistryException($"services.{s.Name}.instances.{i.Id}: node '{i.Node}' is not a host of the topology");
-                if (host.Ip != i.Address || host.Mac != i.Mac)
-                    throw new RegistryException($"services.{s.Name}.instances.{i.Id}: registered as {i.Address}/{i.Mac} but node '{i.Node}' is {host.Ip}/{host.Mac}");
-            }
     }
 
     private static P4SwitchEntries CompileSwitch(SwitchNode sw, ServiceRegistry registry, NetworkTopology topology, MeshOptions o,

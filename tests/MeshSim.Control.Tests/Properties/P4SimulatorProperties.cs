@@ -7,7 +7,7 @@ using MeshSim.Control.Registry;
 namespace MeshSim.Control.Tests.Properties;
 
 /// <summary>The controller's packet-level properties on a topology of P4 switches running the mesh program with the P4 target's entries.</summary>
-[Properties(Arbitrary = [typeof(MeshGenerators)], MaxTest = 150)]
+[Properties(Arbitrary = [typeof(MeshGenerators)], MaxTest = 300)]
 public class P4SimulatorProperties
 {
     private const int Connections = 2, Requests = 3;

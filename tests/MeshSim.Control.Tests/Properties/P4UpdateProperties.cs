@@ -7,7 +7,7 @@ using MeshSim.Control.Registry;
 namespace MeshSim.Control.Tests.Properties;
 
 /// <summary>The controller's update-under-load property on P4 switches (registers kept, tables replaced, backend ids kept).</summary>
-[Properties(Arbitrary = [typeof(UpdateGenerators)], MaxTest = 60)]
+[Properties(Arbitrary = [typeof(UpdateGenerators)], MaxTest = 120)]
 public class P4UpdateProperties
 {
     /// <summary>

@@ -23,32 +23,27 @@ public sealed class Calculation(string name, HashAlgorithm algo, CalcInput[] inp
     {
         var p = c.Program;
         var pkt = c.Pkt;
-        int bits = 0;
+        Ensure(MaxBits(p) + pkt.Length * 8);
+        var w = new BitWriter(_scratch, 0);
         int lastHeader = -1;
-        foreach (var input in Inputs)
+        for (int idx = 0; idx < Inputs.Length; idx++)
         {
+            var input = Inputs[idx];
             switch (input.Kind)
             {
                 case CalcInputKind.Field:
                 {
                     int h = p.FieldHeader[input.Ref];
                     lastHeader = h;
-                    if (!pkt.Valid[h]) break;
-                    Ensure(bits + input.Width);
-                    Bits.Write(_scratch, bits, input.Width, pkt.Fields[input.Ref]);
-                    bits += input.Width;
+                    if (pkt.Valid[h]) w.Write(pkt.Fields[input.Ref], input.Width);
                     break;
                 }
                 case CalcInputKind.Constant:
-                    Ensure(bits + input.Width);
-                    Bits.Write(_scratch, bits, input.Width, input.Constant);
-                    bits += input.Width;
+                    w.Write(input.Constant, input.Width);
                     break;
                 case CalcInputKind.Header:
                     lastHeader = input.Ref;
-                    if (!pkt.Valid[input.Ref]) break;
-                    Ensure(bits + p.HeaderWireBits(pkt, input.Ref));
-                    bits += p.SerializeHeader(pkt, input.Ref, _scratch, bits);
+                    if (pkt.Valid[input.Ref]) p.SerializeHeader(pkt, input.Ref, ref w);
                     break;
                 case CalcInputKind.Payload:
                 {
@@ -59,20 +54,46 @@ public sealed class Calculation(string name, HashAlgorithm algo, CalcInput[] inp
                     {
                         int h = order[i];
                         if (!pkt.Valid[h] || p.Headers[h].Metadata) continue;
-                        Ensure(bits + p.HeaderWireBits(pkt, h));
-                        bits += p.SerializeHeader(pkt, h, _scratch, bits);
+                        p.SerializeHeader(pkt, h, ref w);
                     }
-                    int n = pkt.Length - pkt.PayloadOffset;
-                    Ensure(bits + n * 8);
-                    pkt.Data.AsSpan(pkt.PayloadOffset, n).CopyTo(_scratch.AsSpan((bits + 7) / 8));
-                    bits = ((bits + 7) / 8 + n) * 8;
+                    // The payload starts on the next byte boundary (the partial byte is zero-padded).
+                    int pad = (8 - (w.BitPosition & 7)) & 7;
+                    if (pad > 0) w.Write(0, pad);
+                    var payload = pkt.Data.AsSpan(pkt.PayloadOffset, pkt.Length - pkt.PayloadOffset);
+                    if (Algorithm == HashAlgorithm.Csum16 && (w.BitPosition & 15) == 0 && idx == Inputs.Length - 1)
+                    {
+                        // The ones' complement sum chains over 16-bit aligned parts: sum the payload where it
+                        // lies instead of copying it behind the headers first.
+                        var head = _scratch.AsSpan(0, w.BitPosition / 8);
+                        return (ulong)(ushort)~MeshSim.Wire.Checksum.PartialSum(payload, MeshSim.Wire.Checksum.PartialSum(head));
+                    }
+                    w.WriteBytes(payload);
                     break;
                 }
             }
         }
+        int bits = w.BitPosition;
+        w.Flush();
         int len = (bits + 7) / 8;
         if ((bits & 7) != 0) _scratch[len - 1] &= (byte)(0xFF << (8 - (bits & 7)));
         return HashAlgorithms.Compute(Algorithm, _scratch.AsSpan(0, len));
+    }
+
+    private int _maxBits = -1;
+
+    /// <summary>The most bits the inputs can take before the payload's own bytes: fields, constants and every header at its largest.</summary>
+    private int MaxBits(P4Program p)
+    {
+        if (_maxBits >= 0) return _maxBits;
+        int bits = 0;
+        foreach (var input in Inputs)
+            bits += input.Kind switch
+            {
+                CalcInputKind.Field or CalcInputKind.Constant => input.Width,
+                CalcInputKind.Header => p.Headers[input.Ref].Type.MaxLengthBytes * 8 + p.Headers[input.Ref].Type.FixedBits,
+                _ => p.Headers.Sum(h => h.Type.MaxLengthBytes * 8 + h.Type.FixedBits) + 8,
+            };
+        return _maxBits = bits;
     }
 
     private void Ensure(int bits)

@@ -64,15 +64,9 @@ public static class HashAlgorithms
     }
 
     /// <summary>RFC 1071 ones'-complement checksum; an odd tail byte is padded with zero.</summary>
-    public static ushort Csum16(ReadOnlySpan<byte> data)
-    {
-        ulong sum = 0;
-        int i = 0;
-        for (; i + 1 < data.Length; i += 2) sum += BinaryPrimitives.ReadUInt16BigEndian(data[i..]);
-        if (i < data.Length) sum += (ulong)data[i] << 8;
-        while (sum >> 16 != 0) sum = (sum & 0xFFFF) + (sum >> 16);
-        return (ushort)~sum;
-    }
+    /// <summary>RFC 1071 over <paramref name="data"/> (odd length padded with a zero byte), complemented; the
+    /// wire layer's word-at-a-time sum (the same value as summing 16-bit words).</summary>
+    public static ushort Csum16(ReadOnlySpan<byte> data) => MeshSim.Wire.Checksum.Compute(data);
 
     public static ulong Identity(ReadOnlySpan<byte> data)
     {

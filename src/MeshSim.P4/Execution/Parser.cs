@@ -187,19 +187,21 @@ public sealed class P4Parser(string name, P4Program program)
             return ParserErrorKind.PacketTooShort;
         }
         var data = pkt.Data.AsSpan(cursor, totalBytes);
-        int bit = 0;
-        for (int i = 0; i < type.Fields.Length; i++)
+        var r = new BitReader(data);
+        var fields = type.Fields;
+        for (int i = 0; i < fields.Length; i++)
         {
-            var f = type.Fields[i];
+            var f = fields[i];
             if (f.IsVarbit)
             {
-                data.Slice(bit / 8, varBits / 8).CopyTo(pkt.Varbit[h.VarbitSlot]);
+                int at = r.BitPosition;
+                if ((at & 7) == 0) data.Slice(at / 8, varBits / 8).CopyTo(pkt.Varbit[h.VarbitSlot]);
+                else for (int k = 0; k < varBits / 8; k++) pkt.Varbit[h.VarbitSlot][k] = (byte)Bits.Read(data, at + k * 8, 8);
                 pkt.VarbitBits[h.VarbitSlot] = varBits;
-                bit += varBits;
+                r.SkipBytes(varBits / 8);
                 continue;
             }
-            pkt.Fields[h.FieldBase + i] = Bits.Read(data, bit, f.Width);
-            bit += f.Width;
+            pkt.Fields[h.FieldBase + i] = r.Read(f.Width);
         }
         program.MarkValid(pkt, header);
         c.Trace?.Line($"Extracting header '{h.Name}'");

@@ -32,6 +32,13 @@ public static class TableOpResultText
 }
 
 /// <summary>A key element: what to read, how to match it, and where its bytes sit in the key buffer.</summary>
+/// <param name="Name">The key's name in the JSON (the P4 expression it matches).</param>
+/// <param name="Kind">exact, lpm, ternary, range, optional or selector.</param>
+/// <param name="Source">The value matched.</param>
+/// <param name="Width">Bits of the value.</param>
+/// <param name="ByteOffset">Where the element starts in the table's key buffer.</param>
+/// <param name="ByteWidth">Bytes it takes there (Width rounded up).</param>
+/// <param name="StaticMask">The JSON's own mask on the element, ANDed into the key, or null.</param>
 /// <param name="DumpName">The name simple_switch_CLI's dumps use: "header.field", or "header_valid".</param>
 public sealed record KeyElement(string Name, MatchKind Kind, Expr Source, int Width, int ByteOffset, int ByteWidth, byte[]? StaticMask, string DumpName);
 

@@ -20,7 +20,7 @@ public sealed class V1Switch
     /// <summary>Packets dropped so far (explicitly or by DROP_PORT).</summary>
     public long Dropped { get; private set; }
 
-    private readonly PacketState _ingress, _egress, _clone, _original;
+    private readonly PacketState _ingress, _egress, _clone;
     private readonly ExecContext _ci, _ce, _cc;
     private readonly List<(int Port, int Rid)> _replicas = [];
     private readonly Queue<(byte[] Frame, uint Port, int Instance, UInt128[]? Preserved, int FieldList)> _reentry = new();
@@ -30,7 +30,7 @@ public sealed class V1Switch
     {
         Program = program;
         _ingress = program.NewPacketState(); _egress = program.NewPacketState();
-        _clone = program.NewPacketState(); _original = program.NewPacketState();
+        _clone = program.NewPacketState();
         _ci = new ExecContext(program, _ingress); _ce = new ExecContext(program, _egress); _cc = new ExecContext(program, _clone);
     }
 
@@ -102,7 +102,8 @@ public sealed class V1Switch
     {
         var p = Program; var s = p.Std; var pkt = _ingress; var c = _ci;
         pkt.Reset(frame);
-        _original.LoadFrame(frame);
+        // Ingress never writes the frame bytes (fields live in the PHV), so _ingress.Data stays the
+        // packet as it arrived: resubmit and ingress clones read it there instead of from a per-packet copy.
         InitMetadata(pkt, port, instance, frame.Length, c.NowNs);
         Parse(c);
         Restore(pkt, fieldList, preserved);
@@ -115,7 +116,7 @@ public sealed class V1Switch
         if (pkt.Resubmit)
         {
             c.Trace?.Line("Resubmitting packet");
-            _reentry.Enqueue((_original.Data.AsSpan(0, _original.Length).ToArray(), port, V1Model.Resubmit, Snapshot(pkt, pkt.ResubmitFieldList), pkt.ResubmitFieldList));
+            _reentry.Enqueue((_ingress.Data.AsSpan(0, _ingress.Length).ToArray(), port, V1Model.Resubmit, Snapshot(pkt, pkt.ResubmitFieldList), pkt.ResubmitFieldList));
             return;
         }
         UInt128 mgrp = s.McastGrp >= 0 ? pkt.Fields[s.McastGrp] : 0;
@@ -145,8 +146,8 @@ public sealed class V1Switch
         _ci.Trace?.Line($"Cloning packet at ingress to session {src.CloneSession} (port {cport})");
         var preserved = Snapshot(src, src.CloneFieldList);
         // The clone is the packet as it entered ingress, parsed again.
-        _clone.Reset(_original.Data.AsSpan(0, _original.Length));
-        InitMetadata(_clone, port, V1Model.IngressClone, _original.Length, _cc.NowNs);
+        _clone.Reset(src.Data.AsSpan(0, src.Length));
+        InitMetadata(_clone, port, V1Model.IngressClone, src.Length, _cc.NowNs);
         Parse(_cc);
         Restore(_clone, src.CloneFieldList, preserved);
         if (p.Std.InstanceType >= 0) _clone.Fields[p.Std.InstanceType] = V1Model.IngressClone;
@@ -213,11 +214,12 @@ public sealed class V1Switch
             if (!ck.Update || (ck.Condition is not null && ck.Condition.Eval(c) == UInt128.Zero)) continue;
             c.Write(ck.TargetField, ck.Calculation.Compute(c));
         }
-        int bits = 0;
+        var w = new BitWriter(dest, 0);
         if (p.Deparser is { } d)
             foreach (var h in d.Order)
-                if (pkt.Valid[h]) bits += p.SerializeHeader(pkt, h, dest, bits);
-        int off = bits / 8;
+                if (pkt.Valid[h]) p.SerializeHeader(pkt, h, ref w);
+        w.Flush();
+        int off = w.BitPosition / 8;
         int payload = pkt.Length - pkt.PayloadOffset;
         pkt.Data.AsSpan(pkt.PayloadOffset, payload).CopyTo(dest.AsSpan(off));
         return off + payload;

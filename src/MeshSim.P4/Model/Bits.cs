@@ -106,6 +106,16 @@ public static class Bits
     /// <summary>Writes <paramref name="value"/> big-endian into exactly <paramref name="dest"/>.Length bytes.</summary>
     public static void WriteBytes(Span<byte> dest, UInt128 value)
     {
+        // Table keys are mostly 1, 2, 4, 6 or 8 bytes wide: one store instead of a 128-bit shift per byte.
+        switch (dest.Length)
+        {
+            case 1: dest[0] = (byte)value; return;
+            case 2: BinaryPrimitives.WriteUInt16BigEndian(dest, (ushort)value); return;
+            case 4: BinaryPrimitives.WriteUInt32BigEndian(dest, (uint)value); return;
+            case 6: BinaryPrimitives.WriteUInt16BigEndian(dest, (ushort)((ulong)value >> 32)); BinaryPrimitives.WriteUInt32BigEndian(dest[2..], (uint)value); return;
+            case 8: BinaryPrimitives.WriteUInt64BigEndian(dest, (ulong)value); return;
+            case 16: BinaryPrimitives.WriteUInt128BigEndian(dest, value); return;
+        }
         for (int i = dest.Length - 1; i >= 0; i--) { dest[i] = (byte)value; value >>= 8; }
     }
 

@@ -117,22 +117,24 @@ public sealed class P4Program
     /// <summary>Writes the header's wire form at <paramref name="bitOffset"/> of <paramref name="dest"/>; returns the bits written.</summary>
     public int SerializeHeader(PacketState pkt, int header, Span<byte> dest, int bitOffset)
     {
+        var w = new BitWriter(dest, bitOffset);
+        SerializeHeader(pkt, header, ref w);
+        w.Flush();
+        return w.BitPosition - bitOffset;
+    }
+
+    /// <summary>Appends header <paramref name="header"/>'s fields (and varbit bytes) to <paramref name="w"/>.</summary>
+    public void SerializeHeader(PacketState pkt, int header, ref BitWriter w)
+    {
         var h = Headers[header];
-        int bit = bitOffset;
         var fields = h.Type.Fields;
+        var values = pkt.Fields;
         for (int i = 0; i < fields.Length; i++)
         {
             var f = fields[i];
-            if (f.IsVarbit)
-            {
-                int vb = pkt.VarbitBits[h.VarbitSlot];
-                pkt.Varbit[h.VarbitSlot].AsSpan(0, vb / 8).CopyTo(dest[(bit / 8)..]);
-                bit += vb;
-                continue;
-            }
-            Bits.Write(dest, bit, f.Width, pkt.Fields[h.FieldBase + i]);
-            bit += f.Width;
+            if (f.IsVarbit) w.WriteBytes(pkt.Varbit[h.VarbitSlot].AsSpan(0, pkt.VarbitBits[h.VarbitSlot] / 8));
+            else w.Write(values[h.FieldBase + i], f.Width);
         }
-        return bit - bitOffset;
     }
+
 }

@@ -35,9 +35,18 @@ public sealed class MeshCommands
     /// <summary>A backend instance (id ≥ 1), where to send its traffic, and SNAT of its replies back to the VIP.</summary>
     public MeshCommands Backend(int id, string ip, string mac, int switchPort, string vip, string vmac, int servicePort, params int[] protocols)
     {
-        _lines.Add($"table_add backend dnat {id} => {ip} {mac} {switchPort}");
-        foreach (var proto in protocols.Length == 0 ? [6, 17] : protocols)
-            _lines.Add($"table_add rev snat {ip} {proto} {servicePort} => {vip} {vmac}");
+        Dnat(id, ip, mac, switchPort);
+        foreach (var proto in protocols.Length == 0 ? [6, 17] : protocols) ReverseNat(ip, proto, servicePort, vip, vmac);
+        return this;
+    }
+
+    /// <summary>Connections pinned to backend <paramref name="id"/> (≥ 1) go to <paramref name="ip"/>/<paramref name="mac"/> out of <paramref name="switchPort"/>.</summary>
+    public MeshCommands Dnat(int id, string ip, string mac, int switchPort) { _lines.Add($"table_add backend dnat {id} => {ip} {mac} {switchPort}"); return this; }
+
+    /// <summary>Replies from <paramref name="ip"/>:<paramref name="servicePort"/> (IP protocol <paramref name="protocol"/>) leave with the VIP as their source.</summary>
+    public MeshCommands ReverseNat(string ip, int protocol, int servicePort, string vip, string vmac)
+    {
+        _lines.Add($"table_add rev snat {ip} {protocol} {servicePort} => {vip} {vmac}");
         return this;
     }
 
@@ -45,22 +54,40 @@ public sealed class MeshCommands
     /// A subset's selector group in both selectors (<c>lb</c>, <c>lb_retry</c>): each backend appears
     /// <c>weight</c> times, so traffic splits in proportion to the weights (e.g. 9 and 1 for 90/10).
     /// </summary>
-    public MeshCommands Subset(int vipId, int subset, params (int Backend, int Weight)[] weights)
+    public MeshCommands Subset(int vipId, int subset, params (int Backend, int Weight)[] weights) =>
+        UseGroup(vipId, subset, SelectorGroup(weights));
+
+    /// <summary>
+    /// Creates a selector group in both action profiles (<c>backends_a</c>, <c>backends_b</c>) with each
+    /// backend repeated <c>weight</c> times, and returns its handle (the same in both profiles), so
+    /// several (VIP, subset) pairs can share one group (<see cref="UseGroup"/>).
+    /// </summary>
+    public int SelectorGroup(params (int Backend, int Weight)[] weights)
     {
         int group = _nextGroup++;
-        foreach (var (profile, table) in new[] { ("backends_a", "lb"), ("backends_b", "lb_retry") })
+        foreach (var profile in new[] { "backends_a", "backends_b" })
         {
-            int firstMember = _nextMember;
-            int m = firstMember;
+            int m = _nextMember;
             foreach (var (backend, weight) in weights)
-                for (int i = 0; i < weight; i++) { _lines.Add($"act_prof_create_member {profile} pick {backend}"); m++; }
+                for (int i = 0; i < weight; i++) _lines.Add($"act_prof_create_member {profile} pick {backend}");
             _lines.Add($"act_prof_create_group {profile}");
-            for (int h = firstMember; h < m; h++) _lines.Add($"act_prof_add_member_to_group {profile} {h} {group}");
-            _lines.Add($"table_indirect_add_with_group {table} {vipId} {subset} => {group}");
+            foreach (var (_, weight) in weights)
+                for (int i = 0; i < weight; i++) _lines.Add($"act_prof_add_member_to_group {profile} {m++} {group}");
         }
         _nextMember += weights.Sum(w => w.Weight);
+        return group;
+    }
+
+    /// <summary>Selects backends of (<paramref name="vipId"/>, <paramref name="subset"/>) from group <paramref name="group"/> in both selectors.</summary>
+    public MeshCommands UseGroup(int vipId, int subset, int group)
+    {
+        _lines.Add($"table_indirect_add_with_group lb {vipId} {subset} => {group}");
+        _lines.Add($"table_indirect_add_with_group lb_retry {vipId} {subset} => {group}");
         return this;
     }
+
+    /// <summary>Frames the other tables leave to L2 (ARP nobody answers, non-IP) are dropped instead of flooded.</summary>
+    public MeshCommands NoFlooding() { _lines.Add("table_set_default l2 drop"); return this; }
 
     /// <summary>L3 route for everything that is not a VIP.</summary>
     public MeshCommands Route(string prefix, int length, string nextHopMac, int port) { _lines.Add($"table_add fwd set_nhop {prefix}/{length} => {nextHopMac} {port}"); return this; }

@@ -1,0 +1,55 @@
+using MeshSim.Control.Compiler;
+using MeshSim.Control.P4;
+using MeshSim.Control.Registry;
+using MeshSim.Control.Samples;
+
+namespace MeshSim.Control.Tests.P4;
+
+public class P4ThesisLabTests
+{
+    [Fact]
+    public void Every_thesis_pair_connects_through_the_virtual_ip_on_p4_switches()
+    {
+        var fabric = MeshFabric.Build(SwitchKind.P4, ThesisLabOnP4.Registry(), ThesisLab.Topology(), MeshOptions.ThesisLab);
+        var outcomes = MeshProbe.Run(fabric, ThesisLabOnP4.Registry(), MeshOptions.ThesisLab);
+        Assert.Equal(4, outcomes.Count);
+        Assert.Empty(MeshProbe.Check(outcomes, ThesisLabOnP4.Registry(), MeshOptions.ThesisLab, requests: 3));
+        // frontend -> public-api is the same-host pair (both on H1) the thesis' rules could not serve.
+        Assert.Equal("public-api-1", Assert.Single(outcomes, o => o.Pair.Destination == "public-api").ServedBy);
+    }
+
+    [Fact]
+    public void A_denied_pair_never_connects_on_p4_switches()
+    {
+        var policy = new IntentionPolicy([new Intention("public-api", "payments", IntentionAction.Deny)], IntentionAction.Allow);
+        var reg = ThesisLabOnP4.Registry(policy);
+        var outcomes = MeshProbe.Run(MeshFabric.Build(SwitchKind.P4, reg, ThesisLab.Topology(), MeshOptions.ThesisLab), reg, MeshOptions.ThesisLab);
+        Assert.False(Assert.Single(outcomes, o => !o.Pair.Allowed).Established);
+        Assert.Equal(3, outcomes.Count(o => o.Established));
+        Assert.Empty(MeshProbe.Check(outcomes, reg, MeshOptions.ThesisLab, requests: 3));
+    }
+
+    [Fact]
+    public void The_commands_file_of_a_switch_is_what_the_switch_runs()
+    {
+        var compiled = P4MeshCompiler.Compile(ThesisLabOnP4.Registry(), ThesisLab.Topology(), MeshOptions.ThesisLab);
+        var s1 = compiled.For("s1").ToString();
+        Assert.Contains("table_add arp_vip arp_reply 192.168.1.250 1 => 02:00:00:00:00:fa\n", s1);
+        Assert.Contains("table_add vip set_vip 192.168.1.250 6 9191 => 1\n", s1);          // frontend@H1 -> public-api
+        Assert.Contains("table_add fwd set_nhop 192.168.1.13/32 => 00:00:00:00:00:03 3\n", s1); // H3 is behind s1's port 3
+        Assert.DoesNotContain("table_add vip", compiled.For("s2").ToString());                 // payments and postgres call nobody
+        // The file replays on a fresh switch without a failing line.
+        var sw = new MeshSim.P4.Simulation.P4Switch(new MeshSim.Engine.Network(), "s1", MeshFabric.LoadMeshProgram(), 3);
+        var (_, failures) = sw.Cli.RunScript(s1);
+        Assert.Empty(failures);
+    }
+
+    [Fact]
+    public void A_registry_whose_instances_listen_on_other_ports_than_the_bind_ports_is_refused_with_the_reason()
+    {
+        // The original lab: frontend binds 9191 for public-api, which listens on 20863.
+        var e = Assert.Throws<RegistryException>(() => P4MeshCompiler.Compile(ThesisLab.Registry(), ThesisLab.Topology(), MeshOptions.ThesisLab));
+        Assert.Contains("frontend@H1 -> public-api (:9191)", e.Message);
+        Assert.Contains("listens on port 20863, not on the bind port 9191", e.Message);
+    }
+}

@@ -1,0 +1,35 @@
+using MeshSim.Control.Compiler;
+using MeshSim.Control.P4;
+using MeshSim.Control.Registry;
+using MeshSim.Control.Samples;
+
+namespace MeshSim.Control.Tests.P4;
+
+public class P4UpdateTests
+{
+    private static ServiceRegistry WithProduct(params ServiceInstance[] instances)
+    {
+        var lab = ThesisLabOnP4.Registry();
+        return new ServiceRegistry(lab.Services.Select(s => s.Name == "product-api" ? s with { Instances = instances } : s));
+    }
+
+    private static ServiceInstance Product(string id, string node, HealthStatus health = HealthStatus.Passing)
+    {
+        var h = ThesisLab.Topology().FindHost(node)!;
+        return new ServiceInstance(id, node, h.Ip, 9341, h.Mac, [], 1, health);
+    }
+
+    [Fact]
+    public void An_update_keeps_open_connections_on_their_instance_and_sends_new_ones_by_the_new_registry()
+    {
+        // Before: product-api on H2 only. After: an instance on DB1 is added (it sorts first, so with
+        // fresh numbering it would take H2's backend id) and H2's turns critical.
+        var before = WithProduct(Product("product-api-1", "H2"));
+        var after = WithProduct(Product("product-api-0", "DB1"), Product("product-api-1", "H2", HealthStatus.Critical));
+        Assert.Empty(MeshUpdateProbe.Check(SwitchKind.P4, before, after, ThesisLab.Topology(), MeshOptions.ThesisLab));
+        var first = P4MeshCompiler.Compile(before, ThesisLab.Topology(), MeshOptions.ThesisLab);
+        var second = P4MeshCompiler.Compile(after, ThesisLab.Topology(), MeshOptions.ThesisLab, first);
+        Assert.Equal(first.BackendIds["product-api-1"], second.BackendIds["product-api-1"]);
+        Assert.True(second.BackendIds["product-api-0"] > first.BackendIds.Values.Max());
+    }
+}

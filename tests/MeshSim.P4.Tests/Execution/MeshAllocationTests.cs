@@ -1,0 +1,38 @@
+using MeshSim.P4.Execution;
+using MeshSim.P4.Programs;
+using MeshSim.P4.Tests.Programs;
+using static MeshSim.P4.Tests.Programs.MeshFrames;
+using static MeshSim.P4.Tests.TestFrames;
+
+namespace MeshSim.P4.Tests.Execution;
+
+/// <summary>The interpreter's per-packet work allocates nothing, on every path of the mesh program.</summary>
+public class MeshAllocationTests
+{
+    [Fact]
+    public void No_mesh_program_path_allocates_per_packet()
+    {
+        var program = TestPrograms.Load(MeshProgram.Build());
+        var cli = new MeshSim.P4.Runtime.RuntimeCli(program);
+        foreach (var line in MeshProgramTests.ServiceCommands()
+                     .Append("table_add l7 deny 1 0&&&0 6->2048 0x2f61646d696e00000000000000000000&&&0xffffffffffff00000000000000000000 0&&&0 0&&&0 0&&&0 0&&&0 => 20")
+                     .Append("table_add cb_instance count_response 10.0.1.2 => 2 5 1000000"))
+            Assert.True(cli.Execute(line).Ok, line);
+        var sw = new V1Switch(program);
+        uint vip = Ip("10.0.0.100"), client = Ip("10.0.0.1");
+        var frames = new (byte[] Frame, uint Port)[]
+        {
+            (ArpRequest(client, vip), 1),
+            (Tcp(client, vip, 40000, 80, flags: 0x18, payload: new byte[100]), 1),
+            (Tcp(client, vip, 40001, 80, flags: 0x18, payload: MeshRequest("GET", "/api/items", ("x-canary", "true"))), 1),
+            (Tcp(Ip("10.0.1.2"), client, 80, 40000, flags: 0x18, payload: new byte[100]), 12),
+            (Tcp(Ip("10.0.1.2"), client, 80, 40001, flags: 0x18, payload: MeshResponse(503)), 12),
+        };
+        var output = new EgressPackets();
+        void RunAll(int rounds) { for (int r = 0; r < rounds; r++) foreach (var (f, p) in frames) sw.Process(f, p, output, nowNs: r); }
+        RunAll(200);                                   // first-use caches, lazily built tables
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        RunAll(2000);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}

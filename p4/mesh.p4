@@ -7,7 +7,9 @@
  *
  *  1. ARP responder for virtual IPs (arp_vip), L2 forwarding/flooding otherwise (l2).
  *  2. VIP load balancing: vip -> lb (action selector over the 5-tuple); the first packet of a
- *     connection pins its backend in conn_table (SilkRoad-style, CRC32 of the 5-tuple); FIN/RST unpin.
+ *     connection pins its backend in conn_table (SilkRoad-style, CRC32 of the 5-tuple), tagged with
+ *     the VIP id so that a pin of another VIP is never used; FIN/RST unpin. backend DNATs the address
+ *     and the L4 port to the instance's; rev restores the VIP address and port on replies.
  *  3. Mesh-header L7 routing (l7): method, route prefix, first carried header -> subset or deny;
  *     weighted rollouts are member multiplicities in a subset's selector group; per-rule counters.
  *  4. Circuit breaking: consecutive 5xx responses per instance trip it for a cool-down (tripped_until);
@@ -53,7 +55,7 @@ struct meta_t {
     bit<128> route_prefix;    /* first 16 route bytes (lookahead; masked by the rules) */
     bit<64> h0_label;         /* first 8 label bytes of carried header 0 */
     bit<64> h0_value;         /* first 8 value bytes of carried header 0 */
-    bit<16> vip; bit<16> subset; bit<32> conn_idx; bit<16> pinned; bit<16> backend;
+    bit<16> vip; bit<16> subset; bit<32> conn_idx; bit<16> pinned; bit<16> backend; bit<32> slot;
     bit<48> until; bit<48> now; bit<16> errs; bit<8> is5xx; bit<8> trip; bit<32> tmp_ip;
 }
 
@@ -131,7 +133,7 @@ parser MeshParser(packet_in pkt, out headers hdr, inout meta_t meta, inout stand
 control MeshVerifyChecksum(inout headers hdr, inout meta_t meta) { apply { } }
 
 control MeshIngress(inout headers hdr, inout meta_t meta, inout standard_metadata_t std) {
-    register<bit<16>>(65536) conn_table;      /* 5-tuple hash -> pinned backend id (0 = none) */
+    register<bit<32>>(65536) conn_table;      /* 5-tuple hash -> VIP id ++ pinned backend id (0 = none) */
     register<bit<48>>(1024) tripped_until;    /* backend id -> out of selection until (µs) */
     register<bit<16>>(1024) err_count;        /* backend id -> consecutive 5xx responses */
     direct_counter(CounterType.packets_and_bytes) l7_counter;
@@ -158,23 +160,33 @@ control MeshIngress(inout headers hdr, inout meta_t meta, inout standard_metadat
     action conn_lookup() {
         hash(meta.conn_idx, HashAlgorithm.crc32, 32w0,
              { hdr.ipv4.srcAddr, hdr.ipv4.dstAddr, hdr.ipv4.protocol, meta.sport, meta.dport }, 32w65536);
-        conn_table.read(meta.pinned, meta.conn_idx);
+        conn_table.read(meta.slot, meta.conn_idx);
+        /* A pin of another VIP (a closed connection's stale pin in the same slot) is no pin. */
+        meta.pinned = meta.slot[31:16] == meta.vip ? meta.slot[15:0] : 16w0;
         meta.now = std.ingress_global_timestamp;
     }
     action pick(bit<16> backend) {
         meta.backend = backend;
         tripped_until.read(meta.until, (bit<32>)backend);
     }
-    action pin_conn() { conn_table.write(meta.conn_idx, meta.backend); meta.pinned = meta.backend; }
-    action dnat(bit<32> ip, bit<48> mac, bit<9> port) {
+    action pin_conn() { conn_table.write(meta.conn_idx, meta.vip ++ meta.backend); meta.pinned = meta.backend; }
+    action dnat(bit<32> ip, bit<48> mac, bit<9> port, bit<16> l4port) {
         hdr.ipv4.dstAddr = ip;
         hdr.ethernet.dstAddr = mac;
         std.egress_spec = port;
+        /* Both transport headers: only the valid one is deparsed and checksummed. */
+        hdr.tcp.dstPort = l4port;
+        hdr.udp.dstPort = l4port;
         hdr.ipv4.ttl = hdr.ipv4.ttl - 1;
     }
     action stale_pin() { conn_table.write(meta.conn_idx, 0); mark_to_drop(std); }
     action unpin() { conn_table.write(meta.conn_idx, 0); }
-    action snat(bit<32> vip_ip, bit<48> vmac) { hdr.ipv4.srcAddr = vip_ip; hdr.ethernet.srcAddr = vmac; }
+    action snat(bit<32> vip_ip, bit<48> vmac, bit<16> vip_port) {
+        hdr.ipv4.srcAddr = vip_ip;
+        hdr.ethernet.srcAddr = vmac;
+        hdr.tcp.srcPort = vip_port;
+        hdr.udp.srcPort = vip_port;
+    }
     action set_nhop(bit<48> dmac, bit<9> port) {
         hdr.ethernet.dstAddr = dmac;
         std.egress_spec = port;
@@ -239,7 +251,8 @@ control MeshIngress(inout headers hdr, inout meta_t meta, inout standard_metadat
         default_action = stale_pin();
     }
     table rev {
-        key = { hdr.ipv4.srcAddr: exact; hdr.ipv4.protocol: exact; meta.sport: exact; }
+        /* instance address and port, and the client (the VIP port a client binds is per client) */
+        key = { hdr.ipv4.srcAddr: exact; hdr.ipv4.protocol: exact; meta.sport: exact; hdr.ipv4.dstAddr: lpm; }
         actions = { snat; NoAction; }
         default_action = NoAction();
     }

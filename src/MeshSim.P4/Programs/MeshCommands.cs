@@ -32,21 +32,34 @@ public sealed class MeshCommands
     /// <summary>A service address: <paramref name="protocol"/> 6 (TCP) or 17 (UDP).</summary>
     public MeshCommands Vip(string vip, int protocol, int port, int vipId) { _lines.Add($"table_add vip set_vip {vip} {protocol} {port} => {vipId}"); return this; }
 
-    /// <summary>A backend instance (id ≥ 1), where to send its traffic, and SNAT of its replies back to the VIP.</summary>
-    public MeshCommands Backend(int id, string ip, string mac, int switchPort, string vip, string vmac, int servicePort, params int[] protocols)
+    /// <summary>
+    /// A backend instance (id ≥ 1) listening on <paramref name="listenPort"/>: where to send its traffic,
+    /// and SNAT of its replies (to any client) back to <paramref name="vip"/>:<paramref name="vipPort"/>.
+    /// </summary>
+    public MeshCommands Backend(int id, string ip, string mac, int switchPort, int listenPort, string vip, string vmac, int vipPort, params int[] protocols)
     {
-        Dnat(id, ip, mac, switchPort);
-        foreach (var proto in protocols.Length == 0 ? [6, 17] : protocols) ReverseNat(ip, proto, servicePort, vip, vmac);
+        Dnat(id, ip, mac, switchPort, listenPort);
+        foreach (var proto in protocols.Length == 0 ? [6, 17] : protocols) ReverseNat(ip, proto, listenPort, "0.0.0.0/0", vip, vmac, vipPort);
         return this;
     }
 
-    /// <summary>Connections pinned to backend <paramref name="id"/> (≥ 1) go to <paramref name="ip"/>/<paramref name="mac"/> out of <paramref name="switchPort"/>.</summary>
-    public MeshCommands Dnat(int id, string ip, string mac, int switchPort) { _lines.Add($"table_add backend dnat {id} => {ip} {mac} {switchPort}"); return this; }
-
-    /// <summary>Replies from <paramref name="ip"/>:<paramref name="servicePort"/> (IP protocol <paramref name="protocol"/>) leave with the VIP as their source.</summary>
-    public MeshCommands ReverseNat(string ip, int protocol, int servicePort, string vip, string vmac)
+    /// <summary>
+    /// Connections pinned to backend <paramref name="id"/> (≥ 1) go to <paramref name="ip"/>:<paramref name="listenPort"/>
+    /// (<paramref name="mac"/>) out of <paramref name="switchPort"/>.
+    /// </summary>
+    public MeshCommands Dnat(int id, string ip, string mac, int switchPort, int listenPort)
     {
-        _lines.Add($"table_add rev snat {ip} {protocol} {servicePort} => {vip} {vmac}");
+        _lines.Add($"table_add backend dnat {id} => {ip} {mac} {switchPort} {listenPort}");
+        return this;
+    }
+
+    /// <summary>
+    /// Replies from <paramref name="ip"/>:<paramref name="listenPort"/> (IP protocol <paramref name="protocol"/>) to
+    /// clients in <paramref name="clients"/> (<c>a.b.c.d/len</c>) leave from <paramref name="vip"/>:<paramref name="vipPort"/>.
+    /// </summary>
+    public MeshCommands ReverseNat(string ip, int protocol, int listenPort, string clients, string vip, string vmac, int vipPort)
+    {
+        _lines.Add($"table_add rev snat {ip} {protocol} {listenPort} {clients} => {vip} {vmac} {vipPort}");
         return this;
     }
 

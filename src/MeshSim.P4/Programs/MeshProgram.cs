@@ -50,7 +50,7 @@ public static class MeshProgram
         b.VarbitHeaderType("mesh_table_t", 3 * 31, "entries");
         b.VarbitHeaderType("mesh_label_t", 64, "label");
         b.HeaderType("meta_t", ("l4_len", 16), ("sport", 16), ("dport", 16), ("mesh_room", 8), ("route_prefix", 128), ("h0_label", 64), ("h0_value", 64),
-            ("vip", 16), ("subset", 16), ("conn_idx", 32), ("pinned", 16), ("backend", 16), ("until", 48), ("now", 48), ("errs", 16), ("is5xx", 8),
+            ("vip", 16), ("subset", 16), ("conn_idx", 32), ("pinned", 16), ("backend", 16), ("slot", 32), ("until", 48), ("now", 48), ("errs", 16), ("is5xx", 8),
             ("trip", 8), ("tmp_ip", 32));
         foreach (var (n, t) in new[] { ("ethernet", "ethernet_t"), ("arp", "arp_t"), ("ipv4", "ipv4_t"), ("tcp", "tcp_t"), ("tcp_options", "tcp_options_t"),
                                        ("udp", "udp_t"), ("mesh", "mesh_t"), ("mesh_h0", "mesh_h_t"), ("mesh_table", "mesh_table_t"), ("mesh_route", "mesh_route_t"),
@@ -64,7 +64,7 @@ public static class MeshProgram
 
         var tuple = new[] { F("ipv4", "srcAddr"), F("ipv4", "dstAddr"), F("ipv4", "protocol"), F("meta", "sport"), F("meta", "dport") };
         b.Calculation("conn_hash", "crc32", tuple);
-        b.Register("conn_table", ConnSlots, 16);
+        b.Register("conn_table", ConnSlots, 32);
         b.Register("tripped_until", Instances, 48);
         b.Register("err_count", Instances, 16);
 
@@ -154,17 +154,26 @@ public static class MeshProgram
         b.Action("deny", [], Prim("mark_to_drop", Header("standard_metadata")), Prim("exit"));
         b.Action("conn_lookup", [],
             Prim("modify_field_with_hash_based_offset", M("conn_idx"), Hex(0), Named("calculation", "conn_hash"), Hex((ulong)ConnSlots)),
-            Prim("register_read", M("pinned"), Named("register_array", "conn_table"), M("conn_idx")),
+            Prim("register_read", M("slot"), Named("register_array", "conn_table"), M("conn_idx")),
+            // A slot holds (VIP id << 16) | backend id: a pin written for another VIP (a stale pin of a
+            // closed connection whose 5-tuple hashes to the same slot) reads as "not pinned".
+            Assign(M("pinned"), Ternary(Op("==", Mask(Op(">>", M("slot"), Hex(16)), 16), M("vip")), Mask(M("slot"), 16), Hex(0))),
             Assign(M("now"), Std("ingress_global_timestamp")));
         b.Action("pick", [("backend", 16)], Assign(M("backend"), Param(0)),
             Prim("register_read", M("until"), Named("register_array", "tripped_until"), Param(0)));
-        b.Action("pin_conn", [], Prim("register_write", Named("register_array", "conn_table"), M("conn_idx"), M("backend")), Assign(M("pinned"), M("backend")));
-        b.Action("dnat", [("ip", 32), ("mac", 48), ("port", 9)],
+        b.Action("pin_conn", [],
+            Prim("register_write", Named("register_array", "conn_table"), M("conn_idx"), Mask(Op("|", Op("<<", M("vip"), Hex(16)), M("backend")), 32)),
+            Assign(M("pinned"), M("backend")));
+        // The instance's L4 port goes into both transport headers: only the valid one is deparsed
+        // (and checksummed), which saves a conditional per packet.
+        b.Action("dnat", [("ip", 32), ("mac", 48), ("port", 9), ("l4port", 16)],
             Assign(F("ipv4", "dstAddr"), Param(0)), Assign(F("ethernet", "dstAddr"), Param(1)), Assign(Std("egress_spec"), Param(2)),
+            Assign(F("tcp", "dstPort"), Param(3)), Assign(F("udp", "dstPort"), Param(3)),
             Assign(F("ipv4", "ttl"), Arith("+", F("ipv4", "ttl"), Hex(0xff), 8)));
         b.Action("stale_pin", [], Prim("register_write", Named("register_array", "conn_table"), M("conn_idx"), Hex(0)), Prim("mark_to_drop", Header("standard_metadata")));
         b.Action("unpin", [], Prim("register_write", Named("register_array", "conn_table"), M("conn_idx"), Hex(0)));
-        b.Action("snat", [("vip_ip", 32), ("vmac", 48)], Assign(F("ipv4", "srcAddr"), Param(0)), Assign(F("ethernet", "srcAddr"), Param(1)));
+        b.Action("snat", [("vip_ip", 32), ("vmac", 48), ("vip_port", 16)], Assign(F("ipv4", "srcAddr"), Param(0)), Assign(F("ethernet", "srcAddr"), Param(1)),
+            Assign(F("tcp", "srcPort"), Param(2)), Assign(F("udp", "srcPort"), Param(2)));
         b.Action("set_nhop", [("dmac", 48), ("port", 9)], Assign(F("ethernet", "dstAddr"), Param(0)), Assign(Std("egress_spec"), Param(1)),
             Assign(F("ipv4", "ttl"), Arith("+", F("ipv4", "ttl"), Hex(0xff), 8)));
         b.Action("count_response", [("inst", 16), ("threshold", 16), ("cooldown_us", 32)],
@@ -213,6 +222,7 @@ public static class MeshProgram
         b.Conditional(I, "node_fin", And(IsValid("tcp"), Op("!=", Op("&", F("tcp", "flags"), Hex(0x05)), Hex(0))), "tbl_unpin", null);
         b.Table(I, "tbl_unpin").Actions("unpin").Default("unpin", isConst: true).Next(null);
         b.Table(I, "MeshIngress.rev").Key("exact", "ipv4", "srcAddr", "hdr.ipv4.srcAddr").Key("exact", "ipv4", "protocol", "hdr.ipv4.protocol").Key("exact", "meta", "sport", "meta.sport")
+            .Key("lpm", "ipv4", "dstAddr", "hdr.ipv4.dstAddr")
             .Actions("snat", "NoAction").Default("NoAction").Next("MeshIngress.fwd");
         b.Table(I, "MeshIngress.fwd").Key("lpm", "ipv4", "dstAddr", "hdr.ipv4.dstAddr").Actions("set_nhop", "drop").Default("drop").Next(null);
     }

@@ -104,5 +104,7 @@ internal static class MeshFrames
 
     public static uint DstIp(byte[] f) => BinaryPrimitives.ReadUInt32BigEndian(f.AsSpan(30));
     public static uint SrcIp(byte[] f) => BinaryPrimitives.ReadUInt32BigEndian(f.AsSpan(26));
+    public static ushort SrcPort(byte[] f) => BinaryPrimitives.ReadUInt16BigEndian(f.AsSpan(34));
+    public static ushort DstPort(byte[] f) => BinaryPrimitives.ReadUInt16BigEndian(f.AsSpan(36));
     public static ushort L4ChecksumField(byte[] f) => BinaryPrimitives.ReadUInt16BigEndian(f.AsSpan(f[23] == 6 ? 50 : 40));
 }

@@ -11,14 +11,17 @@ public class MeshProgramTests
     private static readonly uint Vip = Ip("10.0.0.100"), Client = Ip("10.0.0.1");
     private static readonly uint[] Backends = [Ip("10.0.1.1"), Ip("10.0.1.2"), Ip("10.0.1.3"), Ip("10.0.1.4")];
 
-    /// <summary>What the controller would install for one service (VIP 10.0.0.100:80) with backends 1-3 in subset 0 and backend 4 as the canary subset 1.</summary>
+    /// <summary>The port the backends listen on; clients use the VIP's port 80.</summary>
+    internal const ushort BackendPort = 8080;
+
+    /// <summary>What the controller would install for one service (VIP 10.0.0.100:80, instances on :8080) with backends 1-3 in subset 0 and backend 4 as the canary subset 1.</summary>
     internal static string[] ServiceCommands() =>
     [
         "table_add arp_vip arp_reply 10.0.0.100 1 => 00:00:00:00:0a:64",
         "mc_mgrp_create 1", "mc_node_create 0 1 2 3 4", "mc_node_associate 1 0",
         "table_add vip set_vip 10.0.0.100 6 80 => 1", "table_add vip set_vip 10.0.0.100 17 80 => 1",
-        .. Enumerable.Range(1, 4).Select(i => $"table_add backend dnat {i} => 10.0.1.{i} 00:00:00:00:01:0{i} {10 + i}"),
-        .. Enumerable.Range(1, 4).SelectMany(i => new[] { $"table_add rev snat 10.0.1.{i} 6 80 => 10.0.0.100 00:00:00:00:0a:64", $"table_add rev snat 10.0.1.{i} 17 80 => 10.0.0.100 00:00:00:00:0a:64" }),
+        .. Enumerable.Range(1, 4).Select(i => $"table_add backend dnat {i} => 10.0.1.{i} 00:00:00:00:01:0{i} {10 + i} {BackendPort}"),
+        .. Enumerable.Range(1, 4).SelectMany(i => new[] { $"table_add rev snat 10.0.1.{i} 6 {BackendPort} 10.0.0.0/24 => 10.0.0.100 00:00:00:00:0a:64 80", $"table_add rev snat 10.0.1.{i} 17 {BackendPort} 10.0.0.0/24 => 10.0.0.100 00:00:00:00:0a:64 80" }),
         "table_add fwd set_nhop 10.0.0.0/24 => 00:00:00:00:00:01 1",
         .. new[] { "backends_a", "backends_b" }.SelectMany(p => new[]
         {
@@ -69,11 +72,15 @@ public class MeshProgramTests
         Assert.Equal(0xFFFF, (ushort)~HashAlgorithms.Csum16(o.AsSpan(14, 20)));
         Assert.Equal(L4Checksum(o), L4ChecksumField(o));       // TCP checksum recomputed over the new pseudo-header
         Assert.Equal(syn[54..], o[54..]);                      // options survive
+        Assert.Equal(40000, SrcPort(o));
+        Assert.Equal(BackendPort, DstPort(o));                 // the VIP's port 80 becomes the instance's port
 
-        var reply = Tcp(Backends[b - 1], Client, 80, 40000, flags: 0x12);
+        var reply = Tcp(Backends[b - 1], Client, BackendPort, 40000, flags: 0x12);
         var (rport, r) = Assert.Single(h.Send(reply, port: (uint)(10 + b)));
         Assert.Equal(1, rport);
         Assert.Equal(Vip, SrcIp(r));
+        Assert.Equal(80, SrcPort(r));                          // and back: the client sees VIP:80
+        Assert.Equal(40000, DstPort(r));
         Assert.Equal(L4Checksum(r), L4ChecksumField(r));
     }
 
@@ -102,6 +109,44 @@ public class MeshProgramTests
         Assert.Contains(h.Run("register_read conn_table").Split(", "), v => v != "0" && !v.Contains('='));
         h.Send(Tcp(Client, Vip, 43000, 80, 0x11));   // FIN+ACK
         Assert.DoesNotContain(h.Run("register_read conn_table")["conn_table= ".Length..].Split(", "), v => v != "0");
+    }
+
+    /// <summary>The <c>conn_table</c> slot of a 5-tuple, computed as the program does (CRC32 of the packed fields, modulo the register size).</summary>
+    private static int ConnSlot(uint src, uint dst, byte proto, ushort sport, ushort dport)
+    {
+        Span<byte> t = stackalloc byte[13];
+        BinaryPrimitives.WriteUInt32BigEndian(t, src);
+        BinaryPrimitives.WriteUInt32BigEndian(t[4..], dst);
+        t[8] = proto;
+        BinaryPrimitives.WriteUInt16BigEndian(t[9..], sport);
+        BinaryPrimitives.WriteUInt16BigEndian(t[11..], dport);
+        return (int)(HashAlgorithms.Crc32(t) % MeshProgram.ConnSlots);
+    }
+
+    [Fact]
+    public void A_stale_pin_of_another_vip_in_the_same_slot_is_never_used()
+    {
+        // VIP :90 is a second service (VIP id 2) served by backend 4 alone.
+        var h = Mesh("table_add vip set_vip 10.0.0.100 6 90 => 2",
+            "table_indirect_add_with_group lb 2 0 => 1", "table_indirect_add_with_group lb_retry 2 0 => 1");
+        // Connection A to :80 closes; its client's last ACK (after both FINs) pins the 5-tuple again.
+        const ushort sportA = 43000;
+        int slot = ConnSlot(Client, Vip, 6, sportA, 80);
+        int b = BackendOf(h.Send(Tcp(Client, Vip, sportA, 80, 0x02))[0].Frame);
+        h.Send(Tcp(Client, Vip, sportA, 80, 0x11));   // FIN+ACK: unpinned
+        Assert.Equal($"conn_table[{slot}]= 0", h.Run($"register_read conn_table {slot}"));
+        h.Send(Tcp(Client, Vip, sportA, 80, 0x10));   // the last ACK: a stale pin in the slot this test computed
+        Assert.NotEqual($"conn_table[{slot}]= 0", h.Run($"register_read conn_table {slot}"));
+
+        // Connection B to :90, from another client whose 5-tuple hashes to the same slot.
+        var (clientB, sportB) = Enumerable.Range(2, 250).SelectMany(c => Enumerable.Range(1024, 65536 - 1024).Select(p => ((uint)(Client - 1 + c), (ushort)p)))
+            .First(x => ConnSlot(x.Item1, Vip, 6, x.Item2, 90) == slot);
+        var (port, o) = Assert.Single(h.Send(Tcp(clientB, Vip, sportB, 90, 0x02)));
+        Assert.Equal(4, BackendOf(o));                 // VIP :90's only backend, not A's backend {b}
+        Assert.Equal(14, port);
+        // B now owns the slot; A's 5-tuple, seen again, is re-selected within its own VIP.
+        Assert.InRange(BackendOf(h.Send(Tcp(Client, Vip, sportA, 80, 0x02))[0].Frame), 1, 3);
+        Assert.InRange(b, 1, 3);
     }
 
     [Fact]
@@ -182,7 +227,7 @@ public class MeshProgramTests
     {
         // backend 2: three consecutive 5xx trip it for 1 s.
         var h = Mesh("table_add cb_instance count_response 10.0.1.2 => 2 3 1000000");
-        void Respond(int status, long t) => h.Send(Udp(Backends[1], Client, 80, 9999, MeshResponse(status)), port: 12, nowNs: t);
+        void Respond(int status, long t) => h.Send(Udp(Backends[1], Client, BackendPort, 9999, MeshResponse(status)), port: 12, nowNs: t);
         Respond(503, 1_000); Respond(503, 2_000); Respond(200, 3_000);   // a success resets the run
         Respond(503, 4_000); Respond(502, 5_000);
         Assert.Equal("tripped_until[2]= 0", h.Run("register_read tripped_until 2"));
@@ -211,8 +256,8 @@ public class MeshCommandsTests
         var w = new MeshCommands()
             .ArpResponder("10.0.0.100", "00:00:00:00:0a:64").FloodPorts(1, 2, 3)
             .Vip("10.0.0.100", 17, 80, vipId: 1)
-            .Backend(1, "10.0.1.1", "00:00:00:00:01:01", 11, "10.0.0.100", "00:00:00:00:0a:64", 80)
-            .Backend(2, "10.0.1.2", "00:00:00:00:01:02", 12, "10.0.0.100", "00:00:00:00:0a:64", 80)
+            .Backend(1, "10.0.1.1", "00:00:00:00:01:01", 11, 8080, "10.0.0.100", "00:00:00:00:0a:64", 80)
+            .Backend(2, "10.0.1.2", "00:00:00:00:01:02", 12, 8081, "10.0.0.100", "00:00:00:00:0a:64", 80)
             .Subset(1, 0, (1, 1))
             .Subset(1, 1, (2, 1))
             .HeaderRoute(1, "x-canary", "true", subset: 1, priority: 10)

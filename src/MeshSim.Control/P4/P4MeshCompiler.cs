@@ -20,11 +20,13 @@ namespace MeshSim.Control.P4;
 /// the switch to be source-NATed (the OpenFlow pipeline instead SNATs the request to the virtual IP).
 /// Other ARP and non-IP frames are dropped (<c>l2</c>'s default becomes <c>drop</c>), as in the
 /// OpenFlow pipeline: ARP never crosses a switch.</item>
-/// <item>The mesh program translates addresses, not ports: virtual-IP:P reaches an instance on port P.
-/// A registry where an allowed binding's bind port differs from its destination's instance ports
-/// is refused (the OpenFlow target NATs ports too).</item>
+/// <item>The mesh program translates address and port: virtual-IP:P (the bind port) reaches an instance
+/// on its own address and port, and replies leave from virtual-IP:P again (<c>rev</c>, per client
+/// address). A client host whose bindings use two bind ports for one destination is refused:
+/// replies to it could not be told apart.</item>
 /// <item><c>vip</c>: (virtual IP, TCP, bind port) → a VIP id for every bind port an allowed binding of a
-/// local host uses, when the destination has a healthy instance. The table matches the destination,
+/// local host uses, when the destination has a healthy instance. VIP ids are kept across updates
+/// (<c>conn_table</c> pins carry them). The table matches the destination,
 /// not the client, so the bindings of one switch must agree on what a port means; a denied binding
 /// (or one without healthy instances) has no entry, and its SYN meets <c>fwd</c>, which has no route
 /// to the virtual IP: it is dropped, as the OpenFlow pair flow drops it.</item>
@@ -33,9 +35,10 @@ namespace MeshSim.Control.P4;
 /// (a prime number of members; see <see cref="Members"/>).</item>
 /// <item><c>backend</c>: every instance of the registry, healthy or not (a connection pinned before
 /// its instance turned critical keeps it, like an established OpenFlow connection), DNAT to its
-/// address, its MAC and the port towards its host.</item>
-/// <item><c>rev</c>: replies from the instances on local hosts (address, TCP, port) are source-NATed to
-/// the virtual IP at their first switch; <c>fwd</c>: a /32 route per host towards it.</item>
+/// address and listening port, its MAC and the port towards its host.</item>
+/// <item><c>rev</c>: replies from the instances on local hosts (address, TCP, listening port) to a client
+/// host with an allowed binding to their service are source-NATed to the virtual IP and that binding's
+/// port at their first switch; <c>fwd</c>: a /32 route per host towards it.</item>
 /// </list>
 /// Backend ids number the registry's instances from 1 in service-name, then instance-id order (kept across updates).
 /// Compilation is deterministic.
@@ -65,12 +68,15 @@ public static class P4MeshCompiler
         if (backendIds.Count > 0 && backendIds.Values.Max() >= MeshProgram.Instances)
             throw new RegistryException($"services: backend id {backendIds.Values.Max()} needed; the mesh program's registers hold backend ids 1-{MeshProgram.Instances - 1}");
         var warnings = new List<string>();
-        var switches = topology.Switches.Select(sw => CompileSwitch(sw, registry, topology, options, pairs, backendIds, warnings)).ToArray();
+        var vipPorts = VipPortsByClient(pairs);
+        var switches = topology.Switches.Select(sw => CompileSwitch(sw, registry, topology, options, pairs, backendIds, vipPorts,
+            previous?.Switches.FirstOrDefault(s => s.Switch == sw.Name), warnings)).ToArray();
         return new P4CompileResult(switches, pairs, backendIds, warnings);
     }
 
     private static P4SwitchEntries CompileSwitch(SwitchNode sw, ServiceRegistry registry, NetworkTopology topology, MeshOptions o,
-        IReadOnlyList<PairBinding> pairs, IReadOnlyDictionary<string, int> backendIds, List<string> warnings)
+        IReadOnlyList<PairBinding> pairs, IReadOnlyDictionary<string, int> backendIds,
+        IReadOnlyDictionary<string, (HostAttachment Client, ushort Port)[]> vipPorts, P4SwitchEntries? previous, List<string> warnings)
     {
         var ports = new P4PortMap(topology, sw.Name);
         var c = new MeshCommands().NoFlooding();
@@ -95,15 +101,11 @@ public static class P4MeshCompiler
         }
 
         var groups = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        int vipId = 0;
+        var vipIds = VipIds(previous, vip, byPort.Where(x => x.Value.Allowed).Select(x => x.Key));
         foreach (var (port, p) in byPort)
         {
             if (!p.Allowed) continue;
             var destination = registry.Find(p.Destination)!;
-            if (destination.Instances.FirstOrDefault(i => i.Port != port) is { } other)
-                throw new RegistryException(
-                    $"{p}: instance {other} listens on port {other.Port}, not on the bind port {port}; the mesh program's dnat action rewrites " +
-                    "the address, not the port, so every instance of a service must listen on the port its clients bind (or use the OpenFlow target)");
             var healthy = destination.HealthyInstances.ToArray();
             if (healthy.Length == 0)
             {
@@ -112,7 +114,7 @@ public static class P4MeshCompiler
             }
             if (!groups.TryGetValue(p.Destination, out var group))
                 groups[p.Destination] = group = c.SelectorGroup(Members(healthy, backendIds, sw.Name, p.Destination, warnings));
-            c.Vip(vip, Tcp, port, ++vipId).UseGroup(vipId, 0, group);
+            c.Vip(vip, Tcp, port, vipIds[port]).UseGroup(vipIds[port], 0, group);
         }
 
         var local = topology.HostsOn(sw.Name).Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
@@ -120,8 +122,10 @@ public static class P4MeshCompiler
             foreach (var i in s.Instances.OrderBy(i => i.Id, StringComparer.Ordinal))
             {
                 if (topology.PortTowards(sw.Name, topology.FindHost(i.Node)!) is { } towards)
-                    c.Dnat(backendIds[i.Id], i.Address.ToString(), i.Mac.ToString(), (int)ports[towards]);
-                if (local.Contains(i.Node)) c.ReverseNat(i.Address.ToString(), Tcp, i.Port, vip, vmac);
+                    c.Dnat(backendIds[i.Id], i.Address.ToString(), i.Mac.ToString(), (int)ports[towards], i.Port);
+                if (local.Contains(i.Node))
+                    foreach (var (client, vipPort) in vipPorts.GetValueOrDefault(s.Name, []))
+                        c.ReverseNat(i.Address.ToString(), Tcp, i.Port, $"{client.Ip}/32", vip, vmac, vipPort);
             }
         foreach (var h in topology.Hosts)
         {
@@ -133,6 +137,56 @@ public static class P4MeshCompiler
             c.Route(h.Ip.ToString(), 32, h.Mac.ToString(), (int)ports[port]);
         }
         return new P4SwitchEntries(sw.Name, c.Lines.ToArray(), ports);
+    }
+
+    /// <summary>
+    /// Per destination service, the client hosts with an allowed binding to it and the port they bind
+    /// (host order). <c>rev</c> restores the virtual port by instance and client address, so a host
+    /// whose allowed bindings use two bind ports for one destination is refused.
+    /// </summary>
+    private static Dictionary<string, (HostAttachment Client, ushort Port)[]> VipPortsByClient(IReadOnlyList<PairBinding> pairs)
+    {
+        var result = new Dictionary<string, (HostAttachment, ushort)[]>(StringComparer.Ordinal);
+        foreach (var byDestination in pairs.Where(p => p.Allowed).GroupBy(p => p.Destination, StringComparer.Ordinal))
+        {
+            var clients = new List<(HostAttachment, ushort)>();
+            foreach (var byHost in byDestination.GroupBy(p => p.Host.Name, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                var distinct = byHost.DistinctBy(p => p.Port).OrderBy(p => p.Port).ToArray();
+                if (distinct.Length > 1)
+                    throw new RegistryException(
+                        $"host {byHost.Key}: {distinct[0]} and {distinct[1]} bind two ports for {byDestination.Key}; the P4 mesh program restores the " +
+                        "virtual port on replies by instance and client address (rev), so the allowed bindings of one host must use one port per destination " +
+                        "(or use the OpenFlow target)");
+                clients.Add((distinct[0].Host, distinct[0].Port));
+            }
+            result[byDestination.Key] = [.. clients];
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// VIP ids for the bind ports of a switch: the ids of <paramref name="previous"/> (the commands the switch runs)
+    /// are kept, because <c>conn_table</c> pins carry the VIP id and a changed id would re-select open
+    /// connections; new ports get ids above every earlier one, in port order (1, 2, ... on a first compile).
+    /// </summary>
+    private static Dictionary<ushort, int> VipIds(P4SwitchEntries? previous, string vip, IEnumerable<ushort> ports)
+    {
+        var kept = new Dictionary<ushort, int>();
+        string prefix = $"table_add vip set_vip {vip} {Tcp} ";
+        foreach (var line in previous?.Commands ?? [])
+        {
+            if (!line.StartsWith(prefix, StringComparison.Ordinal)) continue;
+            var rest = line[prefix.Length..].Split(" => ");
+            kept[ushort.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture)] = int.Parse(rest[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        int next = kept.Count == 0 ? 1 : kept.Values.Max() + 1;
+        var ids = new Dictionary<ushort, int>();
+        foreach (var port in ports.Order())
+            ids[port] = kept.TryGetValue(port, out var id) ? id : next++;
+        if (ids.Count > 0 && ids.Values.Max() > ushort.MaxValue)
+            throw new RegistryException($"VIP id {ids.Values.Max()} needed; the mesh program's VIP ids are 16 bits");
+        return ids;
     }
 
     /// <summary>

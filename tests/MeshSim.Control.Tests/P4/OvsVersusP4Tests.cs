@@ -11,7 +11,7 @@ public class OvsVersusP4Tests(Xunit.Abstractions.ITestOutputHelper output)
     private const int Connections = 200, Requests = 3;
 
     /// <summary>
-    /// The thesis lab (service ports = bind ports) with product-api on three instances (weight 1 on
+    /// The thesis lab (clients bind 9191/9340/9341/9567, instances listen on other ports) with product-api on three instances (weight 1 on
     /// H2, weight 3 on H3, a critical one on DB1) and public-api → payments denied; every binding opens
     /// 200 connections asking 3 times each.
     /// </summary>
@@ -19,9 +19,9 @@ public class OvsVersusP4Tests(Xunit.Abstractions.ITestOutputHelper output)
     {
         var t = ThesisLab.Topology();
         var policy = new IntentionPolicy([new Intention("public-api", "payments", IntentionAction.Deny)], IntentionAction.Allow);
-        var lab = ThesisLabOnP4.Registry(policy);
+        var lab = ThesisLab.Registry(policy);
         ServiceInstance On(string id, string node, ushort weight, HealthStatus health) =>
-            new(id, node, t.FindHost(node)!.Ip, 9341, t.FindHost(node)!.Mac, [], weight, health);
+            new(id, node, t.FindHost(node)!.Ip, 19572, t.FindHost(node)!.Mac, [], weight, health);
         var product = lab.Find("product-api")! with
         {
             Instances = [On("p-w1", "H2", 1, HealthStatus.Passing), On("p-w3", "H3", 3, HealthStatus.Passing), On("p-down", "DB1", 1, HealthStatus.Critical)],

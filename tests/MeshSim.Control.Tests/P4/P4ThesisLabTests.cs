@@ -10,10 +10,10 @@ public class P4ThesisLabTests
     [Fact]
     public void Every_thesis_pair_connects_through_the_virtual_ip_on_p4_switches()
     {
-        var fabric = MeshFabric.Build(SwitchKind.P4, ThesisLabOnP4.Registry(), ThesisLab.Topology(), MeshOptions.ThesisLab);
-        var outcomes = MeshProbe.Run(fabric, ThesisLabOnP4.Registry(), MeshOptions.ThesisLab);
+        var fabric = MeshFabric.Build(SwitchKind.P4, ThesisLab.Registry(), ThesisLab.Topology(), MeshOptions.ThesisLab);
+        var outcomes = MeshProbe.Run(fabric, ThesisLab.Registry(), MeshOptions.ThesisLab);
         Assert.Equal(4, outcomes.Count);
-        Assert.Empty(MeshProbe.Check(outcomes, ThesisLabOnP4.Registry(), MeshOptions.ThesisLab, requests: 3));
+        Assert.Empty(MeshProbe.Check(outcomes, ThesisLab.Registry(), MeshOptions.ThesisLab, requests: 3));
         // frontend -> public-api is the same-host pair (both on H1) the thesis' rules could not serve.
         Assert.Equal("public-api-1", Assert.Single(outcomes, o => o.Pair.Destination == "public-api").ServedBy);
     }
@@ -22,7 +22,7 @@ public class P4ThesisLabTests
     public void A_denied_pair_never_connects_on_p4_switches()
     {
         var policy = new IntentionPolicy([new Intention("public-api", "payments", IntentionAction.Deny)], IntentionAction.Allow);
-        var reg = ThesisLabOnP4.Registry(policy);
+        var reg = ThesisLab.Registry(policy);
         var outcomes = MeshProbe.Run(MeshFabric.Build(SwitchKind.P4, reg, ThesisLab.Topology(), MeshOptions.ThesisLab), reg, MeshOptions.ThesisLab);
         Assert.False(Assert.Single(outcomes, o => !o.Pair.Allowed).Established);
         Assert.Equal(3, outcomes.Count(o => o.Established));
@@ -32,7 +32,7 @@ public class P4ThesisLabTests
     [Fact]
     public void The_commands_file_of_a_switch_is_what_the_switch_runs()
     {
-        var compiled = P4MeshCompiler.Compile(ThesisLabOnP4.Registry(), ThesisLab.Topology(), MeshOptions.ThesisLab);
+        var compiled = P4MeshCompiler.Compile(ThesisLab.Registry(), ThesisLab.Topology(), MeshOptions.ThesisLab);
         var s1 = compiled.For("s1").ToString();
         Assert.Contains("table_add arp_vip arp_reply 192.168.1.250 1 => 02:00:00:00:00:fa\n", s1);
         Assert.Contains("table_add vip set_vip 192.168.1.250 6 9191 => 1\n", s1);          // frontend@H1 -> public-api
@@ -45,11 +45,31 @@ public class P4ThesisLabTests
     }
 
     [Fact]
-    public void A_registry_whose_instances_listen_on_other_ports_than_the_bind_ports_is_refused_with_the_reason()
+    public void Instances_are_reached_on_their_own_ports_and_replies_come_from_the_bind_port()
     {
-        // The original lab: frontend binds 9191 for public-api, which listens on 20863.
-        var e = Assert.Throws<RegistryException>(() => P4MeshCompiler.Compile(ThesisLab.Registry(), ThesisLab.Topology(), MeshOptions.ThesisLab));
-        Assert.Contains("frontend@H1 -> public-api (:9191)", e.Message);
-        Assert.Contains("listens on port 20863, not on the bind port 9191", e.Message);
+        // frontend binds 9191 for public-api, which listens on 20863 on H1 (the same host).
+        var compiled = P4MeshCompiler.Compile(ThesisLab.Registry(), ThesisLab.Topology(), MeshOptions.ThesisLab);
+        var s1 = compiled.For("s1").Commands;
+        Assert.Contains($"table_add backend dnat {compiled.BackendIds["public-api-1"]} => 192.168.1.11 00:00:00:00:00:01 1 20863", s1);
+        Assert.Contains("table_add rev snat 192.168.1.11 6 20863 192.168.1.11/32 => 192.168.1.250 02:00:00:00:00:fa 9191", s1);
+        var fabric = MeshFabric.Build(SwitchKind.P4, ThesisLab.Registry(), ThesisLab.Topology(), MeshOptions.ThesisLab);
+        var outcomes = MeshProbe.Run(fabric, ThesisLab.Registry(), MeshOptions.ThesisLab);
+        Assert.All(outcomes, o => Assert.Equal(MeshOptions.ThesisLab.VirtualIp, o.ClientSawRemote));
+    }
+
+    [Fact]
+    public void A_host_binding_two_ports_for_one_destination_is_refused_with_the_reason()
+    {
+        // A second service on H1 calls public-api on another bind port: replies from public-api-1 to H1
+        // could carry either port, and rev tells replies apart by instance and client address only.
+        var lab = ThesisLab.Registry();
+        var t = ThesisLab.Topology();
+        var admin = new Service("admin", [new ServiceInstance("admin-1", "H1", t.FindHost("H1")!.Ip, 4000, t.FindHost("H1")!.Mac, [])], [new Upstream("public-api", 9192)]);
+        var e = Assert.Throws<RegistryException>(() => P4MeshCompiler.Compile(new ServiceRegistry([.. lab.Services, admin], lab.Policy), t, MeshOptions.ThesisLab));
+        Assert.Contains("host H1:", e.Message);
+        Assert.Contains("two ports for public-api", e.Message);
+        // Denied, the second binding never connects, so it does not count.
+        var policy = new IntentionPolicy([new Intention("admin", "public-api", IntentionAction.Deny)], IntentionAction.Allow);
+        P4MeshCompiler.Compile(new ServiceRegistry([.. lab.Services, admin], policy), t, MeshOptions.ThesisLab);
     }
 }

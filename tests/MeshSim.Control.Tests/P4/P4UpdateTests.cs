@@ -9,14 +9,14 @@ public class P4UpdateTests
 {
     private static ServiceRegistry WithProduct(params ServiceInstance[] instances)
     {
-        var lab = ThesisLabOnP4.Registry();
+        var lab = ThesisLab.Registry();
         return new ServiceRegistry(lab.Services.Select(s => s.Name == "product-api" ? s with { Instances = instances } : s));
     }
 
     private static ServiceInstance Product(string id, string node, HealthStatus health = HealthStatus.Passing)
     {
         var h = ThesisLab.Topology().FindHost(node)!;
-        return new ServiceInstance(id, node, h.Ip, 9341, h.Mac, [], 1, health);
+        return new ServiceInstance(id, node, h.Ip, 19572, h.Mac, [], 1, health);
     }
 
     [Fact]
@@ -31,5 +31,23 @@ public class P4UpdateTests
         var second = P4MeshCompiler.Compile(after, ThesisLab.Topology(), MeshOptions.ThesisLab, first);
         Assert.Equal(first.BackendIds["product-api-1"], second.BackendIds["product-api-1"]);
         Assert.True(second.BackendIds["product-api-0"] > first.BackendIds.Values.Max());
+    }
+
+    [Fact]
+    public void Vip_ids_are_kept_across_updates_because_pins_carry_them()
+    {
+        // public-api gains an upstream whose bind port (9000) sorts before its others on s1: with fresh
+        // numbering it would take 9191's VIP id, and every open connection to 9191 would be re-selected.
+        var before = ThesisLab.Registry();
+        var after = new ServiceRegistry(before.Services.Select(s => s.Name == "public-api" ? s with { Upstreams = [.. s.Upstreams, new Upstream("postgres", 9000)] } : s));
+        var first = P4MeshCompiler.Compile(before, ThesisLab.Topology(), MeshOptions.ThesisLab);
+        var second = P4MeshCompiler.Compile(after, ThesisLab.Topology(), MeshOptions.ThesisLab, first);
+        string[] VipLines(P4CompileResult r) => [.. r.For("s1").Commands.Where(c => c.StartsWith("table_add vip ", StringComparison.Ordinal))];
+        Assert.Equal(["table_add vip set_vip 192.168.1.250 6 9191 => 1", "table_add vip set_vip 192.168.1.250 6 9340 => 2",
+                      "table_add vip set_vip 192.168.1.250 6 9341 => 3", "table_add vip set_vip 192.168.1.250 6 9567 => 4"], VipLines(first));
+        Assert.Equal(["table_add vip set_vip 192.168.1.250 6 9000 => 5", .. VipLines(first)], VipLines(second));
+        Assert.Equal(["table_add vip set_vip 192.168.1.250 6 9000 => 1", .. VipLines(first).Select(l => l[..^1] + (char)(l[^1] + 1))],
+            VipLines(P4MeshCompiler.Compile(after, ThesisLab.Topology(), MeshOptions.ThesisLab)));
+        Assert.Empty(MeshUpdateProbe.Check(SwitchKind.P4, before, after, ThesisLab.Topology(), MeshOptions.ThesisLab));
     }
 }

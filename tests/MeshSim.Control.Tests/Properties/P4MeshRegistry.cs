@@ -4,47 +4,33 @@ using MeshSim.Control.Topology;
 namespace MeshSim.Control.Tests.Properties;
 
 /// <summary>
-/// A generated <see cref="MeshCase"/> in the form the P4 mesh program serves: the same topology,
-/// placement, weights, health, upstream graph and intentions, but service i listens on one service
-/// port (<see cref="ServicePort"/>) on all its instances and its clients bind that port, because the
-/// program translates the virtual IP to an instance address and keeps the port. A host holds at
-/// most one instance of a service (two could not listen on one port): later ones on the same host
-/// are left out, keeping their ids' numbering.
+/// The oracle for the P4 target's refusals on generated meshes (which run on P4 switches as
+/// generated: bind ports per caller and destination, instances on their own ports).
 /// </summary>
 public static class P4MeshRegistry
 {
-    public static ushort ServicePort(int service) => (ushort)(20000 + service);
-
-    public static ServiceRegistry Registry(MeshCase c, NetworkTopology t)
-    {
-        var services = c.Services.Select((s, si) => new Service(MeshCase.ServiceName(si),
-            s.Instances.Select((inst, k) => (inst, k)).DistinctBy(x => x.inst.Host).Select(x =>
-            {
-                var h = t.Hosts.Single(y => y.Name == $"h{x.inst.Host}");
-                return new ServiceInstance($"{MeshCase.ServiceName(si)}-{x.k}", h.Name, h.Ip, ServicePort(si), h.Mac, [], x.inst.Weight, x.inst.Health);
-            }).ToArray(),
-            s.Upstreams.Distinct().Select(u => new Upstream(MeshCase.ServiceName(u), ServicePort(u))).ToArray()));
-        var generated = c.Registry(t);   // the case's own intentions, as MeshCase builds them
-        return new ServiceRegistry(services, generated.Policy);
-    }
-
     /// <summary>
-    /// The oracle for refusals, computed from the registry alone: the P4 target must refuse exactly
-    /// when two services with instances on hosts of one switch call one destination and the policy
-    /// decides differently for them (the vip table matches the port, not the client).
+    /// Computed from the registry alone, the P4 target must refuse exactly when:
+    /// <list type="bullet">
+    /// <item>two bindings of hosts on one switch give one bind port two meanings (destination or
+    /// decision): the <c>vip</c> table matches (virtual IP, protocol, port), not the client;</item>
+    /// <item>one host has allowed bindings with two bind ports for one destination: <c>rev</c> restores
+    /// the virtual port by instance and client address, not per connection.</item>
+    /// </list>
     /// </summary>
     public static string? Conflict(ServiceRegistry registry, NetworkTopology t)
     {
-        foreach (var sw in t.Switches)
-        {
-            var callers = registry.Services.Where(s => s.Instances.Any(i => t.FindHost(i.Node)!.Switch == sw.Name));
-            foreach (var g in callers.SelectMany(s => s.Upstreams.Select(u => (Caller: s.Name, u.Destination))).GroupBy(x => x.Destination))
-            {
-                var decisions = g.Select(x => (x.Caller, Action: registry.Policy.Decide(x.Caller, x.Destination).Action)).ToArray();
-                if (decisions.Select(d => d.Action).Distinct().Count() > 1)
-                    return $"{sw.Name}: {g.Key} is {string.Join(", ", decisions.Select(d => $"{d.Action} for {d.Caller}"))}";
-            }
-        }
+        var bindings = registry.Services
+            .SelectMany(s => s.Instances.Select(i => t.FindHost(i.Node)!).DistinctBy(h => h.Name)
+                .SelectMany(h => s.Upstreams.Select(u => (Host: h, Caller: s.Name, Port: u.LocalBindPort, u.Destination,
+                    Allowed: registry.Policy.Decide(s.Name, u.Destination).Action == IntentionAction.Allow))))
+            .ToArray();
+        foreach (var g in bindings.GroupBy(b => (b.Host.Switch, b.Port)))
+            if (g.Select(b => (b.Destination, b.Allowed)).Distinct().Count() > 1)
+                return $"{g.Key.Switch}: port {g.Key.Port} is {string.Join(", ", g.Select(b => $"{b.Destination} {(b.Allowed ? "allowed" : "denied")} for {b.Caller}@{b.Host.Name}"))}";
+        foreach (var g in bindings.Where(b => b.Allowed).GroupBy(b => (b.Host.Name, b.Destination)))
+            if (g.Select(b => b.Port).Distinct().Count() > 1)
+                return $"{g.Key.Name}: {g.Key.Destination} bound on ports {string.Join(", ", g.Select(b => $"{b.Port} by {b.Caller}"))}";
         return null;
     }
 }

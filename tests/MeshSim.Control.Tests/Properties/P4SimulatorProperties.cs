@@ -16,13 +16,13 @@ public class P4SimulatorProperties
     /// Every connection of an allowed binding with a healthy upstream completes to the virtual IP
     /// and all its requests are answered by one and the same healthy instance of the destination;
     /// no connection of a denied binding (or one without a healthy instance) completes. Cases the
-    /// program cannot express (one switch, one port, two decisions) must be refused, and only those.
+    /// program cannot express (see <see cref="P4MeshRegistry.Conflict"/>) must be refused, and only those.
     /// </summary>
     [Property]
     public Property Allowed_pairs_connect_consistently_and_denied_pairs_never_do_on_p4_switches(MeshCase c)
     {
         var t = c.Topology();
-        var reg = P4MeshRegistry.Registry(c, t);
+        var reg = c.Registry(t);
         var conflict = P4MeshRegistry.Conflict(reg, t);
         IReadOnlyList<string> failures;
         try
@@ -37,7 +37,7 @@ public class P4SimulatorProperties
             failures = conflict is null ? [$"refused without a conflict: {e.Message}"] : [];
         }
         return (failures.Count == 0).Label(string.Join("\n", failures))
-            .Classify(conflict is not null, "refused: one port, two decisions on a switch")
+            .Classify(conflict is not null, "refused: a port with two meanings on a switch, or two bind ports for one destination on a host")
             .Classify(reg.Policy.Intentions.Count > 0, "with intentions")
             .Classify(reg.Services.Any(s => s.Instances.Count > 1), "several instances");
     }

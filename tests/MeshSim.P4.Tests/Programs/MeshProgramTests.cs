@@ -150,6 +150,33 @@ public class MeshProgramTests
     }
 
     [Fact]
+    public void Port_translation_both_ways_and_vip_checked_pins_allocate_nothing_per_packet()
+    {
+        var h = Mesh("table_add vip set_vip 10.0.0.100 6 90 => 2",
+            "table_add cb_instance count_response 10.0.1.2 => 2 5 1000000",
+            "table_indirect_add_with_group lb 2 0 => 1", "table_indirect_add_with_group lb_retry 2 0 => 1");
+        int b = BackendOf(h.Send(Tcp(Client, Vip, 40000, 80, 0x02))[0].Frame);
+        var frames = new (byte[] Frame, uint Port)[]
+        {
+            (Tcp(Client, Vip, 40000, 80, 0x18, payload: new byte[100]), 1),                                 // pinned, dnat with port
+            (Tcp(Client, Vip, 40000, 90, 0x18, payload: new byte[100]), 1),                                 // another VIP, pinned with its own VIP id
+            (Udp(Client, Vip, 40002, 80, MeshRequest("GET", "/api/items", ("x-canary", "true"))), 1),
+            (Tcp(Backends[b - 1], Client, BackendPort, 40000, 0x18, payload: new byte[100]), (uint)(10 + b)), // rev: VIP and port restored
+            (Udp(Backends[1], Client, BackendPort, 40002, MeshResponse(503)), 12),
+        };
+        var sw = h.Switch;
+        sw.TraceEnabled = false;
+        var output = new EgressPackets();
+        int sent = 0;
+        void RunAll(int rounds) { for (int r = 0; r < rounds; r++) foreach (var (f, p) in frames) { sw.Process(f, p, output, nowNs: r); sent += output.Count; } }
+        RunAll(200);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        RunAll(2000);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(2200 * frames.Length, sent);       // every frame forwarded, none dropped
+    }
+
+    [Fact]
     public void Canary_header_routes_to_the_canary_subset_and_counts_per_route()
     {
         // x-canary: true (8-byte label, 4-byte value) -> subset 1; everything else stays on subset 0.

@@ -34,12 +34,13 @@ public sealed class MeshCommands
 
     /// <summary>
     /// A backend instance (id ≥ 1) listening on <paramref name="listenPort"/>: where to send its traffic,
-    /// and SNAT of its replies (to any client) back to <paramref name="vip"/>:<paramref name="vipPort"/>.
+    /// and SNAT of its replies to <paramref name="clients"/> back to <paramref name="vip"/>:<paramref name="vipPort"/>.
     /// </summary>
-    public MeshCommands Backend(int id, string ip, string mac, int switchPort, int listenPort, string vip, string vmac, int vipPort, params int[] protocols)
+    public MeshCommands Backend(int id, string ip, string mac, int switchPort, int listenPort, string vip, string vmac, int vipPort, string[] clients, params int[] protocols)
     {
         Dnat(id, ip, mac, switchPort, listenPort);
-        foreach (var proto in protocols.Length == 0 ? [6, 17] : protocols) ReverseNat(ip, proto, listenPort, "0.0.0.0/0", vip, vmac, vipPort);
+        foreach (var client in clients)
+            foreach (var proto in protocols.Length == 0 ? [6, 17] : protocols) ReverseNat(ip, proto, listenPort, client, vip, vmac, vipPort);
         return this;
     }
 
@@ -55,11 +56,22 @@ public sealed class MeshCommands
 
     /// <summary>
     /// Replies from <paramref name="ip"/>:<paramref name="listenPort"/> (IP protocol <paramref name="protocol"/>) to
-    /// clients in <paramref name="clients"/> (<c>a.b.c.d/len</c>) leave from <paramref name="vip"/>:<paramref name="vipPort"/>.
+    /// <paramref name="client"/> leave from <paramref name="vip"/>:<paramref name="vipPort"/> (the port that client binds).
     /// </summary>
-    public MeshCommands ReverseNat(string ip, int protocol, int listenPort, string clients, string vip, string vmac, int vipPort)
+    public MeshCommands ReverseNat(string ip, int protocol, int listenPort, string client, string vip, string vmac, int vipPort)
     {
-        _lines.Add($"table_add rev snat {ip} {protocol} {listenPort} {clients} => {vip} {vmac} {vipPort}");
+        _lines.Add($"table_add rev snat {ip} {protocol} {listenPort} {client} => {vip} {vmac} {vipPort}");
+        return this;
+    }
+
+    /// <summary>
+    /// Replies from <paramref name="ip"/>:<paramref name="listenPort"/> (backend <paramref name="backendId"/>) to
+    /// <paramref name="client"/> leave from <paramref name="vip"/> and the port each connection's client bound, as
+    /// recorded when the connection was pinned on this switch (use on the clients' switch).
+    /// </summary>
+    public MeshCommands ReverseNatPerConnection(string ip, int protocol, int listenPort, string client, string vip, string vmac, int backendId)
+    {
+        _lines.Add($"table_add rev unnat {ip} {protocol} {listenPort} {client} => {vip} {vmac} {backendId}");
         return this;
     }
 

@@ -163,13 +163,13 @@ control MeshIngress(inout headers hdr, inout meta_t meta, inout standard_metadat
         conn_table.read(meta.slot, meta.conn_idx);
         /* A pin of another VIP (a closed connection's stale pin in the same slot) is no pin. */
         meta.pinned = meta.slot[31:16] == meta.vip ? meta.slot[15:0] : 16w0;
-        meta.now = std.ingress_global_timestamp;
     }
     action set_vip(bit<16> vip) { meta.vip = vip; conn_lookup(); }   /* one table less per VIP packet */
     action set_subset(bit<16> subset) { meta.subset = subset; }
     action deny() { mark_to_drop(std); exit; }
     action pick(bit<16> backend) {
         meta.backend = backend;
+        meta.now = std.ingress_global_timestamp;   /* new connections only: compared with until */
         tripped_until.read(meta.until, (bit<32>)backend);
     }
     action pin_conn() { conn_table.write(meta.conn_idx, meta.vip ++ meta.backend); meta.pinned = meta.backend; meta.new_pin = 1; }

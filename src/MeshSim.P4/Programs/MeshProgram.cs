@@ -160,11 +160,11 @@ public static class MeshProgram
             Prim("register_read", M("slot"), Named("register_array", "conn_table"), M("conn_idx")),
             // A slot holds (VIP id << 16) | backend id: a pin written for another VIP (a stale pin of a
             // closed connection whose 5-tuple hashes to the same slot) reads as "not pinned".
-            Assign(M("pinned"), Ternary(Op("==", Mask(Op(">>", M("slot"), Hex(16)), 16), M("vip")), Mask(M("slot"), 16), Hex(0))),
-            Assign(M("now"), Std("ingress_global_timestamp")));
+            Assign(M("pinned"), Ternary(Op("==", Op(">>", M("slot"), Hex(16)), Param(0)), Mask(M("slot"), 16), Hex(0))));
         b.Action("set_subset", [("subset", 16)], Assign(M("subset"), Param(0)));
         b.Action("deny", [], Prim("mark_to_drop", Header("standard_metadata")), Prim("exit"));
-        b.Action("pick", [("backend", 16)], Assign(M("backend"), Param(0)),
+        // The time is read here, on new connections only: lb's pick is compared with it (node_tripped).
+        b.Action("pick", [("backend", 16)], Assign(M("backend"), Param(0)), Assign(M("now"), Std("ingress_global_timestamp")),
             Prim("register_read", M("until"), Named("register_array", "tripped_until"), Param(0)));
         b.Action("pin_conn", [],
             Prim("register_write", Named("register_array", "conn_table"), M("conn_idx"), Mask(Op("|", Op("<<", M("vip"), Hex(16)), M("backend")), 32)),

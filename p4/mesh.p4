@@ -106,10 +106,12 @@ parser MeshParser(packet_in pkt, out headers hdr, inout meta_t meta, inout stand
     }
     state parse_mesh {
         pkt.extract(hdr.mesh);
-        transition select(hdr.mesh.t) { 0: parse_request; default: accept; }
-    }
-    state parse_request {
-        transition select(hdr.mesh.count) { 0: parse_route; default: parse_table; }
+        /* Requests (t = 0) go on, by whether they carry headers; responses stop here. */
+        transition select(hdr.mesh.t, hdr.mesh.count) {
+            (0, 0): parse_route;
+            (0, _): parse_table;
+            default: accept;
+        }
     }
     state parse_table {
         /* Version 2 keeps every length up front: entry 0 holds header 0's lengths; the other

@@ -107,9 +107,11 @@ public static class MeshProgram
             .Set(M("mesh_room"), B2D(Op(">=", Mask(Op("-", F("udp", "length_"), Hex(8)), 16), Hex(10))))
             .Key(F("meta", "mesh_room")).Case("0x01", "check_mesh").Default(null);
         b.State("check_mesh").Lookahead(0, 16).Case("0x4d48", "parse_mesh").Default(null);
-        b.State("parse_mesh").Extract("mesh").Key(F("mesh", "t")).Case("0x00", "parse_request").Default(null);
         // Mesh header v2: fixed part, field table (count entries of 3 bytes), route, labels and values.
-        b.State("parse_request").Key(F("mesh", "count")).Case("0x00", "parse_route").Default("parse_table");
+        // Requests (t = 0) go on, by whether they carry headers; responses stop here. One select on
+        // (t, count), not two states: a parser state less per request.
+        b.State("parse_mesh").Extract("mesh").Key(F("mesh", "t"), F("mesh", "count"))
+            .Case("0x0000", "parse_route").Case("0x0000", "parse_table", mask: "0xff00").Default(null);
         b.State("parse_table").Extract("mesh_h0")
             .ExtractVL("mesh_table", Op("*", Op("-", F("mesh", "count"), Hex(1)), Hex(24)))
             .Default("parse_route");

@@ -28,6 +28,9 @@ public static class DropExplainer
     {
         for (int hop = 0; hop < 16 && ingress is not null; hop++)
         {
+            if (world.P4Switches.ContainsKey(ingress.Owner.Name))
+                // A P4 pipeline has state (registers, counters, meters) that a trace would change, so it is not replayed here.
+                return $"it reached P4 switch {ingress.Owner.Name} and did not come out (in `meshsim lab`, `p4 {ingress.Owner.Name} table_dump TABLE` shows what it matches; {ScenarioWorld.TableList(world.P4Switches[ingress.Owner.Name])})";
             if (!world.Switches.TryGetValue(ingress.Owner.Name, out var sw)) return null;   // reached a host
             var trace = sw.Bridge.Trace(frame, ingress.Number, CtMode.Emulate);
             if (trace.Dropped) return $"dropped at {sw.Name}: {Decision(trace)}";

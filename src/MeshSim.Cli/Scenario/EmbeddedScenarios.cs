@@ -15,7 +15,9 @@ public static class EmbeddedScenarios
         return reader.ReadToEnd();
     }
 
-    /// <summary>Loads <paramref name="path"/>, or the embedded default when it is null.</summary>
+    /// <summary>Loads <paramref name="path"/> (a YAML scenario, or a P4 tutorials topology.json), or the embedded default when it is null.</summary>
     public static ScenarioSpec LoadOrDefault(string? path) =>
-        path is null ? ScenarioLoader.Load(Read(Default), $"<embedded>/{Default}") : ScenarioLoader.LoadFile(path);
+        path is null ? ScenarioLoader.Load(Read(Default), $"<embedded>/{Default}")
+        : TutorialScenario.IsTutorial(path) ? TutorialScenario.LoadFile(path)
+        : ScenarioLoader.LoadFile(path);
 }

@@ -112,14 +112,12 @@ public static class InspectCommands
         return c;
     }
 
-    private static OpenFlowBridge Bridge(ScenarioWorld world, string name) =>
-        world.Switches.TryGetValue(name, out var sw) ? sw.Bridge
-        : throw new UsageException($"no switch named '{name}' (switches: {string.Join(", ", world.Switches.Keys)})");
+    private static OpenFlowBridge Bridge(ScenarioWorld world, string name, string command) => world.OvsSwitch(name, command).Bridge;
 
     /// <summary>Flows with counters, sorted by table, then priority (highest first), then text.</summary>
     public static string DumpFlows(ScenarioWorld world, string switchName)
     {
-        var bridge = Bridge(world, switchName);
+        var bridge = Bridge(world, switchName, "dump-flows");
         long now = world.Network.Sim.Now;
         var lines = bridge.Tables
             .SelectMany(t => t.Flows(now))
@@ -134,14 +132,14 @@ public static class InspectCommands
     /// <summary>Groups in id order.</summary>
     public static string DumpGroups(ScenarioWorld world, string switchName)
     {
-        var bridge = Bridge(world, switchName);
+        var bridge = Bridge(world, switchName, "dump-groups");
         return "OFPST_GROUP_DESC reply (OF1.5):\n" + string.Concat(bridge.Groups.OrderBy(g => g.Entry.GroupId).Select(g => " " + OvsFormatter.FormatGroup(g.Entry) + "\n"));
     }
 
     /// <summary>Live connections, sorted.</summary>
     public static string DumpConntrack(ScenarioWorld world, string switchName)
     {
-        var bridge = Bridge(world, switchName);
+        var bridge = Bridge(world, switchName, "dump-conntrack");
         return string.Concat(bridge.Conntrack.Connections(world.Network.Sim.Now).Select(c => c.ToString()).Order(StringComparer.Ordinal).Select(l => l + "\n"));
     }
 
@@ -166,7 +164,7 @@ public static class InspectCommands
     /// <summary>Traces <paramref name="packetText"/> through <paramref name="switchName"/> without changing anything.</summary>
     public static PacketTrace TraceText(ScenarioWorld world, string switchName, string packetText)
     {
-        var bridge = Bridge(world, switchName);
+        var bridge = Bridge(world, switchName, "trace (ofproto/trace)");
         if (!TracePacket.TryParse(packetText, out var packet, out var error)) throw new UsageException($"packet: {error}");
         return bridge.Trace(packet!.Frame, packet.InPort, CtMode.Emulate, flow: packet.Key);
     }

@@ -55,6 +55,9 @@ public sealed class ScenarioWorld
     private readonly Dictionary<string, OpenFlowSwitch> _switches = new(StringComparer.Ordinal);
     private readonly Dictionary<string, P4Switch> _p4 = new(StringComparer.Ordinal);
 
+    /// <summary>Where P4 pipelines dropped packets (recorded only when the world has P4 switches).</summary>
+    public P4DropLog P4Drops { get; } = new();
+
     /// <summary>The OVS switch <paramref name="name"/>, for OpenFlow-only commands (<paramref name="command"/> names the command in the message).</summary>
     /// <exception cref="UsageException">No such switch, or it is a P4 switch.</exception>
     public OpenFlowSwitch OvsSwitch(string name, string command)
@@ -82,15 +85,15 @@ public sealed class ScenarioWorld
     public static ScenarioWorld Build(ScenarioSpec spec, ulong? seed = null)
     {
         var world = new ScenarioWorld(spec, new Network(seed ?? spec.Seed));
-        if (spec.Tutorial is { } lab)
+        if (spec.Tutorial is { } lab) TutorialWorld.Build(lab, spec, world.Network, world._hosts, world._p4);
+        else
         {
-            TutorialWorld.Build(lab, spec, world.Network, world._hosts, world._p4);
-            return world;
+            world.Compile();
+            world.BuildTopology();
+            world.InstallRules();
+            world.StartApps();
         }
-        world.Compile();
-        world.BuildTopology();
-        world.InstallRules();
-        world.StartApps();
+        if (world._p4.Count > 0) world.Network.AddObserver(world.P4Drops);
         return world;
     }
 

@@ -26,7 +26,13 @@ internal static class TutorialWorld
             hosts[h.Name] = host;
             return host;
         }, out var nodes);
-        if (errors.Count > 0) throw new ScenarioException(spec.SourcePath, new Position(1, 1, ""), string.Join("; ", errors));
+        if (errors.Count > 0)
+        {
+            // A switch that failed to load also fails every link to it; those follow-on errors only hide the cause.
+            var failed = lab.Switches.Where(s => !nodes.ContainsKey(s.Name)).Select(s => $"'{s.Name}-p").ToList();
+            var causes = errors.Where(e => !(e.StartsWith("links[", StringComparison.Ordinal) && failed.Any(f => e.Contains(f, StringComparison.Ordinal)))).Distinct();
+            throw new ScenarioException(spec.SourcePath, new Position(1, 1, ""), string.Join("; ", causes));
+        }
         foreach (var s in lab.Switches) switches[s.Name] = (P4Switch)nodes[s.Name];
     }
 }

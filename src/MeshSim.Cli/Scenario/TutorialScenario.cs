@@ -21,6 +21,7 @@ public static class TutorialScenario
     public static ScenarioSpec LoadFile(string path, string? program = null)
     {
         var text = File.ReadAllText(path);
+        if (program is not null && !File.Exists(program)) throw new ScenarioException(path, new Position(1, 1, ""), $"--program: file '{program}' does not exist");
         var lab = TutorialLab.Parse(text, out var errors)
             ?? throw new ScenarioException(path, new Position(1, 1, ""), string.Join("; ", errors));
         var hosts = new List<HostSpec>();

@@ -228,6 +228,39 @@ public class P4ScenarioTests
         finally { Directory.Delete(dir, true); }
     }
 
+    [Fact]
+    public void Tutorial_topologies_without_addresses_and_program_options_for_yaml_are_refused()
+    {
+        var dir = Directory.CreateTempSubdirectory("meshsim-p4old-").FullName;
+        try
+        {
+            var topo = Path.Combine(dir, "topology.json");
+            File.WriteAllText(topo, """{"hosts": ["h1", "h2"], "switches": {"s1": {}}, "links": [["h1", "s1-p1"], ["h2", "s1-p2"]]}""");
+            var old = Cli("pingall", "-s", topo);
+            Assert.Equal(2, old.Code);
+            Assert.Contains("topology.json:1:1: hosts.h1: expected {\"ip\"", old.Err);
+            var yaml = Cli("pingall", "-s", ThesisOnP4, "--program", topo);
+            Assert.Equal(2, yaml.Code);
+            Assert.Contains("--program is for a P4 tutorials topology.json", yaml.Err);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void Program_overrides_the_runtime_files_bmv2_json()
+    {
+        var dir = CopyOfBasicLab();
+        try
+        {
+            var wire = Path.Combine(dir, "wire.json");
+            File.WriteAllText(wire, OwnP4Programs.Wire());
+            var (code, _, error) = Cli("pingall", "-s", Path.Combine(dir, "topology.json"), "--program", wire);
+            Assert.Equal(2, code);   // the runtime files fill basic.p4's table, which the wire program does not have
+            Assert.Contains("s1-runtime.json: table_entries[0]: no table 'MyIngress.ipv4_lpm'", error);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
     private static string CopyOfBasicLab()
     {
         var src = Path.GetDirectoryName(BasicLab)!;

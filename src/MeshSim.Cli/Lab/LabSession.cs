@@ -99,12 +99,12 @@ public sealed class LabSession
         return sb.ToString();
     }
 
-    private Ovs.Datapath.OpenFlowBridge Bridge(string name, string command) => World.OvsSwitch(name, command).Bridge;
+    private Ovs.Datapath.OpenFlowBridge Bridge(string name, string command) => World.RequireOvs(name, command).Bridge;
 
     /// <summary>One simple_switch_CLI line on a P4 switch (table_dump, counter_read, register_read, table_add, ...).</summary>
     private string P4Cli(string sw, string line)
     {
-        var r = World.P4Switch(sw).Cli.Execute(line);
+        var r = World.RequireP4(sw).Cli.Execute(line);
         if (!r.Ok) throw new UsageException($"{sw}: {r.Output.Split('\n')[^1]}");
         return r.Output.Length == 0 || r.Output.EndsWith('\n') ? r.Output : r.Output + "\n";
     }

@@ -24,7 +24,7 @@ namespace MeshSim.Cli.Run;
 /// writes for a real Open vSwitch; a P4 switch runs the mesh program (p4/mesh.json) with the P4
 /// target's entries, or its own program with its own commands. The two kinds live in two maps
 /// (<see cref="Switches"/>, <see cref="P4Switches"/>); commands that only make sense for one kind ask
-/// for it through <see cref="OvsSwitch"/> or <see cref="P4Switch"/>, which say clearly when it is the other.
+/// for it through <see cref="RequireOvs"/> or <see cref="RequireP4"/>, which say clearly when it is the other.
 /// </summary>
 public sealed class ScenarioWorld
 {
@@ -60,7 +60,7 @@ public sealed class ScenarioWorld
 
     /// <summary>The OVS switch <paramref name="name"/>, for OpenFlow-only commands (<paramref name="command"/> names the command in the message).</summary>
     /// <exception cref="UsageException">No such switch, or it is a P4 switch.</exception>
-    public OpenFlowSwitch OvsSwitch(string name, string command)
+    public OpenFlowSwitch RequireOvs(string name, string command)
     {
         if (_switches.TryGetValue(name, out var sw)) return sw;
         if (_p4.TryGetValue(name, out var p4))
@@ -70,7 +70,7 @@ public sealed class ScenarioWorld
 
     /// <summary>The P4 switch <paramref name="name"/>.</summary>
     /// <exception cref="UsageException">No such switch, or it is an OVS switch.</exception>
-    public P4Switch P4Switch(string name) =>
+    public P4Switch RequireP4(string name) =>
         _p4.TryGetValue(name, out var sw) ? sw
         : _switches.ContainsKey(name) ? throw new UsageException($"{name} is an OVS switch; simple_switch_CLI commands are for P4 switches (use dump-flows {name})")
         : throw NoSwitch(name);

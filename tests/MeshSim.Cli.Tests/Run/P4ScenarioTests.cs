@@ -261,6 +261,37 @@ public class P4ScenarioTests
         finally { Directory.Delete(dir, true); }
     }
 
+    [Fact]
+    public void Mesh_program_switches_renumber_ports_above_510_as_the_p4_target_does()
+    {
+        var yaml = File.ReadAllText(Path.Combine(ThesisLabTests.Repo, "scenarios/tree-9.yaml"))
+            .Replace("kind: ovs", "kind: p4").Replace("{ a: \"s1:1\", b: \"s2:4\" }", "{ a: \"s1:1001\", b: \"s2:1004\" }");
+        Assert.Contains("s2:1004", yaml);
+        var world = ScenarioWorld.Build(ScenarioLoader.Load(yaml, "tree-9-p4.yaml"));
+        Assert.Empty(world.Switches);
+        Assert.Equal(4, world.P4Switches.Count);
+        Assert.Null(world.P4Switches["s2"].FindPort(1004));                   // 9-bit ports: 1004 became a free low number
+        Assert.Equal(4, world.P4Switches["s2"].Ports.Count);
+        var (text, all) = MeshSim.Cli.Commands.Lab.InspectCommands.PingallText(world);
+        Assert.True(all, text);
+        Assert.EndsWith("*** Results: 0% dropped (72/72 received)\n", text);
+    }
+
+    [Fact]
+    public void A_port_a_p4_program_cannot_address_is_refused()
+    {
+        var dir = Directory.CreateTempSubdirectory("meshsim-p4port-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(dir, "wire.json"), OwnP4Programs.Wire());
+            File.WriteAllText(Path.Combine(dir, "lab.yaml"), WireLab.Replace("\"s1:2\"", "\"s1:600\"").Replace(", commands: s1-commands.txt", ""));
+            var (code, _, error) = Cli("pingall", "-s", Path.Combine(dir, "lab.yaml"));
+            Assert.Equal(2, code);
+            Assert.Contains("switch s1: port 600 does not fit a P4 port number (1..510; 511 is the drop port)", error);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
     private static string CopyOfBasicLab()
     {
         var src = Path.GetDirectoryName(BasicLab)!;

@@ -112,7 +112,7 @@ public static class InspectCommands
         return c;
     }
 
-    private static OpenFlowBridge Bridge(ScenarioWorld world, string name, string command) => world.OvsSwitch(name, command).Bridge;
+    private static OpenFlowBridge Bridge(ScenarioWorld world, string name, string command) => world.RequireOvs(name, command).Bridge;
 
     /// <summary>Flows with counters, sorted by table, then priority (highest first), then text.</summary>
     public static string DumpFlows(ScenarioWorld world, string switchName)

@@ -292,6 +292,21 @@ public class P4ScenarioTests
         finally { Directory.Delete(dir, true); }
     }
 
+    [Fact]
+    public void The_lab_session_shows_the_entries_the_controller_compiled_for_a_p4_switch()
+    {
+        var session = new MeshSim.Cli.Lab.LabSession(ScenarioLoader.LoadFile(ThesisOnP4));
+        var vip = session.Execute("p4 s1 table_dump MeshIngress.vip");
+        // One vip entry per bind port on the virtual IP (9191, 9340, 9341, 9567 = 0x23e7, 0x247c, 0x247d, 0x255f).
+        Assert.Equal(4, vip.Split("Action entry: set_vip").Length - 1);
+        Assert.Contains("* meta.dport          : EXACT     23e7", vip);
+        var ex = Assert.Throws<MeshSim.Cli.Commands.UsageException>(() => session.Execute("dump-flows s1"));
+        Assert.StartsWith("s1 is a P4 switch", ex.Message);
+        var notP4 = Assert.Throws<MeshSim.Cli.Commands.UsageException>(() => session.Execute("p4 s9 table_dump MeshIngress.vip"));
+        Assert.Equal("no switch named 's9' (switches: s1, s2)", notP4.Message);
+        Assert.Contains("h1 -> 192.168.1.12: reply", session.Execute("h1 ping 192.168.1.12"));
+    }
+
     private static string CopyOfBasicLab()
     {
         var src = Path.GetDirectoryName(BasicLab)!;

@@ -27,7 +27,7 @@ public sealed class LabSession
         ("dump-flows SW", "flows of switch SW with counters"),
         ("dump-groups SW", "groups of switch SW"),
         ("dump-conntrack SW", "connection tracking table of SW"),
-        ("trace SW PACKET", "ofproto/trace a packet, e.g. trace s1 in_port=1,tcp,nw_src=192.168.1.11,nw_dst=192.168.1.250,tp_dst=9191"),
+        ("trace SW PACKET", "ofproto/trace a packet (bmv2 event log on a P4 switch), e.g. trace s1 in_port=1,tcp,nw_src=192.168.1.11,nw_dst=192.168.1.250,tp_dst=9191"),
         ("link A B down|up", "take the link between nodes A and B down or up"),
         ("add-flow SW FLOW", "add a flow in ovs-ofctl syntax, e.g. add-flow s1 priority=500,icmp,actions=drop"),
         ("del-flows SW", "delete every flow of SW"),
@@ -71,7 +71,9 @@ public sealed class LabSession
             case "dump-flows": Need(2, "dump-flows SW"); return InspectCommands.DumpFlows(World, words[1]);
             case "dump-groups": Need(2, "dump-groups SW"); return InspectCommands.DumpGroups(World, words[1]);
             case "dump-conntrack": Need(2, "dump-conntrack SW"); return InspectCommands.DumpConntrack(World, words[1]);
-            case "trace": Need(3, "trace SW PACKET"); return InspectCommands.TraceText(World, words[1], Rest(2)).ToText();
+            case "trace":
+                Need(3, "trace SW PACKET");
+                return World.P4Switches.ContainsKey(words[1]) ? P4SwitchTrace.Text(World, words[1], Rest(2)) : InspectCommands.TraceText(World, words[1], Rest(2)).ToText();
             case "link": Need(4, "link A B down|up"); return SetLink(words[1], words[2], words[3]);
             case "add-flow": Need(3, "add-flow SW FLOW"); return AddFlow(words[1], Rest(2));
             case "del-flows": Need(2, "del-flows SW"); return $"deleted {Bridge(words[1], "del-flows").DeleteFlows()} flow(s) from {words[1]}\n";

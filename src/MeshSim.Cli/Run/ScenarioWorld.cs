@@ -178,9 +178,25 @@ public sealed class ScenarioWorld
         return load.Success ? load.Program! : throw new ScenarioException(Spec.SourcePath, s.At, $"{path}: {load.Errors[0]}");
     }
 
-    private void InstallP4(SwitchSpec s)
+    /// <summary>
+    /// A new instance of P4 switch <paramref name="name"/> in a network of its own, with the same program and
+    /// the same entries installed but none of the live switch's state (registers, counters, meters): what
+    /// <c>trace</c> runs a packet through, so that tracing changes nothing in the world.
+    /// </summary>
+    /// <exception cref="UsageException">No such P4 switch, or the scenario is a P4 tutorials lab.</exception>
+    public P4Switch FreshCopy(string name)
     {
-        var sw = _p4[s.Name];
+        RequireP4(name);
+        if (Spec.Tutorial is not null)
+            throw new UsageException($"trace does not copy the switches of a P4 tutorials lab; run the packet through the program with `meshsim p4 run PROGRAM.json --commands FILE --port N --packet HEX --trace`");
+        var s = Spec.Switches.First(x => x.Name == name);
+        var copy = new P4Switch(new Network(Network.Sim.Seed), name, s.ProgramFile is null ? MeshFabric.LoadMeshProgram() : LoadProgram(s), ports: 0);
+        InstallP4(s, copy);
+        return copy;
+    }
+
+    private void InstallP4(SwitchSpec s, P4Switch sw)
+    {
         if (s.RunsMeshProgram)
         {
             try { MeshFabric.Install(sw, P4Compiled!.For(s.Name)); }
@@ -208,7 +224,7 @@ public sealed class ScenarioWorld
         var baseDir = BaseDir;
         foreach (var s in Spec.Switches)
         {
-            if (s.Kind == "p4") { InstallP4(s); continue; }
+            if (s.Kind == "p4") { InstallP4(s, _p4[s.Name]); continue; }
             var bridge = _switches[s.Name].Bridge;
             if (s.FlowsFile is null)
             {

@@ -140,9 +140,9 @@ public class P4ScenarioTests
         Assert.Equal(2, code);
         Assert.Contains("s2 is a P4 switch: it has tables, not OpenFlow flows, so dump-flows does not apply; in `meshsim lab`, `p4 s2 table_dump TABLE`", error);
         Assert.Contains("MeshIngress.vip", error);
-        var trace = Cli("trace", "s1", "in_port=1,icmp", "-s", ThesisOnP4);
-        Assert.Equal(2, trace.Code);
-        Assert.Contains("s1 is a P4 switch", trace.Err);
+        var groups = Cli("dump-groups", "s1", "-s", ThesisOnP4);
+        Assert.Equal(2, groups.Code);
+        Assert.Contains("s1 is a P4 switch", groups.Err);
     }
 
     [Fact]
@@ -305,6 +305,31 @@ public class P4ScenarioTests
         var notP4 = Assert.Throws<MeshSim.Cli.Commands.UsageException>(() => session.Execute("p4 s9 table_dump MeshIngress.vip"));
         Assert.Equal("no switch named 's9' (switches: s1, s2)", notP4.Message);
         Assert.Contains("h1 -> 192.168.1.12: reply", session.Execute("h1 ping 192.168.1.12"));
+    }
+
+    [Fact]
+    public void Trace_on_a_p4_switch_prints_the_pipelines_event_log_and_the_egress()
+    {
+        const string packet = "in_port=1,tcp,nw_src=192.168.1.11,nw_dst=192.168.1.250,tp_dst=9191,dl_src=00:00:00:00:00:01,dl_dst=02:00:00:00:00:fa";
+        var (code, output, error) = Cli("trace", "s1", packet, "-s", ThesisOnP4);
+        Assert.True(code == 0, error);
+        Assert.Contains("[0] Table 'MeshIngress.vip': hit with handle 0\n", output);
+        Assert.Contains("[0] Applying table 'MeshIngress.backend'\n", output);
+        // public-api's only instance is h1 (192.168.1.11 = c0a8010b) on port 1: the VIP became its address.
+        Assert.Matches(@"\nFinal: port 1 [0-9a-f]{52}c0a8010bc0a8010b000023e7", output);
+
+        var unbound = Cli("trace", "s1", packet.Replace("in_port=1", "in_port=2").Replace("192.168.1.11", "192.168.1.12").Replace("tp_dst=9191", "tp_dst=9999"), "-s", ThesisOnP4);
+        Assert.Equal(0, unbound.Code);
+        Assert.Contains("Table 'MeshIngress.vip': miss", unbound.Out);
+
+        var json = Cli("trace", "s1", packet, "--json", "-s", ThesisOnP4);
+        Assert.Equal(2, json.Code);
+        Assert.Contains("--json is for OpenFlow traces", json.Err);
+
+        // The trace ran on a copy: the live switch's tables and state are the run's, and the tutorial lab says what to use instead.
+        var tutorial = Cli("trace", "s1", "in_port=1,icmp", "-s", BasicLab);
+        Assert.Equal(2, tutorial.Code);
+        Assert.Contains("meshsim p4 run PROGRAM.json --commands FILE", tutorial.Err);
     }
 
     private static string CopyOfBasicLab()

@@ -149,12 +149,18 @@ public static class InspectCommands
         var sw = new Argument<string>("switch") { Description = "switch name, e.g. s1" };
         var packet = new Argument<string>("packet") { Description = "a flow in ofproto/trace syntax, e.g. in_port=1,tcp,nw_src=192.168.1.11,nw_dst=192.168.1.250,tp_dst=9191" };
         var json = new Option<bool>("--json") { Description = "print the trace as JSON" };
-        var c = o.AddTo(new Command("trace", "Trace a packet through a switch of the scenario, as ovs-appctl ofproto/trace (against its live conntrack table)") { sw, packet, json });
+        var c = o.AddTo(new Command("trace", "Trace a packet through a switch of the scenario, as ovs-appctl ofproto/trace (against its live conntrack table); on a P4 switch, bmv2's event log through a fresh copy of it") { sw, packet, json });
         c.SetAction((ParseResult p, CancellationToken _) => o.Invoke(p, "trace", (spec, seed, output) =>
         {
             ScenarioWorld? world = null;
             ScenarioRun.Execute(spec, seed, w => world = w);
-            var trace = TraceText(world!, p.GetValue(sw)!, p.GetValue(packet)!);
+            if (world!.P4Switches.ContainsKey(p.GetValue(sw)!))
+            {
+                if (p.GetValue(json)) throw new UsageException("--json is for OpenFlow traces; a P4 switch's trace is its bmv2-style event log");
+                output.Write(P4SwitchTrace.Text(world, p.GetValue(sw)!, p.GetValue(packet)!));
+                return ExitCodes.Ok;
+            }
+            var trace = TraceText(world, p.GetValue(sw)!, p.GetValue(packet)!);
             output.Write(p.GetValue(json) ? trace.ToJson() : trace.ToText());
             return ExitCodes.Ok;
         }));

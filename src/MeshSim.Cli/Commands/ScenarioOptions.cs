@@ -10,7 +10,13 @@ namespace MeshSim.Cli.Commands;
 public sealed class ScenarioOptions
 {
     /// <summary>-s, --scenario FILE.</summary>
-    public Option<string?> Scenario { get; } = new("--scenario", "-s") { Description = "scenario YAML file (default: the embedded thesis lab)" };
+    public Option<string?> Scenario { get; } = new("--scenario", "-s") { Description = "scenario YAML file, or a P4 tutorials topology.json (default: the embedded thesis lab)" };
+    /// <summary>--program FILE (for a topology.json).</summary>
+    public Option<string?> Program { get; } = ProgramOption();
+
+    /// <summary>The <c>--program</c> option, shared with <c>run</c> and <c>lab</c>.</summary>
+    public static Option<string?> ProgramOption() =>
+        new("--program") { Description = "for a P4 tutorials topology.json: the bmv2 JSON every switch runs (default: each runtime file's bmv2_json)" };
     /// <summary>--seed N.</summary>
     public Option<ulong?> Seed { get; } = new("--seed") { Description = "override the scenario's seed" };
 
@@ -19,6 +25,7 @@ public sealed class ScenarioOptions
     {
         command.Options.Add(Scenario);
         command.Options.Add(Seed);
+        command.Options.Add(Program);
         return command;
     }
 
@@ -28,7 +35,7 @@ public sealed class ScenarioOptions
         var error = p.InvocationConfiguration.Error;
         try
         {
-            return Task.FromResult(body(EmbeddedScenarios.LoadOrDefault(p.GetValue(Scenario)), p.GetValue(Seed), p.InvocationConfiguration.Output));
+            return Task.FromResult(body(EmbeddedScenarios.LoadOrDefault(p.GetValue(Scenario), p.GetValue(Program)), p.GetValue(Seed), p.InvocationConfiguration.Output));
         }
         catch (Exception ex) when (ex is ScenarioException or RegistryException or FileNotFoundException or DirectoryNotFoundException or UsageException)
         {

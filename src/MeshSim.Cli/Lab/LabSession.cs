@@ -27,10 +27,11 @@ public sealed class LabSession
         ("dump-flows SW", "flows of switch SW with counters"),
         ("dump-groups SW", "groups of switch SW"),
         ("dump-conntrack SW", "connection tracking table of SW"),
-        ("trace SW PACKET", "ofproto/trace a packet, e.g. trace s1 in_port=1,tcp,nw_src=192.168.1.11,nw_dst=192.168.1.250,tp_dst=9191"),
+        ("trace SW PACKET", "ofproto/trace a packet (bmv2 event log on a P4 switch), e.g. trace s1 in_port=1,tcp,nw_src=192.168.1.11,nw_dst=192.168.1.250,tp_dst=9191"),
         ("link A B down|up", "take the link between nodes A and B down or up"),
         ("add-flow SW FLOW", "add a flow in ovs-ofctl syntax, e.g. add-flow s1 priority=500,icmp,actions=drop"),
         ("del-flows SW", "delete every flow of SW"),
+        ("p4 SW COMMAND", "a simple_switch_CLI command on P4 switch SW, e.g. p4 s1 table_dump MyIngress.ipv4_lpm"),
         ("run TRAFFIC", "run one of the scenario's traffic runs by name"),
         ("time", "the virtual clock"),
         ("help", "this list"),
@@ -47,7 +48,7 @@ public sealed class LabSession
     public IEnumerable<string> CompletionWords =>
         Commands.Select(c => c.Usage.Split(' ')[0]).Where(w => w != "HOST")
             .Concat(["ping", "curl", "down", "up", "quit"])
-            .Concat(World.Hosts.Keys).Concat(World.Switches.Keys).Concat(World.Spec.Traffic.Select(t => t.Name))
+            .Concat(World.Hosts.Keys).Concat(World.SwitchNames).Concat(World.Spec.Traffic.Select(t => t.Name))
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
 
     /// <summary>Runs one command line and returns what it prints. Empty and <c>#</c> lines print nothing.</summary>
@@ -70,11 +71,14 @@ public sealed class LabSession
             case "dump-flows": Need(2, "dump-flows SW"); return InspectCommands.DumpFlows(World, words[1]);
             case "dump-groups": Need(2, "dump-groups SW"); return InspectCommands.DumpGroups(World, words[1]);
             case "dump-conntrack": Need(2, "dump-conntrack SW"); return InspectCommands.DumpConntrack(World, words[1]);
-            case "trace": Need(3, "trace SW PACKET"); return InspectCommands.TraceText(World, words[1], Rest(2)).ToText();
+            case "trace":
+                Need(3, "trace SW PACKET");
+                return World.P4Switches.ContainsKey(words[1]) ? P4SwitchTrace.Text(World, words[1], Rest(2)) : InspectCommands.TraceText(World, words[1], Rest(2)).ToText();
             case "link": Need(4, "link A B down|up"); return SetLink(words[1], words[2], words[3]);
             case "add-flow": Need(3, "add-flow SW FLOW"); return AddFlow(words[1], Rest(2));
-            case "del-flows": Need(2, "del-flows SW"); return $"deleted {Bridge(words[1]).DeleteFlows()} flow(s) from {words[1]}\n";
+            case "del-flows": Need(2, "del-flows SW"); return $"deleted {Bridge(words[1], "del-flows").DeleteFlows()} flow(s) from {words[1]}\n";
             case "run": Need(2, "run TRAFFIC"); return RunTraffic(words[1]);
+            case "p4": Need(3, "p4 SW COMMAND"); return P4Cli(words[1], Rest(2));
         }
         if (World.Hosts.ContainsKey(words[0]) && words.Length >= 2)
         {
@@ -97,9 +101,15 @@ public sealed class LabSession
         return sb.ToString();
     }
 
-    private Ovs.Datapath.OpenFlowBridge Bridge(string name) =>
-        World.Switches.TryGetValue(name, out var sw) ? sw.Bridge
-        : throw new UsageException($"no switch named '{name}' (switches: {string.Join(", ", World.Switches.Keys)})");
+    private Ovs.Datapath.OpenFlowBridge Bridge(string name, string command) => World.RequireOvs(name, command).Bridge;
+
+    /// <summary>One simple_switch_CLI line on a P4 switch (table_dump, counter_read, register_read, table_add, ...).</summary>
+    private string P4Cli(string sw, string line)
+    {
+        var r = World.RequireP4(sw).Cli.Execute(line);
+        if (!r.Ok) throw new UsageException($"{sw}: {r.Output.Split('\n')[^1]}");
+        return r.Output.Length == 0 || r.Output.EndsWith('\n') ? r.Output : r.Output + "\n";
+    }
 
     private string Ping(string from, string ip)
     {
@@ -121,7 +131,7 @@ public sealed class LabSession
 
     private string AddFlow(string sw, string text)
     {
-        var bridge = Bridge(sw);
+        var bridge = Bridge(sw, "add-flow");
         if (!OvsParser.TryParseFlow(text, out var flow, out var error)) throw new UsageException($"flow: {error}");
         bridge.AddFlow(flow!);
         return "";

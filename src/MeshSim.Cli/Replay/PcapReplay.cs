@@ -37,7 +37,8 @@ public static class PcapReplay
     public static Result Run(ScenarioSpec spec, string switchName, IReadOnlyList<Input> inputs, bool originalTiming, string? outDir)
     {
         var world = ScenarioWorld.Build(spec);
-        if (!world.Switches.TryGetValue(switchName, out var sw)) throw new ScenarioException(spec.SourcePath, new Position(1, 1, ""), $"no switch named '{switchName}' (switches: {string.Join(", ", world.Switches.Keys)})");
+        if (world.P4Switches.ContainsKey(switchName)) throw new ScenarioException(spec.SourcePath, new Position(1, 1, ""), $"{switchName} is a P4 switch; replay runs captures through an OpenFlow switch (for a P4 program: meshsim p4 run PROGRAM.json --packet HEX)");
+        if (!world.Switches.TryGetValue(switchName, out var sw)) throw new ScenarioException(spec.SourcePath, new Position(1, 1, ""), $"no switch named '{switchName}' (switches: {string.Join(", ", world.SwitchNames)})");
         foreach (var input in inputs)
             if (sw.FindPort(input.Port) is null) throw new ScenarioException(spec.SourcePath, new Position(1, 1, ""), $"switch {switchName} has no port {input.Port} (ports: {string.Join(", ", sw.Ports.Select(p => p.Number))})");
 

@@ -28,6 +28,7 @@ public static class DropExplainer
     {
         for (int hop = 0; hop < 16 && ingress is not null; hop++)
         {
+            if (world.P4Switches.ContainsKey(ingress.Owner.Name)) return ExplainP4(world, frame);
             if (!world.Switches.TryGetValue(ingress.Owner.Name, out var sw)) return null;   // reached a host
             var trace = sw.Bridge.Trace(frame, ingress.Number, CtMode.Emulate);
             if (trace.Dropped) return $"dropped at {sw.Name}: {Decision(trace)}";
@@ -38,6 +39,20 @@ public static class DropExplainer
             ingress = next;
         }
         return null;
+    }
+
+    /// <summary>A frame whose path enters a P4 switch: what the pipelines reported when the real packets
+    /// (this direction, then the reply's) were dropped, with the tables to look at.</summary>
+    private static string? ExplainP4(ScenarioWorld world, byte[] frame)
+    {
+        if (frame.Length < 34) return null;
+        var src = new Ipv4Address(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(26)));
+        var dst = new Ipv4Address(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(30)));
+        var (drop, what) = world.P4Drops.LastDrop(src, dst) is { } d ? (d, "dropped at") : world.P4Drops.LastDrop(dst, src) is { } r ? (r, "the reply was dropped at") : (null, "");
+        if (drop is null) return "no P4 pipeline reported dropping it, so it went astray (a forwarding loop, or out of a wrong port): check the switches' table entries with `p4 SWITCH table_dump TABLE` in `meshsim lab`";
+        var name = drop[..drop.IndexOf(':')];
+        var hint = world.P4Switches.TryGetValue(name, out var sw) ? $" (in `meshsim lab`, `p4 {name} table_dump TABLE` shows what it matches; {ScenarioWorld.TableList(sw)})" : "";
+        return $"{what} {drop}{hint}";
     }
 
     /// <summary>Why a dropped trace went nowhere: the failed translation, or the last table and the flow

@@ -96,6 +96,8 @@ public static class ScenarioRun
             }
             case FlowExpectation f:
             {
+                if (world.P4Switches.ContainsKey(f.Switch))
+                    return new Verdict(text, false, $"{f.Switch} is a P4 switch: flow expectations read OpenFlow flow counters, which a P4 switch does not have");
                 var bridge = world.Switches[f.Switch].Bridge;
                 long total = 0;
                 int flows = 0;

@@ -15,7 +15,14 @@ public static class EmbeddedScenarios
         return reader.ReadToEnd();
     }
 
-    /// <summary>Loads <paramref name="path"/>, or the embedded default when it is null.</summary>
-    public static ScenarioSpec LoadOrDefault(string? path) =>
-        path is null ? ScenarioLoader.Load(Read(Default), $"<embedded>/{Default}") : ScenarioLoader.LoadFile(path);
+    /// <summary>Loads <paramref name="path"/> (a YAML scenario, or a P4 tutorials topology.json), or the embedded
+    /// default when it is null; <paramref name="program"/> (<c>--program</c>) is the bmv2 JSON every switch of a topology.json runs.</summary>
+    /// <exception cref="Commands.UsageException"><paramref name="program"/> is given for a YAML scenario.</exception>
+    public static ScenarioSpec LoadOrDefault(string? path, string? program = null)
+    {
+        if (path is not null && TutorialScenario.IsTutorial(path)) return TutorialScenario.LoadFile(path, program);
+        if (program is not null)
+            throw new Commands.UsageException("--program is for a P4 tutorials topology.json; a YAML scenario names a P4 switch's program with `program:`");
+        return path is null ? ScenarioLoader.Load(Read(Default), $"<embedded>/{Default}") : ScenarioLoader.LoadFile(path);
+    }
 }

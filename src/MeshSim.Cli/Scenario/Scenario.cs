@@ -18,7 +18,11 @@ public sealed record ScenarioSpec(
     IReadOnlyList<TrafficSpec> Traffic,
     CaptureSpec? Capture,
     IReadOnlyList<ExpectationSpec> Expectations,
-    string SourcePath);
+    string SourcePath)
+{
+    /// <summary>Set when the scenario is a P4 tutorials lab (topology.json): the world is built from it.</summary>
+    public MeshSim.P4.Simulation.TutorialLab? Tutorial { get; init; }
+}
 
 /// <summary>Mesh-wide settings: the virtual IP clients call and how hosts learn its MAC.</summary>
 /// <param name="VirtualIp">The address clients call.</param>
@@ -30,8 +34,18 @@ public sealed record MeshSpec(Ipv4Address VirtualIp, MacAddress VirtualMac, stri
 /// <c>meshsim emulate --attach</c> to bridge to a real interface with that address and MAC.</summary>
 public sealed record HostSpec(string Name, Ipv4Address Ip, MacAddress Mac, int PrefixLength, int Cores, Position At, bool External = false);
 
-/// <summary>A switch; <see cref="FlowsFile"/>/<see cref="GroupsFile"/> replace compiled rules with hand-written ones.</summary>
-public sealed record SwitchSpec(string Name, string Kind, string? FlowsFile, string? GroupsFile, Position At);
+/// <summary>
+/// A switch. For <c>kind: ovs</c>, <see cref="FlowsFile"/>/<see cref="GroupsFile"/> replace compiled rules with
+/// hand-written ones. For <c>kind: p4</c>, <see cref="ProgramFile"/> (bmv2 JSON) replaces the mesh program,
+/// and <see cref="CommandsFile"/> (simple_switch_CLI lines) and <see cref="RuntimeFile"/> (a P4 tutorials
+/// sX-runtime.json) fill its tables instead of the controller's entries.
+/// </summary>
+public sealed record SwitchSpec(string Name, string Kind, string? FlowsFile, string? GroupsFile, Position At,
+                                string? ProgramFile = null, string? CommandsFile = null, string? RuntimeFile = null)
+{
+    /// <summary>True for a P4 switch that runs the mesh program with the controller's entries.</summary>
+    public bool RunsMeshProgram => Kind == "p4" && ProgramFile is null;
+}
 
 /// <summary>A link between two ends, each "node" or "node:port".</summary>
 public sealed record LinkSpec(Endpoint A, Endpoint B, long LatencyNs, long BitsPerSecond, int QueueFrames, double Loss, Position At);

@@ -92,11 +92,19 @@ public static class ScenarioLoader
         var m = node.Mapping("a switch (name, kind)");
         var name = Name(m.Required("name", "the switch's name"));
         var kind = m.Optional("kind") is { } k ? OneOf(k, "ovs", "p4") : "ovs";
-        var flows = m.Optional("flows")?.Text("a flows file path");
-        var groups = m.Optional("groups")?.Text("a groups file path");
+        var flows = m.Optional("flows") is { } f ? OnlyFor(f, kind, "ovs", "flows").Text("a flows file path") : null;
+        var groups = m.Optional("groups") is { } g ? OnlyFor(g, kind, "ovs", "groups").Text("a groups file path") : null;
+        var program = m.Optional("program") is { } p ? OnlyFor(p, kind, "p4", "program").Text("a bmv2 JSON file path") : null;
+        var commands = m.Optional("commands") is { } c ? OnlyFor(c, kind, "p4", "commands").Text("a simple_switch_CLI commands file path") : null;
+        var runtime = m.Optional("runtime") is { } r ? OnlyFor(r, kind, "p4", "runtime").Text("a P4 tutorials runtime JSON file path") : null;
         m.Finish();
-        return new SwitchSpec(name, kind, flows, groups, node.At);
+        if (program is null && (commands ?? runtime) is not null)
+            throw node.Error("'commands' and 'runtime' fill the tables of a 'program'; without one the switch runs the mesh program with the controller's entries");
+        return new SwitchSpec(name, kind, flows, groups, node.At, program, commands, runtime);
     }
+
+    private static YamlNodeReader OnlyFor(YamlNodeReader value, string kind, string requiredKind, string key) =>
+        kind == requiredKind ? value : throw value.Error($"'{key}' is for kind: {requiredKind} switches, and this one is kind: {kind}");
 
     private static LinkSpec BindLink(YamlNodeReader node)
     {

@@ -8,8 +8,8 @@ using MeshSim.Stack.Sockets;
 namespace MeshSim.Control.P4;
 
 /// <summary>
-/// A registry update under load, for either switch kind (the same scenario as the OpenFlow
-/// controller's update property): every allowed binding opens a connection and asks once; at
+/// A registry update under load, for either switch kind (the controller's update properties run it on
+/// OpenFlow and on P4 fabrics): every allowed binding opens a connection and asks once; at
 /// 500 ms the switches move to the new registry's compilation (<see cref="MeshFabric.Update"/>); at
 /// 1 s each open connection asks again and every binding of the new registry opens a fresh one.
 /// </summary>

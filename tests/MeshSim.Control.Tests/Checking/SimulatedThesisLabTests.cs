@@ -1,5 +1,5 @@
-using MeshSim.Control.Checking;
 using MeshSim.Control.Compiler;
+using MeshSim.Control.P4;
 using MeshSim.Control.Registry;
 using MeshSim.Control.Samples;
 
@@ -7,19 +7,23 @@ namespace MeshSim.Control.Tests.Checking;
 
 public class SimulatedThesisLabTests
 {
+    /// <summary>The thesis lab's compiled OpenFlow rules in the simulator: one request per connection.</summary>
+    internal static IReadOnlyList<ConnectionOutcome> Run(ServiceRegistry registry, MeshSim.Control.Topology.NetworkTopology topology, ulong seed = 1, int connections = 1) =>
+        MeshProbe.Run(MeshFabric.Build(SwitchKind.Ovs, registry, topology, MeshOptions.ThesisLab, seed), registry, MeshOptions.ThesisLab, connections, requests: 1);
+
     [Fact]
     public void Every_thesis_pair_connects_through_the_virtual_ip_in_the_simulator()
     {
-        var outcomes = SimulatedMesh.Run(ThesisLab.Registry(), ThesisLab.Topology(), MeshOptions.ThesisLab);
-        Assert.All(outcomes, o => Assert.True(o.Established && o.AnsweredBy is not null, o.ToString()));
-        Assert.Empty(SimulatedMesh.Check(ThesisLab.Registry(), ThesisLab.Topology(), MeshOptions.ThesisLab));
+        var outcomes = Run(ThesisLab.Registry(), ThesisLab.Topology());
+        Assert.All(outcomes, o => Assert.True(o.Established && o.ServedBy is not null, o.ToString()));
+        Assert.Empty(MeshProbe.Check(outcomes, ThesisLab.Registry(), MeshOptions.ThesisLab, requests: 1));
     }
 
     [Fact]
     public void A_denied_pair_never_connects_in_the_simulator()
     {
         var policy = new IntentionPolicy([new Intention("public-api", "payments", IntentionAction.Deny)], IntentionAction.Allow);
-        var outcomes = SimulatedMesh.Run(ThesisLab.Registry(policy), ThesisLab.Topology(), MeshOptions.ThesisLab);
+        var outcomes = Run(ThesisLab.Registry(policy), ThesisLab.Topology());
         var denied = Assert.Single(outcomes, o => !o.Pair.Allowed);
         Assert.False(denied.Established);
         Assert.Equal(3, outcomes.Count(o => o.Established));
@@ -47,11 +51,11 @@ public class SimulatedLoadBalancingTests
             ],
         };
         reg = new ServiceRegistry(reg.Services.Select(s => s.Name == "product-api" ? product : s));
-        var outcomes = SimulatedMesh.Run(reg, t, MeshOptions.ThesisLab, seed: 7, connectionsPerPair: 200)
+        var outcomes = SimulatedThesisLabTests.Run(reg, t, seed: 7, connections: 200)
             .Where(o => o.Pair.Destination == "product-api").ToArray();
         Assert.Equal(200, outcomes.Length);
         Assert.All(outcomes, o => Assert.True(o.Established, o.ToString()));
-        var counts = outcomes.GroupBy(o => o.AnsweredBy ?? "none").ToDictionary(g => g.Key, g => g.Count());
+        var counts = outcomes.GroupBy(o => o.ServedBy ?? "none").ToDictionary(g => g.Key, g => g.Count());
         Assert.False(counts.ContainsKey("p-down"));
         Assert.False(counts.ContainsKey("none"));
         Assert.InRange(counts.GetValueOrDefault("p-w1"), 30, 72);

@@ -3,6 +3,7 @@ using FsCheck.Fluent;
 using FsCheck.Xunit;
 using MeshSim.Control.Checking;
 using MeshSim.Control.Compiler;
+using MeshSim.Control.P4;
 using MeshSim.Control.Registry;
 using MeshSim.Control.Rules;
 
@@ -73,7 +74,7 @@ public class SimulatorProperties
     public Property Allowed_pairs_connect_and_denied_pairs_never_do(MeshCase c)
     {
         var t = c.Topology();
-        var failures = SimulatedMesh.Check(c.Registry(t), t, MeshCase.Options);
+        var failures = MeshProbe.Check(SwitchKind.Ovs, c.Registry(t), t, MeshCase.Options);
         return (failures.Count == 0).Label(string.Join("\n", failures))
             .Classify(c.Intentions.Count > 0, "with intentions")
             .Classify(c.Services.Any(s => s.Instances.Select(i => i.Host).Distinct().Count() < s.Instances.Count), "shared hosts");
@@ -92,7 +93,7 @@ public class UpdateUnderLoadProperties
     public Property Updates_keep_established_connections_and_route_new_ones_by_the_new_registry(MeshUpdate u)
     {
         var t = u.Before.Topology();
-        var failures = SimulatedMesh.CheckUpdate(u.Before.Registry(t), u.After.Registry(t), t, MeshCase.Options);
+        var failures = MeshUpdateProbe.Check(SwitchKind.Ovs, u.Before.Registry(t), u.After.Registry(t), t, MeshCase.Options);
         return (failures.Count == 0).Label(string.Join("\n", failures));
     }
 }

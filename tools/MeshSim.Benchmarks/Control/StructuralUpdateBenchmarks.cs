@@ -24,12 +24,6 @@ public class StructuralUpdateBenchmarks
     private ControlLoop _loop = null!;
     private bool _flip;
 
-    private sealed class NullSink(string name) : ISwitchSink
-    {
-        public string Switch => name;
-        public void Apply(RuleSetDiff diff) { }
-    }
-
     [GlobalSetup]
     public void Setup()
     {

@@ -27,13 +27,6 @@ public class UpdateLatencyBenchmarks
     private ControlLoop _loop = null!;
     private bool _flip;
 
-    /// <summary>Swallows diffs: the figure is the controller's own work.</summary>
-    private sealed class NullSink(string name) : ISwitchSink
-    {
-        public string Switch => name;
-        public void Apply(RuleSetDiff diff) { }
-    }
-
     [GlobalSetup]
     public void Setup()
     {

@@ -112,14 +112,12 @@ public static class InspectCommands
         return c;
     }
 
-    private static OpenFlowBridge Bridge(ScenarioWorld world, string name) =>
-        world.Switches.TryGetValue(name, out var sw) ? sw.Bridge
-        : throw new UsageException($"no switch named '{name}' (switches: {string.Join(", ", world.Switches.Keys)})");
+    private static OpenFlowBridge Bridge(ScenarioWorld world, string name, string command) => world.RequireOvs(name, command).Bridge;
 
     /// <summary>Flows with counters, sorted by table, then priority (highest first), then text.</summary>
     public static string DumpFlows(ScenarioWorld world, string switchName)
     {
-        var bridge = Bridge(world, switchName);
+        var bridge = Bridge(world, switchName, "dump-flows");
         long now = world.Network.Sim.Now;
         var lines = bridge.Tables
             .SelectMany(t => t.Flows(now))
@@ -134,14 +132,14 @@ public static class InspectCommands
     /// <summary>Groups in id order.</summary>
     public static string DumpGroups(ScenarioWorld world, string switchName)
     {
-        var bridge = Bridge(world, switchName);
+        var bridge = Bridge(world, switchName, "dump-groups");
         return "OFPST_GROUP_DESC reply (OF1.5):\n" + string.Concat(bridge.Groups.OrderBy(g => g.Entry.GroupId).Select(g => " " + OvsFormatter.FormatGroup(g.Entry) + "\n"));
     }
 
     /// <summary>Live connections, sorted.</summary>
     public static string DumpConntrack(ScenarioWorld world, string switchName)
     {
-        var bridge = Bridge(world, switchName);
+        var bridge = Bridge(world, switchName, "dump-conntrack");
         return string.Concat(bridge.Conntrack.Connections(world.Network.Sim.Now).Select(c => c.ToString()).Order(StringComparer.Ordinal).Select(l => l + "\n"));
     }
 
@@ -151,12 +149,18 @@ public static class InspectCommands
         var sw = new Argument<string>("switch") { Description = "switch name, e.g. s1" };
         var packet = new Argument<string>("packet") { Description = "a flow in ofproto/trace syntax, e.g. in_port=1,tcp,nw_src=192.168.1.11,nw_dst=192.168.1.250,tp_dst=9191" };
         var json = new Option<bool>("--json") { Description = "print the trace as JSON" };
-        var c = o.AddTo(new Command("trace", "Trace a packet through a switch of the scenario, as ovs-appctl ofproto/trace (against its live conntrack table)") { sw, packet, json });
+        var c = o.AddTo(new Command("trace", "Trace a packet through a switch of the scenario, as ovs-appctl ofproto/trace (against its live conntrack table); on a P4 switch, bmv2's event log through a fresh copy of it") { sw, packet, json });
         c.SetAction((ParseResult p, CancellationToken _) => o.Invoke(p, "trace", (spec, seed, output) =>
         {
             ScenarioWorld? world = null;
             ScenarioRun.Execute(spec, seed, w => world = w);
-            var trace = TraceText(world!, p.GetValue(sw)!, p.GetValue(packet)!);
+            if (world!.P4Switches.ContainsKey(p.GetValue(sw)!))
+            {
+                if (p.GetValue(json)) throw new UsageException("--json is for OpenFlow traces; a P4 switch's trace is its bmv2-style event log");
+                output.Write(P4SwitchTrace.Text(world, p.GetValue(sw)!, p.GetValue(packet)!));
+                return ExitCodes.Ok;
+            }
+            var trace = TraceText(world, p.GetValue(sw)!, p.GetValue(packet)!);
             output.Write(p.GetValue(json) ? trace.ToJson() : trace.ToText());
             return ExitCodes.Ok;
         }));
@@ -166,7 +170,7 @@ public static class InspectCommands
     /// <summary>Traces <paramref name="packetText"/> through <paramref name="switchName"/> without changing anything.</summary>
     public static PacketTrace TraceText(ScenarioWorld world, string switchName, string packetText)
     {
-        var bridge = Bridge(world, switchName);
+        var bridge = Bridge(world, switchName, "trace (ofproto/trace)");
         if (!TracePacket.TryParse(packetText, out var packet, out var error)) throw new UsageException($"packet: {error}");
         return bridge.Trace(packet!.Frame, packet.InPort, CtMode.Emulate, flow: packet.Key);
     }

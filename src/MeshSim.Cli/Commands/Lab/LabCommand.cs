@@ -11,15 +11,16 @@ public static class LabCommand
     /// <summary>Builds the command with its <c>check</c> and <c>list</c> subcommands.</summary>
     public static Command Create()
     {
-        var scenario = new Argument<string?>("scenario") { Description = "scenario YAML file (default: the embedded thesis lab)", Arity = ArgumentArity.ZeroOrOne };
+        var scenario = new Argument<string?>("scenario") { Description = "scenario YAML file, or a P4 tutorials topology.json (default: the embedded thesis lab)", Arity = ArgumentArity.ZeroOrOne };
         var seed = new Option<ulong?>("--seed") { Description = "override the scenario's seed" };
+        var program = ScenarioOptions.ProgramOption();
         var command = new Command("lab", "Interactive shell over one live scenario (pingall, h1 curl URL, dump-flows s1, link s1 h2 down, add-flow ...); reads a script from stdin when it is not a terminal")
         {
-            scenario, seed, Check(), List(),
+            scenario, seed, program, Check(), List(),
         };
         command.SetAction((ParseResult p, CancellationToken _) => Guard(p, "lab", () =>
         {
-            var session = new LabSession(EmbeddedScenarios.LoadOrDefault(p.GetValue(scenario)), p.GetValue(seed));
+            var session = new LabSession(EmbeddedScenarios.LoadOrDefault(p.GetValue(scenario), p.GetValue(program)), p.GetValue(seed));
             bool terminal = !Console.IsInputRedirected && !Console.IsOutputRedirected && ReferenceEquals(p.InvocationConfiguration.Output, Console.Out);
             return LabShell.Run(session, Console.In, p.InvocationConfiguration.Output, terminal);
         }));

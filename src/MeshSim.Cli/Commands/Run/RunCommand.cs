@@ -14,19 +14,20 @@ public static class RunCommand
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
-        var scenario = new Argument<string?>("scenario") { Description = "scenario YAML file (default: the embedded thesis lab)", Arity = ArgumentArity.ZeroOrOne };
+        var scenario = new Argument<string?>("scenario") { Description = "scenario YAML file, or a P4 tutorials topology.json (default: the embedded thesis lab)", Arity = ArgumentArity.ZeroOrOne };
+        var program = ScenarioOptions.ProgramOption();
         var seed = new Option<ulong?>("--seed") { Description = "override the scenario's seed" };
         var until = new Option<string?>("--until") { Description = "override the scenario's virtual time limit, e.g. 2s" };
         var pcap = new Option<string?>("--pcap") { Description = "write one pcap per link into this directory" };
         var json = new Option<bool>("--json") { Description = "print the report as JSON" };
-        var command = new Command("run", "Run a scenario and check its expectations") { scenario, seed, until, pcap, json };
+        var command = new Command("run", "Run a scenario and check its expectations") { scenario, seed, until, pcap, json, program };
         command.SetAction((ParseResult p, CancellationToken ct) =>
         {
             var output = p.InvocationConfiguration.Output;
             var error = p.InvocationConfiguration.Error;
             try
             {
-                var spec = EmbeddedScenarios.LoadOrDefault(p.GetValue(scenario));
+                var spec = EmbeddedScenarios.LoadOrDefault(p.GetValue(scenario), p.GetValue(program));
                 if (p.GetValue(until) is { } u)
                 {
                     if (!ScalarValues.TryDuration(u, out var ns)) { error.WriteLine($"meshsim run: --until: expected a duration such as \"2s\", got \"{u}\""); return Task.FromResult(ExitCodes.BadInput); }
@@ -45,7 +46,7 @@ public static class RunCommand
                 output.Write(p.GetValue(json) ? RunReportText.ToJson(report) : RunReportText.ToText(report));
                 return Task.FromResult(report.AllHeld ? ExitCodes.Ok : ExitCodes.ExpectationFailed);
             }
-            catch (Exception ex) when (ex is ScenarioException or RegistryException or FileNotFoundException or DirectoryNotFoundException)
+            catch (Exception ex) when (ex is ScenarioException or RegistryException or FileNotFoundException or DirectoryNotFoundException or UsageException)
             {
                 error.WriteLine($"meshsim run: {ex.Message}");
                 return Task.FromResult(ExitCodes.BadInput);

@@ -1,0 +1,59 @@
+using System.Globalization;
+using MeshSim.P4.Simulation;
+using MeshSim.Wire;
+
+namespace MeshSim.Cli.Scenario;
+
+/// <summary>
+/// A P4 tutorials lab directory (<c>topology.json</c> with hosts, switches and links, each switch's
+/// <c>sX-runtime.json</c> naming its program in <c>bmv2_json</c>) as a scenario: every switch is
+/// <c>kind: p4</c>, hosts get their address, MAC, default route and static ARP entries from the
+/// topology, and there are no services, traffic or expectations (pingall and curl are the checks).
+/// </summary>
+public static class TutorialScenario
+{
+    /// <summary>True when <paramref name="path"/> names a JSON file (a tutorial topology) rather than a YAML scenario.</summary>
+    public static bool IsTutorial(string path) => path.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Loads <paramref name="path"/>; <paramref name="program"/>, when given, is every switch's program
+    /// (instead of its runtime file's bmv2_json).</summary>
+    /// <exception cref="ScenarioException">The topology cannot be read, or a host lacks an address or runs a command MeshSim does not model.</exception>
+    public static ScenarioSpec LoadFile(string path, string? program = null)
+    {
+        var text = File.ReadAllText(path);
+        if (program is not null && !File.Exists(program)) throw new ScenarioException(path, new Position(1, 1, ""), $"--program: file '{program}' does not exist");
+        var lab = TutorialLab.Parse(text, out var errors)
+            ?? throw new ScenarioException(path, new Position(1, 1, ""), string.Join("; ", errors));
+        var hosts = new List<HostSpec>();
+        foreach (var h in lab.Hosts)
+        {
+            var at = new Position(1, 1, $"hosts.{h.Name}");
+            if (h.Ip is null || h.Mac is null)
+                throw new ScenarioException(path, at, "expected {\"ip\": \"a.b.c.d/n\", \"mac\": \"xx:xx:xx:xx:xx:xx\"} (the older list-of-names form leaves addressing to Mininet, which MeshSim does not imitate)");
+            int slash = h.Ip.IndexOf('/');
+            if (slash < 0 || !Ipv4Address.TryParse(h.Ip.AsSpan(0, slash), out var ip)
+                || !int.TryParse(h.Ip.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var prefix) || prefix > 32)
+                throw new ScenarioException(path, at, $"ip: expected an address with prefix such as \"10.0.1.1/24\", got \"{h.Ip}\"");
+            if (!MacAddress.TryParse(h.Mac, out var mac)) throw new ScenarioException(path, at, $"mac: expected xx:xx:xx:xx:xx:xx, got \"{h.Mac}\"");
+            if (TutorialHostCommands.Parse(h, out var error) is null) throw new ScenarioException(path, new Position(1, 1, ""), error!);
+            hosts.Add(new HostSpec(h.Name, ip, mac, prefix, Cores: 2, at));
+        }
+        var switches = lab.Switches.Select(s => new SwitchSpec(s.Name, "p4", null, null, new Position(1, 1, $"switches.{s.Name}"),
+            program ?? s.Program, s.CliInput, s.RuntimeJson)).ToList();
+        var links = lab.Links.Select((l, i) => new LinkSpec(End(l.A), End(l.B), l.LatencyNs, l.BitsPerSecond ?? 1_000_000_000, 1000, 0,
+            new Position(1, 1, $"links[{i}]"))).ToList();
+        var name = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(path))) is { Length: > 0 } dir ? dir : "p4-tutorial";
+        return new ScenarioSpec(name, "a P4 tutorials lab", 1, 10_000_000_000L,
+            new MeshSpec(Ipv4Address.Any, default, "responder"), hosts, switches, links, [],
+            new IntentionsSpec("allow", []), [], null, [], path)
+        { Tutorial = lab with { Switches = program is null ? lab.Switches : lab.Switches.Select(s => s with { Program = Path.GetFullPath(program) }).ToList() } };
+    }
+
+    /// <summary>"s1-p2" is port 2 of s1; anything else is a host.</summary>
+    private static Endpoint End(string end)
+    {
+        int i = end.LastIndexOf("-p", StringComparison.Ordinal);
+        return i > 0 && uint.TryParse(end.AsSpan(i + 2), NumberStyles.None, CultureInfo.InvariantCulture, out var port)
+            ? new Endpoint(end[..i], port) : new Endpoint(end, null);
+    }
+}

@@ -9,8 +9,8 @@
  *  2. VIP load balancing: vip -> lb (action selector over the 5-tuple); the first packet of a
  *     connection pins its backend in conn_table (SilkRoad-style, CRC32 of the 5-tuple), tagged with
  *     the VIP id so that a pin of another VIP is never used; FIN/RST unpin. backend DNATs the address
- *     and the L4 port to the instance's; rev restores the VIP address and port on replies: statelessly
- *     (snat: the port a client host binds) or per connection (unnat: nat_table, written at the pin).
+ *     and the L4 port to the instance's; rev restores the VIP address and the port the client host
+ *     binds on replies.
  *  3. Mesh-header L7 routing (l7): method, route prefix, first carried header -> subset or deny;
  *     weighted rollouts are member multiplicities in a subset's selector group; per-rule counters.
  *  4. Circuit breaking: consecutive 5xx responses per instance trip it for a cool-down (tripped_until);
@@ -56,8 +56,7 @@ struct meta_t {
     bit<128> route_prefix;    /* first 16 route bytes (lookahead; masked by the rules) */
     bit<64> h0_label;         /* first 8 label bytes of carried header 0 */
     bit<64> h0_value;         /* first 8 value bytes of carried header 0 */
-    bit<16> vip; bit<16> subset; bit<32> conn_idx; bit<16> pinned; bit<16> backend; bit<32> slot;
-    bit<8> new_pin; bit<16> inst_port; bit<32> nat_idx; bit<32> nat; bit<8> nat_ok;
+    bit<16> vip; bit<16> subset; bit<32> conn_idx; bit<16> pinned; bit<16> backend; bit<48> slot; bit<32> conn_hash;
     bit<48> until; bit<48> now; bit<16> errs; bit<8> is5xx; bit<8> trip; bit<32> tmp_ip;
 }
 
@@ -137,8 +136,7 @@ parser MeshParser(packet_in pkt, out headers hdr, inout meta_t meta, inout stand
 control MeshVerifyChecksum(inout headers hdr, inout meta_t meta) { apply { } }
 
 control MeshIngress(inout headers hdr, inout meta_t meta, inout standard_metadata_t std) {
-    register<bit<32>>(65536) conn_table;      /* 5-tuple hash -> VIP id ++ pinned backend id (0 = none) */
-    register<bit<32>>(65536) nat_table;       /* post-DNAT 5-tuple hash -> backend id ++ VIP port */
+    register<bit<48>>(65536) conn_table;      /* 5-tuple hash -> digest ++ VIP id ++ pinned backend id (0 = none) */
     register<bit<48>>(1024) tripped_until;    /* backend id -> out of selection until (µs) */
     register<bit<16>>(1024) err_count;        /* backend id -> consecutive 5xx responses */
     direct_counter(CounterType.packets_and_bytes) l7_counter;
@@ -160,11 +158,14 @@ control MeshIngress(inout headers hdr, inout meta_t meta, inout standard_metadat
         std.egress_spec = std.ingress_port;
     }
     action conn_lookup() {
-        hash(meta.conn_idx, HashAlgorithm.crc32, 32w0,
-             { hdr.ipv4.srcAddr, hdr.ipv4.dstAddr, hdr.ipv4.protocol, meta.sport, meta.dport }, 32w65536);
+        /* One CRC32 of the 5-tuple: the low 16 bits index the slot, the high 16 bits are its digest. */
+        hash(meta.conn_hash, HashAlgorithm.crc32, 32w0,
+             { hdr.ipv4.srcAddr, hdr.ipv4.dstAddr, hdr.ipv4.protocol, meta.sport, meta.dport }, 64w4294967296);
+        meta.conn_idx = meta.conn_hash & 0xffff;
         conn_table.read(meta.slot, meta.conn_idx);
-        /* A pin of another VIP (a closed connection's stale pin in the same slot) is no pin. */
-        meta.pinned = meta.slot[31:16] == meta.vip ? meta.slot[15:0] : 16w0;
+        /* A pin of another connection in the same slot (a closed one's stale pin, or a live one) or of
+           another VIP is no pin: the digest and the VIP id must both match. */
+        meta.pinned = meta.slot[47:16] == (meta.conn_hash[31:16] ++ meta.vip) ? meta.slot[15:0] : 16w0;
     }
     action set_vip(bit<16> vip) { meta.vip = vip; conn_lookup(); }   /* one table less per VIP packet */
     action set_subset(bit<16> subset) { meta.subset = subset; }
@@ -174,7 +175,7 @@ control MeshIngress(inout headers hdr, inout meta_t meta, inout standard_metadat
         meta.now = std.ingress_global_timestamp;   /* new connections only: compared with until */
         tripped_until.read(meta.until, (bit<32>)backend);
     }
-    action pin_conn() { conn_table.write(meta.conn_idx, meta.vip ++ meta.backend); meta.pinned = meta.backend; meta.new_pin = 1; }
+    action pin_conn() { conn_table.write(meta.conn_idx, meta.conn_hash[31:16] ++ meta.vip ++ meta.backend); meta.pinned = meta.backend; }
     action dnat(bit<32> ip, bit<48> mac, bit<9> port, bit<16> l4port) {
         hdr.ipv4.dstAddr = ip;
         hdr.ethernet.dstAddr = mac;
@@ -182,26 +183,7 @@ control MeshIngress(inout headers hdr, inout meta_t meta, inout standard_metadat
         /* Both transport headers: only the valid one is deparsed and checksummed. */
         hdr.tcp.dstPort = l4port;
         hdr.udp.dstPort = l4port;
-        meta.inst_port = l4port;
         hdr.ipv4.ttl = hdr.ipv4.ttl - 1;
-    }
-    /* The connection after DNAT, keyed as its replies will see it with addresses and ports swapped. */
-    action save_nat() {
-        hash(meta.nat_idx, HashAlgorithm.crc32, 32w0,
-             { hdr.ipv4.srcAddr, hdr.ipv4.dstAddr, hdr.ipv4.protocol, meta.sport, meta.inst_port }, 32w65536);
-        nat_table.write(meta.nat_idx, meta.pinned ++ meta.dport);
-    }
-    /* Per-connection reverse translation: the VIP port this connection's client bound, if the slot was
-       written for this backend; otherwise the reply is left as it is. */
-    action unnat(bit<32> vip_ip, bit<48> vmac, bit<16> backend) {
-        hash(meta.nat_idx, HashAlgorithm.crc32, 32w0,
-             { hdr.ipv4.dstAddr, hdr.ipv4.srcAddr, hdr.ipv4.protocol, meta.dport, meta.sport }, 32w65536);
-        nat_table.read(meta.nat, meta.nat_idx);
-        meta.nat_ok = meta.nat[31:16] == backend ? 8w1 : 8w0;
-        hdr.ipv4.srcAddr = meta.nat_ok != 0 ? vip_ip : hdr.ipv4.srcAddr;
-        hdr.ethernet.srcAddr = meta.nat_ok != 0 ? vmac : hdr.ethernet.srcAddr;
-        hdr.tcp.srcPort = meta.nat_ok != 0 ? meta.nat[15:0] : hdr.tcp.srcPort;
-        hdr.udp.srcPort = meta.nat_ok != 0 ? meta.nat[15:0] : hdr.udp.srcPort;
     }
     action stale_pin() { conn_table.write(meta.conn_idx, 0); mark_to_drop(std); }
     action unpin() { conn_table.write(meta.conn_idx, 0); }
@@ -277,7 +259,7 @@ control MeshIngress(inout headers hdr, inout meta_t meta, inout standard_metadat
     table rev {
         /* instance address and port, and the client (the VIP port a client binds is per client) */
         key = { hdr.ipv4.srcAddr: exact; hdr.ipv4.protocol: exact; meta.sport: exact; hdr.ipv4.dstAddr: exact; }
-        actions = { snat; unnat; NoAction; }
+        actions = { snat; NoAction; }
         default_action = NoAction();
     }
     table fwd {
@@ -304,7 +286,6 @@ control MeshIngress(inout headers hdr, inout meta_t meta, inout standard_metadat
                     pin_conn();
                 }
                 if (backend.apply().hit) {
-                    if (meta.new_pin != 0) { save_nat(); }
                     if (hdr.tcp.isValid() && (hdr.tcp.flags & 0x05) != 0) { unpin(); }
                 }
             } else {

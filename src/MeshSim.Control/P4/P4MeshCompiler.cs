@@ -21,7 +21,9 @@ namespace MeshSim.Control.P4;
 /// Other ARP and non-IP frames are dropped (<c>l2</c>'s default becomes <c>drop</c>), as in the
 /// OpenFlow pipeline: ARP never crosses a switch.</item>
 /// <item>The mesh program translates address and port: virtual-IP:P (the bind port) reaches an instance
-/// on its own address and port, and replies leave from virtual-IP:P again (<c>rev</c>).</item>
+/// on its own address and port, and replies leave from virtual-IP:P again (<c>rev</c>, per client
+/// address). A client host whose bindings use two bind ports for one destination is refused:
+/// replies to it could not be told apart.</item>
 /// <item><c>vip</c>: (virtual IP, TCP, bind port) → a VIP id for every bind port an allowed binding of a
 /// local host uses, when the destination has a healthy instance. VIP ids are kept across updates
 /// (<c>conn_table</c> pins carry them). The table matches the destination,
@@ -36,10 +38,7 @@ namespace MeshSim.Control.P4;
 /// address and listening port, its MAC and the port towards its host.</item>
 /// <item><c>rev</c>: replies from the instances on local hosts (address, TCP, listening port) to a client
 /// host with an allowed binding to their service are source-NATed to the virtual IP and that binding's
-/// port at their first switch (<c>snat</c>). When the allowed bindings of one client host use several
-/// bind ports for one destination, the port depends on the connection: replies from every instance of
-/// that destination to that host are translated at the host's own switch, where the connection was
-/// pinned, from the port recorded then (<c>unnat</c>); <c>fwd</c>: a /32 route per host towards it.</item>
+/// port at their first switch; <c>fwd</c>: a /32 route per host towards it.</item>
 /// </list>
 /// Backend ids number the registry's instances from 1 in service-name, then instance-id order (kept across updates).
 /// Compilation is deterministic.
@@ -77,7 +76,7 @@ public static class P4MeshCompiler
 
     private static P4SwitchEntries CompileSwitch(SwitchNode sw, ServiceRegistry registry, NetworkTopology topology, MeshOptions o,
         IReadOnlyList<PairBinding> pairs, IReadOnlyDictionary<string, int> backendIds,
-        IReadOnlyDictionary<string, ReplyPort[]> vipPorts, P4SwitchEntries? previous, List<string> warnings)
+        IReadOnlyDictionary<string, (HostAttachment Client, ushort Port)[]> vipPorts, P4SwitchEntries? previous, List<string> warnings)
     {
         var ports = new P4PortMap(topology, sw.Name);
         var c = new MeshCommands().NoFlooding();
@@ -124,13 +123,9 @@ public static class P4MeshCompiler
             {
                 if (topology.PortTowards(sw.Name, topology.FindHost(i.Node)!) is { } towards)
                     c.Dnat(backendIds[i.Id], i.Address.ToString(), i.Mac.ToString(), (int)ports[towards], i.Port);
-                foreach (var (client, vipPort) in vipPorts.GetValueOrDefault(s.Name, []))
-                {
-                    if (vipPort is { } p && local.Contains(i.Node))
-                        c.ReverseNat(i.Address.ToString(), Tcp, i.Port, client.Ip.ToString(), vip, vmac, p);
-                    else if (vipPort is null && client.Switch == sw.Name)
-                        c.ReverseNatPerConnection(i.Address.ToString(), Tcp, i.Port, client.Ip.ToString(), vip, vmac, backendIds[i.Id]);
-                }
+                if (local.Contains(i.Node))
+                    foreach (var (client, vipPort) in vipPorts.GetValueOrDefault(s.Name, []))
+                        c.ReverseNat(i.Address.ToString(), Tcp, i.Port, client.Ip.ToString(), vip, vmac, vipPort);
             }
         foreach (var h in topology.Hosts)
         {
@@ -145,22 +140,30 @@ public static class P4MeshCompiler
     }
 
     /// <summary>
-    /// Per destination service, the client hosts with an allowed binding to it (host order) and the port
-    /// their replies must come from: the bind port when the host binds one port for the destination,
-    /// null (per connection) when its bindings use several.
+    /// Per destination service, the client hosts with an allowed binding to it and the port they bind
+    /// (host order). <c>rev</c> restores the virtual port by instance and client address, so a host
+    /// whose allowed bindings use two bind ports for one destination is refused.
     /// </summary>
-    private static Dictionary<string, ReplyPort[]> VipPortsByClient(IReadOnlyList<PairBinding> pairs)
+    private static Dictionary<string, (HostAttachment Client, ushort Port)[]> VipPortsByClient(IReadOnlyList<PairBinding> pairs)
     {
-        var result = new Dictionary<string, ReplyPort[]>(StringComparer.Ordinal);
+        var result = new Dictionary<string, (HostAttachment, ushort)[]>(StringComparer.Ordinal);
         foreach (var byDestination in pairs.Where(p => p.Allowed).GroupBy(p => p.Destination, StringComparer.Ordinal))
-            result[byDestination.Key] = byDestination.GroupBy(p => p.Host.Name, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
-                .Select(g => new ReplyPort(g.First().Host, g.Select(p => p.Port).Distinct().Count() == 1 ? g.First().Port : null))
-                .ToArray();
+        {
+            var clients = new List<(HostAttachment, ushort)>();
+            foreach (var byHost in byDestination.GroupBy(p => p.Host.Name, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                var distinct = byHost.DistinctBy(p => p.Port).OrderBy(p => p.Port).ToArray();
+                if (distinct.Length > 1)
+                    throw new RegistryException(
+                        $"host {byHost.Key}: {distinct[0]} and {distinct[1]} bind two ports for {byDestination.Key}; the P4 mesh program restores the " +
+                        "virtual port on replies by instance and client address (rev), so the allowed bindings of one host must use one port per destination " +
+                        "(or use the OpenFlow target)");
+                clients.Add((distinct[0].Host, distinct[0].Port));
+            }
+            result[byDestination.Key] = [.. clients];
+        }
         return result;
     }
-
-    /// <summary>A client host of a destination and the port its replies come from (null: the port recorded per connection).</summary>
-    private readonly record struct ReplyPort(HostAttachment Client, ushort? Port);
 
     /// <summary>
     /// VIP ids for the bind ports of a switch: the ids of <paramref name="previous"/> (the commands the switch runs)

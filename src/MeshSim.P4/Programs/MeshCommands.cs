@@ -65,17 +65,6 @@ public sealed class MeshCommands
     }
 
     /// <summary>
-    /// Replies from <paramref name="ip"/>:<paramref name="listenPort"/> (backend <paramref name="backendId"/>) to
-    /// <paramref name="client"/> leave from <paramref name="vip"/> and the port each connection's client bound, as
-    /// recorded when the connection was pinned on this switch (use on the clients' switch).
-    /// </summary>
-    public MeshCommands ReverseNatPerConnection(string ip, int protocol, int listenPort, string client, string vip, string vmac, int backendId)
-    {
-        _lines.Add($"table_add rev unnat {ip} {protocol} {listenPort} {client} => {vip} {vmac} {backendId}");
-        return this;
-    }
-
-    /// <summary>
     /// A subset's selector group in both selectors (<c>lb</c>, <c>lb_retry</c>): each backend appears
     /// <c>weight</c> times, so traffic splits in proportion to the weights (e.g. 9 and 1 for 90/10).
     /// </summary>

@@ -50,7 +50,7 @@ public static class MeshProgram
         b.VarbitHeaderType("mesh_table_t", 3 * 31, "entries");
         b.VarbitHeaderType("mesh_label_t", 64, "label");
         b.HeaderType("meta_t", ("l4_len", 16), ("sport", 16), ("dport", 16), ("mesh_room", 8), ("route_prefix", 128), ("h0_label", 64), ("h0_value", 64),
-            ("vip", 16), ("subset", 16), ("conn_idx", 32), ("pinned", 16), ("backend", 16), ("slot", 32), ("new_pin", 8), ("inst_port", 16), ("nat_idx", 32), ("nat", 32), ("nat_ok", 8), ("until", 48), ("now", 48), ("errs", 16), ("is5xx", 8),
+            ("vip", 16), ("subset", 16), ("conn_idx", 32), ("pinned", 16), ("backend", 16), ("slot", 48), ("conn_hash", 32), ("until", 48), ("now", 48), ("errs", 16), ("is5xx", 8),
             ("trip", 8), ("tmp_ip", 32));
         foreach (var (n, t) in new[] { ("ethernet", "ethernet_t"), ("arp", "arp_t"), ("ipv4", "ipv4_t"), ("tcp", "tcp_t"), ("tcp_options", "tcp_options_t"),
                                        ("udp", "udp_t"), ("mesh", "mesh_t"), ("mesh_h0", "mesh_h_t"), ("mesh_table", "mesh_table_t"), ("mesh_route", "mesh_route_t"),
@@ -64,12 +64,7 @@ public static class MeshProgram
 
         var tuple = new[] { F("ipv4", "srcAddr"), F("ipv4", "dstAddr"), F("ipv4", "protocol"), F("meta", "sport"), F("meta", "dport") };
         b.Calculation("conn_hash", "crc32", tuple);
-        b.Register("conn_table", ConnSlots, 32);
-        // The connection after DNAT (client, instance, protocol, client port, instance port), as the
-        // forward path sees it and as a reply sees it with source and destination swapped.
-        b.Calculation("nat_hash", "crc32", F("ipv4", "srcAddr"), F("ipv4", "dstAddr"), F("ipv4", "protocol"), F("meta", "sport"), F("meta", "inst_port"));
-        b.Calculation("nat_hash_reply", "crc32", F("ipv4", "dstAddr"), F("ipv4", "srcAddr"), F("ipv4", "protocol"), F("meta", "dport"), F("meta", "sport"));
-        b.Register("nat_table", ConnSlots, 32);
+        b.Register("conn_table", ConnSlots, 48);
         b.Register("tripped_until", Instances, 48);
         b.Register("err_count", Instances, 16);
 
@@ -158,38 +153,30 @@ public static class MeshProgram
             Assign(Std("egress_spec"), Std("ingress_port")));
         // set_vip also looks the connection up (what conn_lookup() does in mesh.p4): one table apply less per VIP packet.
         b.Action("set_vip", [("vip", 16)], Assign(M("vip"), Param(0)),
-            Prim("modify_field_with_hash_based_offset", M("conn_idx"), Hex(0), Named("calculation", "conn_hash"), Hex((ulong)ConnSlots)),
+            // One CRC32: its low 16 bits index the slot, its high 16 bits are the slot's digest.
+            Prim("modify_field_with_hash_based_offset", M("conn_hash"), Hex(0), Named("calculation", "conn_hash"), Hex(1UL << 32)),
+            Assign(M("conn_idx"), Op("&", M("conn_hash"), Hex(0xffff))),
             Prim("register_read", M("slot"), Named("register_array", "conn_table"), M("conn_idx")),
-            // A slot holds (VIP id << 16) | backend id: a pin written for another VIP (a stale pin of a
-            // closed connection whose 5-tuple hashes to the same slot) reads as "not pinned".
-            Assign(M("pinned"), Ternary(Op("==", Op(">>", M("slot"), Hex(16)), Param(0)), Mask(M("slot"), 16), Hex(0))));
+            // A slot holds digest ++ VIP id ++ backend id: a pin written by another connection (a stale pin
+            // of a closed one, or a live one, whose 5-tuple hashes to the same slot) or for another VIP
+            // reads as "not pinned", so it is never used.
+            Assign(M("pinned"), Ternary(Op("==", Op(">>", M("slot"), Hex(16)), Op("|", Op("&", M("conn_hash"), Hex(0xffff0000)), Param(0))),
+                Mask(M("slot"), 16), Hex(0))));
         b.Action("set_subset", [("subset", 16)], Assign(M("subset"), Param(0)));
         b.Action("deny", [], Prim("mark_to_drop", Header("standard_metadata")), Prim("exit"));
         // The time is read here, on new connections only: lb's pick is compared with it (node_tripped).
         b.Action("pick", [("backend", 16)], Assign(M("backend"), Param(0)), Assign(M("now"), Std("ingress_global_timestamp")),
             Prim("register_read", M("until"), Named("register_array", "tripped_until"), Param(0)));
         b.Action("pin_conn", [],
-            Prim("register_write", Named("register_array", "conn_table"), M("conn_idx"), Mask(Op("|", Op("<<", M("vip"), Hex(16)), M("backend")), 32)),
-            Assign(M("pinned"), M("backend")), Assign(M("new_pin"), Hex(1)));
+            Prim("register_write", Named("register_array", "conn_table"), M("conn_idx"),
+                Mask(Op("|", Op("<<", Op("|", Op("&", M("conn_hash"), Hex(0xffff0000)), M("vip")), Hex(16)), M("backend")), 48)),
+            Assign(M("pinned"), M("backend")));
         // The instance's L4 port goes into both transport headers: only the valid one is deparsed
         // (and checksummed), which saves a conditional per packet.
         b.Action("dnat", [("ip", 32), ("mac", 48), ("port", 9), ("l4port", 16)],
             Assign(F("ipv4", "dstAddr"), Param(0)), Assign(F("ethernet", "dstAddr"), Param(1)), Assign(Std("egress_spec"), Param(2)),
-            Assign(F("tcp", "dstPort"), Param(3)), Assign(F("udp", "dstPort"), Param(3)), Assign(M("inst_port"), Param(3)),
+            Assign(F("tcp", "dstPort"), Param(3)), Assign(F("udp", "dstPort"), Param(3)),
             Assign(F("ipv4", "ttl"), Arith("+", F("ipv4", "ttl"), Hex(0xff), 8)));
-        b.Action("save_nat", [],
-            Prim("modify_field_with_hash_based_offset", M("nat_idx"), Hex(0), Named("calculation", "nat_hash"), Hex((ulong)ConnSlots)),
-            Prim("register_write", Named("register_array", "nat_table"), M("nat_idx"), Mask(Op("|", Op("<<", M("pinned"), Hex(16)), M("dport")), 32)));
-        // Per-connection reverse translation: the VIP port this connection's client bound, if the slot
-        // was written for this backend; otherwise the reply is left as it is.
-        b.Action("unnat", [("vip_ip", 32), ("vmac", 48), ("backend", 16)],
-            Prim("modify_field_with_hash_based_offset", M("nat_idx"), Hex(0), Named("calculation", "nat_hash_reply"), Hex((ulong)ConnSlots)),
-            Prim("register_read", M("nat"), Named("register_array", "nat_table"), M("nat_idx")),
-            Assign(M("nat_ok"), Bool(Op("==", Mask(Op(">>", M("nat"), Hex(16)), 16), Param(2)))),
-            Assign(F("ipv4", "srcAddr"), Ternary(D2B(M("nat_ok")), Param(0), F("ipv4", "srcAddr"))),
-            Assign(F("ethernet", "srcAddr"), Ternary(D2B(M("nat_ok")), Param(1), F("ethernet", "srcAddr"))),
-            Assign(F("tcp", "srcPort"), Ternary(D2B(M("nat_ok")), Mask(M("nat"), 16), F("tcp", "srcPort"))),
-            Assign(F("udp", "srcPort"), Ternary(D2B(M("nat_ok")), Mask(M("nat"), 16), F("udp", "srcPort"))));
         b.Action("stale_pin", [], Prim("register_write", Named("register_array", "conn_table"), M("conn_idx"), Hex(0)), Prim("mark_to_drop", Header("standard_metadata")));
         b.Action("unpin", [], Prim("register_write", Named("register_array", "conn_table"), M("conn_idx"), Hex(0)));
         b.Action("snat", [("vip_ip", 32), ("vmac", 48), ("vip_port", 16)], Assign(F("ipv4", "srcAddr"), Param(0)), Assign(F("ethernet", "srcAddr"), Param(1)),
@@ -237,14 +224,12 @@ public static class MeshProgram
         b.Table(I, "MeshIngress.lb_retry").Key("exact", "meta", "vip", "meta.vip").Key("exact", "meta", "subset", "meta.subset")
             .Actions("pick", "NoAction").Indirect("MeshIngress.backends_b", withSelector: true).Next("tbl_pin");
         b.Table(I, "tbl_pin").Actions("pin_conn").Default("pin_conn", isConst: true).Next("MeshIngress.backend");
-        b.Table(I, "MeshIngress.backend").Key("exact", "meta", "pinned", "meta.pinned").Actions("dnat", "stale_pin").Default("stale_pin").HitMiss("node_new_pin", null);
-        b.Conditional(I, "node_new_pin", Op("!=", M("new_pin"), Hex(0)), "tbl_save_nat", "node_fin");
-        b.Table(I, "tbl_save_nat").Actions("save_nat").Default("save_nat", isConst: true).Next("node_fin");
+        b.Table(I, "MeshIngress.backend").Key("exact", "meta", "pinned", "meta.pinned").Actions("dnat", "stale_pin").Default("stale_pin").HitMiss("node_fin", null);
         b.Conditional(I, "node_fin", And(IsValid("tcp"), Op("!=", Op("&", F("tcp", "flags"), Hex(0x05)), Hex(0))), "tbl_unpin", null);
         b.Table(I, "tbl_unpin").Actions("unpin").Default("unpin", isConst: true).Next(null);
         b.Table(I, "MeshIngress.rev").Key("exact", "ipv4", "srcAddr", "hdr.ipv4.srcAddr").Key("exact", "ipv4", "protocol", "hdr.ipv4.protocol").Key("exact", "meta", "sport", "meta.sport")
             .Key("exact", "ipv4", "dstAddr", "hdr.ipv4.dstAddr")
-            .Actions("snat", "unnat", "NoAction").Default("NoAction").Next("MeshIngress.fwd");
+            .Actions("snat", "NoAction").Default("NoAction").Next("MeshIngress.fwd");
         b.Table(I, "MeshIngress.fwd").Key("lpm", "ipv4", "dstAddr", "hdr.ipv4.dstAddr").Actions("set_nhop", "drop").Default("drop").Next(null);
     }
 }

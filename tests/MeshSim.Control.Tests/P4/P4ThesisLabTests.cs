@@ -58,19 +58,18 @@ public class P4ThesisLabTests
     }
 
     [Fact]
-    public void A_host_binding_two_ports_for_one_destination_gets_each_connection_s_port_back()
+    public void A_host_binding_two_ports_for_one_destination_is_refused_with_the_reason()
     {
         // A second service on H1 calls public-api on another bind port: replies from public-api-1 to H1
-        // carry 9191 or 9192 depending on the connection, so they are translated per connection (unnat).
+        // could carry either port, and rev tells replies apart by instance and client address only.
         var lab = ThesisLab.Registry();
         var t = ThesisLab.Topology();
         var admin = new Service("admin", [new ServiceInstance("admin-1", "H1", t.FindHost("H1")!.Ip, 4000, t.FindHost("H1")!.Mac, [])], [new Upstream("public-api", 9192)]);
-        var reg = new ServiceRegistry([.. lab.Services, admin], lab.Policy);
-        var compiled = P4MeshCompiler.Compile(reg, t, MeshOptions.ThesisLab);
-        Assert.Contains($"table_add rev unnat 192.168.1.11 6 20863 192.168.1.11 => 192.168.1.250 02:00:00:00:00:fa {compiled.BackendIds["public-api-1"]}", compiled.For("s1").Commands);
-        Assert.DoesNotContain(compiled.For("s1").Commands, c => c.StartsWith("table_add rev snat 192.168.1.11 6 20863 192.168.1.11 ", StringComparison.Ordinal));
-        var outcomes = MeshProbe.Run(MeshFabric.Build(SwitchKind.P4, reg, t, MeshOptions.ThesisLab), reg, MeshOptions.ThesisLab, connections: 5);
-        Assert.Equal(10, outcomes.Count(o => o.Pair.Destination == "public-api" && o.Established));
-        Assert.Empty(MeshProbe.Check(outcomes, reg, MeshOptions.ThesisLab, requests: 3));
+        var e = Assert.Throws<RegistryException>(() => P4MeshCompiler.Compile(new ServiceRegistry([.. lab.Services, admin], lab.Policy), t, MeshOptions.ThesisLab));
+        Assert.Contains("host H1:", e.Message);
+        Assert.Contains("two ports for public-api", e.Message);
+        // Denied, the second binding never connects, so it does not count.
+        var policy = new IntentionPolicy([new Intention("admin", "public-api", IntentionAction.Deny)], IntentionAction.Allow);
+        P4MeshCompiler.Compile(new ServiceRegistry([.. lab.Services, admin], policy), t, MeshOptions.ThesisLab);
     }
 }

@@ -10,10 +10,13 @@ namespace MeshSim.Control.Tests.Properties;
 public static class P4MeshRegistry
 {
     /// <summary>
-    /// Computed from the registry alone, the P4 target must refuse exactly when two bindings of hosts
-    /// on one switch give one bind port two meanings (destination or decision): the <c>vip</c> table
-    /// matches (virtual IP, protocol, port), not the client. (With the generators' bind ports, unique per
-    /// caller and destination, this never happens; the oracle stays general.)
+    /// Computed from the registry alone, the P4 target must refuse exactly when:
+    /// <list type="bullet">
+    /// <item>two bindings of hosts on one switch give one bind port two meanings (destination or
+    /// decision): the <c>vip</c> table matches (virtual IP, protocol, port), not the client;</item>
+    /// <item>one host has allowed bindings with two bind ports for one destination: <c>rev</c> restores
+    /// the virtual port by instance and client address, not per connection.</item>
+    /// </list>
     /// </summary>
     public static string? Conflict(ServiceRegistry registry, NetworkTopology t)
     {
@@ -25,15 +28,9 @@ public static class P4MeshRegistry
         foreach (var g in bindings.GroupBy(b => (b.Host.Switch, b.Port)))
             if (g.Select(b => (b.Destination, b.Allowed)).Distinct().Count() > 1)
                 return $"{g.Key.Switch}: port {g.Key.Port} is {string.Join(", ", g.Select(b => $"{b.Destination} {(b.Allowed ? "allowed" : "denied")} for {b.Caller}@{b.Host.Name}"))}";
+        foreach (var g in bindings.Where(b => b.Allowed).GroupBy(b => (b.Host.Name, b.Destination)))
+            if (g.Select(b => b.Port).Distinct().Count() > 1)
+                return $"{g.Key.Name}: {g.Key.Destination} bound on ports {string.Join(", ", g.Select(b => $"{b.Port} by {b.Caller}"))}";
         return null;
     }
-
-    /// <summary>Whether some host has allowed bindings with two bind ports for one destination (its replies are un-NATed per connection).</summary>
-    public static bool NeedsPerConnectionUnNat(ServiceRegistry registry) =>
-        registry.Services
-            .SelectMany(s => s.Instances.Select(i => i.Node).Distinct()
-                .SelectMany(h => s.Upstreams.Where(u => registry.Policy.Decide(s.Name, u.Destination).Action == IntentionAction.Allow)
-                    .Select(u => (Host: h, u.Destination, u.LocalBindPort))))
-            .GroupBy(x => (x.Host, x.Destination))
-            .Any(g => g.Select(x => x.LocalBindPort).Distinct().Count() > 1);
 }

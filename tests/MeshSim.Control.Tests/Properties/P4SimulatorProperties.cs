@@ -37,8 +37,7 @@ public class P4SimulatorProperties
             failures = conflict is null ? [$"refused without a conflict: {e.Message}"] : [];
         }
         return (failures.Count == 0).Label(string.Join("\n", failures))
-            .Classify(conflict is not null, "refused: a port with two meanings on a switch")
-            .Classify(P4MeshRegistry.NeedsPerConnectionUnNat(reg), "per-connection un-NAT")
+            .Classify(conflict is not null, "refused: a port with two meanings on a switch, or two bind ports for one destination on a host")
             .Classify(reg.Policy.Intentions.Count > 0, "with intentions")
             .Classify(reg.Services.Any(s => s.Instances.Count > 1), "several instances");
     }

@@ -33,7 +33,6 @@ public class P4UpdateProperties
             failures = conflict is null ? [$"refused without a conflict: {e.Message}"] : [];
         }
         return (failures.Count == 0).Label(string.Join("\n", failures))
-            .Classify(conflict is not null, "refused: a port with two meanings on a switch")
-            .Classify(P4MeshRegistry.NeedsPerConnectionUnNat(before), "per-connection un-NAT");
+            .Classify(conflict is not null, "refused: a port with two meanings on a switch, or two bind ports for one destination on a host");
     }
 }

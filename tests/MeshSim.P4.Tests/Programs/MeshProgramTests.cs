@@ -111,29 +111,6 @@ public class MeshProgramTests
         Assert.DoesNotContain(h.Run("register_read conn_table")["conn_table= ".Length..].Split(", "), v => v != "0");
     }
 
-    [Fact]
-    public void Replies_leave_from_the_vip_port_each_connection_bound_when_one_client_binds_two()
-    {
-        // VIP :80 and :90 are one service for client 10.0.0.1 (two services on that host bind it
-        // differently): the instance's replies carry the port recorded when the connection was pinned.
-        var cmds = new List<string> { "table_add vip set_vip 10.0.0.100 6 90 => 2", "table_indirect_add_with_group lb 2 0 => 0", "table_indirect_add_with_group lb_retry 2 0 => 0" };
-        var h = new Harness(TestPrograms.Load(MeshProgram.Build()),
-            [.. ServiceCommands().Where(c => !c.StartsWith("table_add rev", StringComparison.Ordinal)), .. cmds,
-             .. Enumerable.Range(1, 4).Select(i => $"table_add rev unnat 10.0.1.{i} 6 {BackendPort} 10.0.0.1 => 10.0.0.100 00:00:00:00:0a:64 {i}")]);
-        foreach (var (sport, vport) in new (ushort, ushort)[] { (40000, 80), (40001, 90), (40002, 80), (40003, 90) })
-        {
-            var (_, o) = Assert.Single(h.Send(Tcp(Client, Vip, sport, vport, 0x02)));
-            int b = BackendOf(o);
-            Assert.Equal(BackendPort, DstPort(o));
-            var (_, r) = Assert.Single(h.Send(Tcp(Backends[b - 1], Client, BackendPort, sport, 0x12), port: (uint)(10 + b)));
-            Assert.Equal((Vip, vport, sport), (SrcIp(r), SrcPort(r), DstPort(r)));
-            Assert.Equal(L4Checksum(r), L4ChecksumField(r));
-            // A reply that no pinned connection explains (another client port) is left as it is.
-            var (_, stray) = Assert.Single(h.Send(Tcp(Backends[b - 1], Client, BackendPort, (ushort)(sport + 100), 0x12), port: (uint)(10 + b)));
-            Assert.Equal((Backends[b - 1], BackendPort), (SrcIp(stray), SrcPort(stray)));
-        }
-    }
-
     /// <summary>The <c>conn_table</c> slot of a 5-tuple, computed as the program does (CRC32 of the packed fields, modulo the register size).</summary>
     private static int ConnSlot(uint src, uint dst, byte proto, ushort sport, ushort dport)
     {
@@ -178,10 +155,10 @@ public class MeshProgramTests
         var h = Mesh(["table_add vip set_vip 10.0.0.100 6 90 => 2",
             "table_add cb_instance count_response 10.0.1.2 => 2 5 1000000",
             "table_indirect_add_with_group lb 2 0 => 1", "table_indirect_add_with_group lb_retry 2 0 => 1",
-            .. Enumerable.Range(1, 4).Select(i => $"table_add rev unnat 10.0.1.{i} 6 {BackendPort} 10.0.0.2 => 10.0.0.100 00:00:00:00:0a:64 {i}")]);
+            .. Enumerable.Range(1, 4).Select(i => $"table_add rev snat 10.0.1.{i} 6 {BackendPort} 10.0.0.2 => 10.0.0.100 00:00:00:00:0a:64 90")]);
         int b = BackendOf(h.Send(Tcp(Client, Vip, 40000, 80, 0x02))[0].Frame);
         uint client2 = Ip("10.0.0.2");
-        int b2 = BackendOf(h.Send(Tcp(client2, Vip, 40005, 80, 0x02))[0].Frame);   // pinned: its DNAT is recorded in nat_table
+        int b2 = BackendOf(h.Send(Tcp(client2, Vip, 40005, 90, 0x02))[0].Frame);
         var frames = new (byte[] Frame, uint Port)[]
         {
             (Tcp(Client, Vip, 40000, 80, 0x18, payload: new byte[100]), 1),                                 // pinned, dnat with port
@@ -189,7 +166,7 @@ public class MeshProgramTests
             (Udp(Client, Vip, 40002, 80, MeshRequest("GET", "/api/items", ("x-canary", "true"))), 1),
             (Tcp(Backends[b - 1], Client, BackendPort, 40000, 0x18, payload: new byte[100]), (uint)(10 + b)), // rev: VIP and port restored
             (Udp(Backends[1], Client, BackendPort, 40002, MeshResponse(503)), 12),
-            (Tcp(Backends[b2 - 1], client2, BackendPort, 40005, 0x18, payload: new byte[100]), (uint)(10 + b2)), // rev: per-connection unnat
+            (Tcp(Backends[b2 - 1], client2, BackendPort, 40005, 0x18, payload: new byte[100]), (uint)(10 + b2)), // rev: another client, another VIP port
         };
         var sw = h.Switch;
         sw.TraceEnabled = false;
@@ -202,7 +179,7 @@ public class MeshProgramTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.Equal(2200 * frames.Length, sent);       // every frame forwarded, none dropped
         var output1 = h.Send(frames[^1].Frame, frames[^1].Port);
-        Assert.Equal(80, SrcPort(Assert.Single(output1).Frame));
+        Assert.Equal(90, SrcPort(Assert.Single(output1).Frame));
     }
 
     [Fact]

@@ -214,7 +214,14 @@ public class P4ScenarioTests
     [Fact]
     public void A_service_the_p4_program_cannot_serve_is_refused_with_the_controllers_reason()
     {
-        var yaml = File.ReadAllText(ThesisOnP4).Replace("instances: [ { host: h3, port: 9340 } ]", "instances: [ { host: h3, port: 13427 } ]");
+        // The thesis' own deny: on s1, h1 (public-api, allowed) and h2 (product-api, denied) both bind
+        // 9340 for payments-api, and the program's vip table cannot tell the two clients apart.
+        var original = File.ReadAllText(ThesisOnP4);
+        var yaml = original
+            .Replace("instances: [ { host: h2, port: 19572 } ]\n    upstreams: { postgres: 9567 }", "instances: [ { host: h2, port: 19572 } ]\n    upstreams: { postgres: 9567, payments-api: 9340 }")
+            .Replace("- { source: payments-api, destination: postgres, action: deny }", "- { source: product-api, destination: payments-api, action: deny }");
+        Assert.Contains("payments-api: 9340", yaml);
+        Assert.Contains("source: product-api, destination: payments-api", yaml);
         var dir = Directory.CreateTempSubdirectory("meshsim-p4port-").FullName;
         try
         {
@@ -223,7 +230,7 @@ public class P4ScenarioTests
             Assert.Equal(2, code);
             Assert.Equal("", output);
             Assert.StartsWith("meshsim run: ", error);
-            Assert.Contains("13427", error);
+            Assert.Contains("9340", error);
         }
         finally { Directory.Delete(dir, true); }
     }
@@ -315,8 +322,9 @@ public class P4ScenarioTests
         Assert.True(code == 0, error);
         Assert.Contains("[0] Table 'MeshIngress.vip': hit with handle 0\n", output);
         Assert.Contains("[0] Applying table 'MeshIngress.backend'\n", output);
-        // public-api's only instance is h1 (192.168.1.11 = c0a8010b) on port 1: the VIP became its address.
-        Assert.Matches(@"\nFinal: port 1 [0-9a-f]{52}c0a8010bc0a8010b000023e7", output);
+        // public-api's only instance is h1 (192.168.1.11 = c0a8010b) on port 1, listening on 20863 (0x517f):
+        // the VIP and bind port 9191 became its address and port.
+        Assert.Matches(@"\nFinal: port 1 [0-9a-f]{52}c0a8010bc0a8010b0000517f", output);
 
         var unbound = Cli("trace", "s1", packet.Replace("in_port=1", "in_port=2").Replace("192.168.1.11", "192.168.1.12").Replace("tp_dst=9191", "tp_dst=9999"), "-s", ThesisOnP4);
         Assert.Equal(0, unbound.Code);

@@ -25,12 +25,17 @@ public class MeshAllocationTests
             (ArpRequest(client, vip), 1),
             (Tcp(client, vip, 40000, 80, flags: 0x18, payload: new byte[100]), 1),
             (Tcp(client, vip, 40001, 80, flags: 0x18, payload: MeshRequest("GET", "/api/items", ("x-canary", "true"))), 1),
-            (Tcp(Ip("10.0.1.2"), client, 80, 40000, flags: 0x18, payload: new byte[100]), 12),
-            (Tcp(Ip("10.0.1.2"), client, 80, 40001, flags: 0x18, payload: MeshResponse(503)), 12),
+            (Tcp(Ip("10.0.1.2"), client, MeshProgramTests.BackendPort, 40000, flags: 0x18, payload: new byte[100]), 12),
+            (Tcp(Ip("10.0.1.2"), client, MeshProgramTests.BackendPort, 40001, flags: 0x18, payload: MeshResponse(503)), 12),
         };
         var output = new EgressPackets();
         void RunAll(int rounds) { for (int r = 0; r < rounds; r++) foreach (var (f, p) in frames) sw.Process(f, p, output, nowNs: r); }
         RunAll(200);                                   // first-use caches, lazily built tables
+        // The reply path is really taken: un-NATed to the VIP and its port, not dropped or left as it was.
+        sw.Process(frames[3].Frame, frames[3].Port, output, nowNs: 200);
+        Assert.Equal(1, output.Count);
+        Assert.Equal(vip, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(output.Frame(0)[26..]));
+        Assert.Equal(80, System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(output.Frame(0)[34..]));
         long before = GC.GetAllocatedBytesForCurrentThread();
         RunAll(2000);
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);

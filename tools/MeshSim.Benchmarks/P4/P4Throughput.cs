@@ -29,13 +29,14 @@ public class P4Throughput
 
         var program = P4Loader.Load(MeshProgram.Json()).Program!;
         var cli = new RuntimeCli(program);
-        foreach (var c in MeshCommands()) cli.Execute(c);
+        foreach (var c in MeshCommands())
+            if (cli.Execute(c) is { Ok: false } r) throw new InvalidOperationException($"'{c}': {r.Output}");
         _mesh = new V1Switch(program);
         uint vip = 0x0a000064;
-        _meshL4 = P4Workloads.Frames(Batch, i => P4Workloads.Ipv4Udp((uint)(0x0a000001 + i % 200), vip, (ushort)(20000 + i), 80, new byte[32]));
-        _meshL7 = P4Workloads.Frames(Batch, i => P4Workloads.Ipv4Udp((uint)(0x0a000001 + i % 200), vip, (ushort)(30000 + i), 80,
+        _meshL4 = P4Workloads.Frames(Batch, i => P4Workloads.Ipv4Udp((uint)(0x0a000001 + i % Clients), vip, (ushort)(20000 + i), 80, new byte[32]));
+        _meshL7 = P4Workloads.Frames(Batch, i => P4Workloads.Ipv4Udp((uint)(0x0a000001 + i % Clients), vip, (ushort)(30000 + i), 80,
             MeshRequest(i % 4 == 0 ? "POST" : "GET", i % 2 == 0 ? "/api/items" : "/api/cart", i % 10 == 0)));
-        _meshReply = P4Workloads.Frames(Batch, i => P4Workloads.Ipv4Udp(0x0a000102, (uint)(0x0a000001 + i % 200), 80, (ushort)(30000 + i), new byte[32]));
+        _meshReply = P4Workloads.Frames(Batch, i => P4Workloads.Ipv4Udp(0x0a000102, (uint)(0x0a000001 + i % Clients), 80, (ushort)(30000 + i), new byte[32]));
         // Warm the connection table so the steady state (pinned flows) is measured.
         foreach (var f in _meshL4) _mesh.Process(f, 1, _out);
         foreach (var f in _meshL7) _mesh.Process(f, 1, _out);
@@ -49,13 +50,17 @@ public class P4Throughput
         return [.. buf.AsSpan(0, n), .. Encoding.ASCII.GetBytes($"{method} {route} HTTP/1.1\r\nHost: svc\r\n\r\n")];
     }
 
+    private const int Clients = 200;
+
     private static IEnumerable<string> MeshCommands()
     {
         yield return "table_add vip set_vip 10.0.0.100 17 80 => 1";
         for (int i = 1; i <= 4; i++)
         {
-            yield return $"table_add backend dnat {i} => 10.0.1.{i} 00:00:00:00:01:0{i} {10 + i}";
-            yield return $"table_add rev snat 10.0.1.{i} 17 80 => 10.0.0.100 00:00:00:00:0a:64";
+            yield return $"table_add backend dnat {i} => 10.0.1.{i} 00:00:00:00:01:0{i} {10 + i} 80";
+            // Replies are un-NATed per (instance, client): one entry per client address of the workload.
+            for (int c = 1; c <= Clients; c++)
+                yield return $"table_add rev snat 10.0.1.{i} 17 80 10.0.0.{c} => 10.0.0.100 00:00:00:00:0a:64 80";
         }
         yield return "table_add fwd set_nhop 10.0.0.0/24 => 00:00:00:00:00:01 1";
         foreach (var p in new[] { "backends_a", "backends_b" })

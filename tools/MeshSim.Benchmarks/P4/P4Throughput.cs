@@ -73,7 +73,7 @@ public class P4Throughput
         }
         foreach (var t in new[] { "lb", "lb_retry" }) { yield return $"table_indirect_add_with_group {t} 1 0 => 0"; yield return $"table_indirect_add_with_group {t} 1 1 => 1"; }
         yield return "table_add l7 set_subset 1 0&&&0 1->2048 0&&&0 8&&&0xff 0x782d63616e617279&&&0xffffffffffffffff 4&&&0xffff 0x7472756500000000&&&0xffffffff00000000 => 1 10";
-        yield return "table_add l7 deny 1 5&&&0xf 6->2048 0x2f61646d696e00000000000000000000&&&0xffffffffffff00000000000000000000 0&&&0 0&&&0 0&&&0 0&&&0 => 1 20";
+        yield return "table_add l7 deny 1 5&&&0xf 6->2048 0x2f61646d696e00000000000000000000&&&0xffffffffffff00000000000000000000 0&&&0 0&&&0 0&&&0 0&&&0 => 20";
         yield return "table_add cb_instance count_response 10.0.1.2 => 2 5 1000000";
     }
 

@@ -6,7 +6,7 @@
  * written for one work for the other. Compile with p4c-bm2-ss to run it on simple_switch.
  *
  *  1. ARP responder for virtual IPs (arp_vip), L2 forwarding/flooding otherwise (l2).
- *  2. VIP load balancing: vip -> lb (action selector over the 5-tuple); the first packet of a
+ *  2. VIP load balancing: vip (keyed by the client too) -> lb (action selector over the 5-tuple); the first packet of a
  *     connection pins its backend in conn_table (SilkRoad-style, CRC32 of the 5-tuple), tagged with
  *     the VIP id so that a pin of another VIP is never used; FIN/RST unpin. backend DNATs the address
  *     and the L4 port to the instance's; rev restores the VIP address and the port the client host
@@ -225,7 +225,8 @@ control MeshIngress(inout headers hdr, inout meta_t meta, inout standard_metadat
         default_action = NoAction();
     }
     table vip {
-        key = { hdr.ipv4.dstAddr: exact; hdr.ipv4.protocol: exact; meta.dport: exact; }
+        /* virtual IP, protocol, bind port, and the client: a bind port means what the client host's binding says */
+        key = { hdr.ipv4.dstAddr: exact; hdr.ipv4.protocol: exact; meta.dport: exact; hdr.ipv4.srcAddr: exact; }
         actions = { set_vip; NoAction; }
         default_action = NoAction();
     }

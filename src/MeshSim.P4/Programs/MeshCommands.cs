@@ -29,8 +29,11 @@ public sealed class MeshCommands
         return this;
     }
 
-    /// <summary>A service address: <paramref name="protocol"/> 6 (TCP) or 17 (UDP).</summary>
-    public MeshCommands Vip(string vip, int protocol, int port, int vipId) { _lines.Add($"table_add vip set_vip {vip} {protocol} {port} => {vipId}"); return this; }
+    /// <summary>
+    /// A service address as <paramref name="client"/> (an IPv4 source address) sees it: <paramref name="protocol"/>
+    /// 6 (TCP) or 17 (UDP). The client is part of the key because a bind port means what that host's binding says.
+    /// </summary>
+    public MeshCommands Vip(string vip, int protocol, int port, string client, int vipId) { _lines.Add($"table_add vip set_vip {vip} {protocol} {port} {client} => {vipId}"); return this; }
 
     /// <summary>
     /// A backend instance (id ≥ 1) listening on <paramref name="listenPort"/>: where to send its traffic,

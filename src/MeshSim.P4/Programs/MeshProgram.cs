@@ -9,7 +9,7 @@ namespace MeshSim.P4.Programs;
 /// output). One v1model pipeline does four jobs:
 /// <list type="number">
 /// <item>ARP responder for virtual IPs (<c>arp_vip</c>), plain L2 forwarding otherwise (<c>l2</c>).</item>
-/// <item>VIP load balancing (<c>vip</c> → <c>lb</c>: an action selector hashing the 5-tuple) with
+/// <item>VIP load balancing (<c>vip</c>, keyed by virtual IP, protocol, port and client address, → <c>lb</c>: an action selector hashing the 5-tuple) with
 /// per-connection consistency: the first packet of a connection pins the chosen backend in the
 /// <c>conn_table</c> register (indexed by a CRC32 of the 5-tuple, SilkRoad-style), later packets follow
 /// the pin, TCP FIN/RST unpins. Changing a selector group therefore moves no open connection; a
@@ -206,7 +206,7 @@ public static class MeshProgram
         b.Conditional(I, "node_resp", And(IsValid("mesh"), Op("==", F("mesh", "t"), Hex(1))), "MeshIngress.cb_instance", "MeshIngress.vip");
         b.Table(I, "MeshIngress.cb_instance").Key("exact", "ipv4", "srcAddr", "hdr.ipv4.srcAddr").Actions("count_response", "NoAction").Default("NoAction").Next("MeshIngress.vip");
         b.Table(I, "MeshIngress.vip").Key("exact", "ipv4", "dstAddr", "hdr.ipv4.dstAddr").Key("exact", "ipv4", "protocol", "hdr.ipv4.protocol").Key("exact", "meta", "dport", "meta.dport")
-            .Actions("set_vip", "NoAction").Default("NoAction").HitMiss("node_l7", "MeshIngress.rev");
+            .Key("exact", "ipv4", "srcAddr", "hdr.ipv4.srcAddr").Actions("set_vip", "NoAction").Default("NoAction").HitMiss("node_l7", "MeshIngress.rev");
         b.Conditional(I, "node_l7", And(IsValid("mesh"), Op("==", F("mesh", "t"), Hex(0))), "MeshIngress.l7", "node_pinned");
         b.Table(I, "MeshIngress.l7").Key("exact", "meta", "vip", "meta.vip").Key("ternary", "mesh", "method", "hdr.mesh.method")
             .Key("range", "mesh", "route_len", "hdr.mesh.route_len").Key("ternary", "meta", "route_prefix", "meta.route_prefix")

@@ -19,7 +19,7 @@ public class MeshProgramTests
     [
         "table_add arp_vip arp_reply 10.0.0.100 1 => 00:00:00:00:0a:64",
         "mc_mgrp_create 1", "mc_node_create 0 1 2 3 4", "mc_node_associate 1 0",
-        "table_add vip set_vip 10.0.0.100 6 80 => 1", "table_add vip set_vip 10.0.0.100 17 80 => 1",
+        "table_add vip set_vip 10.0.0.100 6 80 10.0.0.1 => 1", "table_add vip set_vip 10.0.0.100 17 80 10.0.0.1 => 1",
         .. Enumerable.Range(1, 4).Select(i => $"table_add backend dnat {i} => 10.0.1.{i} 00:00:00:00:01:0{i} {10 + i} {BackendPort}"),
         .. Enumerable.Range(1, 4).SelectMany(i => new[] { $"table_add rev snat 10.0.1.{i} 6 {BackendPort} 10.0.0.1 => 10.0.0.100 00:00:00:00:0a:64 80", $"table_add rev snat 10.0.1.{i} 17 {BackendPort} 10.0.0.1 => 10.0.0.100 00:00:00:00:0a:64 80" }),
         "table_add fwd set_nhop 10.0.0.0/24 => 00:00:00:00:00:01 1",
@@ -123,24 +123,43 @@ public class MeshProgramTests
         return (int)(HashAlgorithms.Crc32(t) % MeshProgram.ConnSlots);
     }
 
+    private static string Dotted(uint ip) => $"{ip >> 24}.{(ip >> 16) & 0xff}.{(ip >> 8) & 0xff}.{ip & 0xff}";
+
+    [Fact]
+    public void One_port_means_what_each_clients_entry_says_and_nothing_for_a_client_without_one()
+    {
+        // Port 80 is VIP id 1 (backends 1-3) for 10.0.0.1 and VIP id 2 (backend 4 alone) for 10.0.0.2.
+        var h = Mesh("table_add vip set_vip 10.0.0.100 6 80 10.0.0.2 => 2",
+            "table_indirect_add_with_group lb 2 0 => 1", "table_indirect_add_with_group lb_retry 2 0 => 1");
+        for (ushort sport = 41000; sport < 41020; sport++)
+        {
+            Assert.InRange(BackendOf(h.Send(Tcp(Client, Vip, sport, 80, 0x02))[0].Frame), 1, 3);
+            Assert.Equal(4, BackendOf(h.Send(Tcp(Ip("10.0.0.2"), Vip, sport, 80, 0x02))[0].Frame));
+        }
+        // 10.0.0.3 has no vip entry: its SYN is not translated (fwd routes it unchanged, towards the VIP's subnet).
+        var (_, o) = Assert.Single(h.Send(Tcp(Ip("10.0.0.3"), Vip, 41000, 80, 0x02)));
+        Assert.Equal(Vip, DstIp(o));
+    }
+
     [Fact]
     public void A_stale_pin_of_another_vip_in_the_same_slot_is_never_used()
     {
         // VIP :90 is a second service (VIP id 2) served by backend 4 alone.
-        var h = Mesh("table_add vip set_vip 10.0.0.100 6 90 => 2",
-            "table_indirect_add_with_group lb 2 0 => 1", "table_indirect_add_with_group lb_retry 2 0 => 1");
-        // Connection A to :80 closes; its client's last ACK (after both FINs) pins the 5-tuple again.
+        // Connection B (below) to :90 comes from another client whose 5-tuple hashes to connection A's slot.
         const ushort sportA = 43000;
         int slot = ConnSlot(Client, Vip, 6, sportA, 80);
+        var (clientB, sportB) = Enumerable.Range(2, 250).SelectMany(c => Enumerable.Range(1024, 65536 - 1024).Select(p => ((uint)(Client - 1 + c), (ushort)p)))
+            .First(x => ConnSlot(x.Item1, Vip, 6, x.Item2, 90) == slot);
+        var h = Mesh($"table_add vip set_vip 10.0.0.100 6 90 {Dotted(clientB)} => 2",
+            "table_indirect_add_with_group lb 2 0 => 1", "table_indirect_add_with_group lb_retry 2 0 => 1");
+        // Connection A to :80 closes; its client's last ACK (after both FINs) pins the 5-tuple again.
         int b = BackendOf(h.Send(Tcp(Client, Vip, sportA, 80, 0x02))[0].Frame);
         h.Send(Tcp(Client, Vip, sportA, 80, 0x11));   // FIN+ACK: unpinned
         Assert.Equal($"conn_table[{slot}]= 0", h.Run($"register_read conn_table {slot}"));
         h.Send(Tcp(Client, Vip, sportA, 80, 0x10));   // the last ACK: a stale pin in the slot this test computed
         Assert.NotEqual($"conn_table[{slot}]= 0", h.Run($"register_read conn_table {slot}"));
 
-        // Connection B to :90, from another client whose 5-tuple hashes to the same slot.
-        var (clientB, sportB) = Enumerable.Range(2, 250).SelectMany(c => Enumerable.Range(1024, 65536 - 1024).Select(p => ((uint)(Client - 1 + c), (ushort)p)))
-            .First(x => ConnSlot(x.Item1, Vip, 6, x.Item2, 90) == slot);
+        // Connection B to :90, from the other client whose 5-tuple hashes to the same slot.
         var (port, o) = Assert.Single(h.Send(Tcp(clientB, Vip, sportB, 90, 0x02)));
         Assert.Equal(4, BackendOf(o));                 // VIP :90's only backend, not A's backend {b}
         Assert.Equal(14, port);
@@ -152,7 +171,7 @@ public class MeshProgramTests
     [Fact]
     public void Port_translation_both_ways_and_vip_checked_pins_allocate_nothing_per_packet()
     {
-        var h = Mesh(["table_add vip set_vip 10.0.0.100 6 90 => 2",
+        var h = Mesh(["table_add vip set_vip 10.0.0.100 6 90 10.0.0.1 => 2", "table_add vip set_vip 10.0.0.100 6 90 10.0.0.2 => 2",
             "table_add cb_instance count_response 10.0.1.2 => 2 5 1000000",
             "table_indirect_add_with_group lb 2 0 => 1", "table_indirect_add_with_group lb_retry 2 0 => 1",
             .. Enumerable.Range(1, 4).Select(i => $"table_add rev snat 10.0.1.{i} 6 {BackendPort} 10.0.0.2 => 10.0.0.100 00:00:00:00:0a:64 90")]);
@@ -245,6 +264,7 @@ public class MeshProgramTests
         cmds.Add("table_indirect_add_with_group lb 1 2 => 2");
         cmds.Add("table_indirect_add_with_group lb_retry 1 2 => 2");
         cmds.Add("table_add l7 set_subset 1 0&&&0 1->2048 0&&&0 0&&&0 0&&&0 0&&&0 0&&&0 => 2 100");
+        cmds.AddRange(Enumerable.Range(2, 199).Select(c => $"table_add vip set_vip 10.0.0.100 17 80 10.0.0.{c} => 1"));   // the 200 clients below
         var h = Mesh([.. cmds]);
         int canary = 0, n = 2000;
         for (int i = 0; i < n; i++)
@@ -288,7 +308,7 @@ public class MeshCommandsTests
     {
         var w = new MeshCommands()
             .ArpResponder("10.0.0.100", "00:00:00:00:0a:64").FloodPorts(1, 2, 3)
-            .Vip("10.0.0.100", 17, 80, vipId: 1)
+            .Vip("10.0.0.100", 17, 80, "10.0.0.1", vipId: 1)
             .Backend(1, "10.0.1.1", "00:00:00:00:01:01", 11, 8080, "10.0.0.100", "00:00:00:00:0a:64", 80, ["10.0.0.1"])
             .Backend(2, "10.0.1.2", "00:00:00:00:01:02", 12, 8081, "10.0.0.100", "00:00:00:00:0a:64", 80, ["10.0.0.1"])
             .Subset(1, 0, (1, 1))

@@ -24,12 +24,13 @@ namespace MeshSim.Control.P4;
 /// on its own address and port, and replies leave from virtual-IP:P again (<c>rev</c>, per client
 /// address). A client host whose bindings use two bind ports for one destination is refused:
 /// replies to it could not be told apart.</item>
-/// <item><c>vip</c>: (virtual IP, TCP, bind port) → a VIP id for every bind port an allowed binding of a
-/// local host uses, when the destination has a healthy instance. VIP ids are kept across updates
-/// (<c>conn_table</c> pins carry them). The table matches the destination,
-/// not the client, so the bindings of one switch must agree on what a port means; a denied binding
-/// (or one without healthy instances) has no entry, and its SYN meets <c>fwd</c>, which has no route
-/// to the virtual IP: it is dropped, as the OpenFlow pair flow drops it.</item>
+/// <item><c>vip</c>: (virtual IP, TCP, bind port, client address) → a VIP id for every allowed binding of a
+/// local host, when the destination has a healthy instance. The client is part of the key, so hosts on one
+/// switch may bind one port for different destinations, or for one destination under different decisions.
+/// Every such binding has its own VIP id (its <c>lb</c> entries share the destination's group); ids are kept
+/// across updates (<c>conn_table</c> pins carry them). A denied binding (or one without healthy instances) has no entry,
+/// and its SYN meets <c>fwd</c>, which has no route to the virtual IP: it is dropped, as the OpenFlow pair
+/// flow drops it.</item>
 /// <item><c>lb</c>/<c>lb_retry</c>: one selector group per destination service used on the switch
 /// (shared by all its VIP ids), its members apportioned to the healthy instances' weights
 /// (a prime number of members; see <see cref="Members"/>).</item>
@@ -70,13 +71,14 @@ public static class P4MeshCompiler
         var warnings = new List<string>();
         var vipPorts = VipPortsByClient(pairs);
         var switches = topology.Switches.Select(sw => CompileSwitch(sw, registry, topology, options, pairs, backendIds, vipPorts,
-            previous?.Switches.FirstOrDefault(s => s.Switch == sw.Name), warnings)).ToArray();
+            previous?.Switches.FirstOrDefault(s => s.Switch == sw.Name), previous?.Pairs, warnings)).ToArray();
         return new P4CompileResult(switches, pairs, backendIds, warnings);
     }
 
     private static P4SwitchEntries CompileSwitch(SwitchNode sw, ServiceRegistry registry, NetworkTopology topology, MeshOptions o,
         IReadOnlyList<PairBinding> pairs, IReadOnlyDictionary<string, int> backendIds,
-        IReadOnlyDictionary<string, (HostAttachment Client, ushort Port)[]> vipPorts, P4SwitchEntries? previous, List<string> warnings)
+        IReadOnlyDictionary<string, (HostAttachment Client, ushort Port)[]> vipPorts, P4SwitchEntries? previous,
+        IReadOnlyList<PairBinding>? previousPairs, List<string> warnings)
     {
         var ports = new P4PortMap(topology, sw.Name);
         var c = new MeshCommands().NoFlooding();
@@ -85,36 +87,24 @@ public static class P4MeshCompiler
         if (o.Arp == ArpMode.Responder) c.ArpResponder(vip, vmac);
         foreach (var h in topology.Hosts) c.ArpResponder(h.Ip.ToString(), h.Mac.ToString());
 
-        // Bind ports of local bindings → (destination, allowed); one switch-wide meaning per port.
-        var byPort = new SortedDictionary<ushort, PairBinding>();
-        foreach (var p in pairs.Where(p => p.Host.Switch == sw.Name))
-        {
-            if (byPort.TryGetValue(p.Port, out var prior))
-            {
-                if (prior.Destination != p.Destination || prior.Allowed != p.Allowed)
-                    throw new RegistryException(
-                        $"switch {sw.Name}: port {p.Port} means {prior} and {p}; the P4 mesh program's vip table matches (virtual IP, protocol, port), " +
-                        "not the client, so the bindings of hosts on one switch must agree (move one host to another switch, or use the OpenFlow target)");
-                continue;
-            }
-            byPort[p.Port] = p;
-        }
-
+        // One vip entry per allowed local binding (client host, bind port): the table matches the client's
+        // address too, so hosts on one switch may give a port different meanings.
+        var allowed = pairs.Where(p => p.Host.Switch == sw.Name && p.Allowed).OrderBy(p => p.Port).ThenBy(p => p.Host.Name, StringComparer.Ordinal).ToArray();
         var groups = new SortedDictionary<string, int>(StringComparer.Ordinal);
-        var vipIds = VipIds(previous, vip, byPort.Where(x => x.Value.Allowed).Select(x => x.Key));
-        foreach (var (port, p) in byPort)
+        var vipIds = VipIds(previous, previousPairs, vip, allowed);
+        foreach (var p in allowed)
         {
-            if (!p.Allowed) continue;
             var destination = registry.Find(p.Destination)!;
             var healthy = destination.HealthyInstances.ToArray();
             if (healthy.Length == 0)
             {
-                warnings.Add($"{sw.Name}: {p.Destination} has no healthy instance; port {port} drops new connections");
+                warnings.Add($"{sw.Name}: {p.Destination} has no healthy instance; port {p.Port} of {p.Host.Name} drops new connections");
                 continue;
             }
             if (!groups.TryGetValue(p.Destination, out var group))
                 groups[p.Destination] = group = c.SelectorGroup(Members(healthy, backendIds, sw.Name, p.Destination, warnings));
-            c.Vip(vip, Tcp, port, vipIds[port]).UseGroup(vipIds[port], 0, group);
+            int id = vipIds[(p.Port, p.Host.Ip.ToString())];
+            c.Vip(vip, Tcp, p.Port, p.Host.Ip.ToString(), id).UseGroup(id, 0, group);
         }
 
         var local = topology.HostsOn(sw.Name).Select(h => h.Name).ToHashSet(StringComparer.Ordinal);
@@ -166,24 +156,32 @@ public static class P4MeshCompiler
     }
 
     /// <summary>
-    /// VIP ids for the bind ports of a switch: the ids of <paramref name="previous"/> (the commands the switch runs)
-    /// are kept, because <c>conn_table</c> pins carry the VIP id and a changed id would re-select open
-    /// connections; new ports get ids above every earlier one, in port order (1, 2, ... on a first compile).
+    /// VIP ids for the allowed bindings (bind port, client address) of a switch. The ids of <paramref name="previous"/>
+    /// (the commands the switch runs) are kept while the binding names the same destination, because <c>conn_table</c>
+    /// pins carry the VIP id and a changed id would re-select open connections. A binding that now names another
+    /// destination gets a new id, so that no pin of the old destination is ever followed (its open connections end
+    /// anyway: <c>rev</c> no longer translates their replies). New bindings get ids above every earlier one, in port
+    /// then host order (1, 2, ... on a first compile).
     /// </summary>
-    private static Dictionary<ushort, int> VipIds(P4SwitchEntries? previous, string vip, IEnumerable<ushort> ports)
+    private static Dictionary<(ushort Port, string Client), int> VipIds(P4SwitchEntries? previous, IReadOnlyList<PairBinding>? previousPairs,
+        string vip, IReadOnlyList<PairBinding> allowed)
     {
-        var kept = new Dictionary<ushort, int>();
+        var kept = new Dictionary<(ushort, string), int>();
         string prefix = $"table_add vip set_vip {vip} {Tcp} ";
         foreach (var line in previous?.Commands ?? [])
         {
             if (!line.StartsWith(prefix, StringComparison.Ordinal)) continue;
-            var rest = line[prefix.Length..].Split(" => ");
-            kept[ushort.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture)] = int.Parse(rest[1], System.Globalization.CultureInfo.InvariantCulture);
+            var rest = line[prefix.Length..].Split(' ');   // "<port> <client> => <id>"
+            kept[(ushort.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture), rest[1])] = int.Parse(rest[3], System.Globalization.CultureInfo.InvariantCulture);
         }
         int next = kept.Count == 0 ? 1 : kept.Values.Max() + 1;
-        var ids = new Dictionary<ushort, int>();
-        foreach (var port in ports.Order())
-            ids[port] = kept.TryGetValue(port, out var id) ? id : next++;
+        var ids = new Dictionary<(ushort, string), int>();
+        foreach (var p in allowed.OrderBy(p => p.Port).ThenBy(p => p.Host.Name, StringComparer.Ordinal))
+        {
+            var key = (p.Port, p.Host.Ip.ToString());
+            bool same = previousPairs?.Any(q => q.Host.Name == p.Host.Name && q.Port == p.Port && q.Destination == p.Destination) == true;
+            ids[key] = same && kept.TryGetValue(key, out var id) ? id : next++;
+        }
         if (ids.Count > 0 && ids.Values.Max() > ushort.MaxValue)
             throw new RegistryException($"VIP id {ids.Values.Max()} needed; the mesh program's VIP ids are 16 bits");
         return ids;

@@ -29,13 +29,28 @@ public class P4ThesisLabTests
         Assert.Empty(MeshProbe.Check(outcomes, reg, MeshOptions.ThesisLab, requests: 3));
     }
 
+    [Theory]
+    [InlineData("payments", true)]    // the thesis' own deny: product-api -> payments on public-api's allowed port
+    [InlineData("postgres", false)]   // one port, two destinations on one switch
+    public void Two_hosts_on_one_switch_may_give_one_bind_port_different_meanings(string destination, bool deny)
+    {
+        // product-api on H2 binds 9340, which public-api on H1 (same switch, s1) binds for payments, allowed.
+        var policy = new IntentionPolicy(deny ? [new Intention("product-api", destination, IntentionAction.Deny)] : [], IntentionAction.Allow);
+        var reg = new ServiceRegistry(ThesisLab.Registry(policy).Services.Select(s => s.Name == "product-api" ? s with { Upstreams = [new Upstream(destination, 9340)] } : s), policy);
+        var outcomes = MeshProbe.Run(MeshFabric.Build(SwitchKind.P4, reg, ThesisLab.Topology(), MeshOptions.ThesisLab), reg, MeshOptions.ThesisLab);
+        Assert.Equal(4, outcomes.Count);
+        Assert.Equal(!deny, Assert.Single(outcomes, o => o.Pair.Source == "product-api").Established);
+        Assert.True(Assert.Single(outcomes, o => o.Pair.Source == "public-api" && o.Pair.Destination == "payments").Established);
+        Assert.Empty(MeshProbe.Check(outcomes, reg, MeshOptions.ThesisLab, requests: 3));
+    }
+
     [Fact]
     public void The_commands_file_of_a_switch_is_what_the_switch_runs()
     {
         var compiled = P4MeshCompiler.Compile(ThesisLab.Registry(), ThesisLab.Topology(), MeshOptions.ThesisLab);
         var s1 = compiled.For("s1").ToString();
         Assert.Contains("table_add arp_vip arp_reply 192.168.1.250 1 => 02:00:00:00:00:fa\n", s1);
-        Assert.Contains("table_add vip set_vip 192.168.1.250 6 9191 => 1\n", s1);          // frontend@H1 -> public-api
+        Assert.Contains("table_add vip set_vip 192.168.1.250 6 9191 192.168.1.11 => 1\n", s1);          // frontend@H1 -> public-api
         Assert.Contains("table_add fwd set_nhop 192.168.1.13/32 => 00:00:00:00:00:03 3\n", s1); // H3 is behind s1's port 3
         Assert.DoesNotContain("table_add vip", compiled.For("s2").ToString());                 // payments and postgres call nobody
         // The file replays on a fresh switch without a failing line.

@@ -12,8 +12,9 @@ public static class P4MeshRegistry
     /// <summary>
     /// Computed from the registry alone, the P4 target must refuse exactly when:
     /// <list type="bullet">
-    /// <item>two bindings of hosts on one switch give one bind port two meanings (destination or
-    /// decision): the <c>vip</c> table matches (virtual IP, protocol, port), not the client;</item>
+    /// <item>two bindings of one host give one bind port two meanings (destination or decision): the
+    /// switch sees the host, not the service (the OpenFlow target refuses this too). Hosts on one switch
+    /// may disagree: the <c>vip</c> table matches the client's address;</item>
     /// <item>one host has allowed bindings with two bind ports for one destination: <c>rev</c> restores
     /// the virtual port by instance and client address, not per connection.</item>
     /// </list>
@@ -25,9 +26,9 @@ public static class P4MeshRegistry
                 .SelectMany(h => s.Upstreams.Select(u => (Host: h, Caller: s.Name, Port: u.LocalBindPort, u.Destination,
                     Allowed: registry.Policy.Decide(s.Name, u.Destination).Action == IntentionAction.Allow))))
             .ToArray();
-        foreach (var g in bindings.GroupBy(b => (b.Host.Switch, b.Port)))
+        foreach (var g in bindings.GroupBy(b => (b.Host.Name, b.Port)))
             if (g.Select(b => (b.Destination, b.Allowed)).Distinct().Count() > 1)
-                return $"{g.Key.Switch}: port {g.Key.Port} is {string.Join(", ", g.Select(b => $"{b.Destination} {(b.Allowed ? "allowed" : "denied")} for {b.Caller}@{b.Host.Name}"))}";
+                return $"{g.Key.Name}: port {g.Key.Port} is {string.Join(", ", g.Select(b => $"{b.Destination} {(b.Allowed ? "allowed" : "denied")} for {b.Caller}@{b.Host.Name}"))}";
         foreach (var g in bindings.Where(b => b.Allowed).GroupBy(b => (b.Host.Name, b.Destination)))
             if (g.Select(b => b.Port).Distinct().Count() > 1)
                 return $"{g.Key.Name}: {g.Key.Destination} bound on ports {string.Join(", ", g.Select(b => $"{b.Port} by {b.Caller}"))}";

@@ -115,7 +115,7 @@ public class P4ScenarioTests
         var (code, output, error) = Cli("run", ThesisOnP4);
         Assert.True(code == 0, error + output);
         Assert.StartsWith("*** thesis-lab-p4: 4 hosts, 2 switches, 5 links, 5 services (seed 1)", output);
-        Assert.Contains("PASS  deny: payments-api -> postgres", output);
+        Assert.Contains("PASS  deny: product-api -> payments-api", output);   // the thesis' own deny, on the port public-api may use
         Assert.EndsWith("*** 6/6 expectations held\n", output);
     }
 
@@ -214,14 +214,11 @@ public class P4ScenarioTests
     [Fact]
     public void A_service_the_p4_program_cannot_serve_is_refused_with_the_controllers_reason()
     {
-        // The thesis' own deny: on s1, h1 (public-api, allowed) and h2 (product-api, denied) both bind
-        // 9340 for payments-api, and the program's vip table cannot tell the two clients apart.
+        // frontend and public-api share h1 and both may call payments-api, on two bind ports (9342 and 9340):
+        // rev restores the virtual port of a reply by instance and client address, so it cannot know which.
         var original = File.ReadAllText(ThesisOnP4);
-        var yaml = original
-            .Replace("instances: [ { host: h2, port: 19572 } ]\n    upstreams: { postgres: 9567 }", "instances: [ { host: h2, port: 19572 } ]\n    upstreams: { postgres: 9567, payments-api: 9340 }")
-            .Replace("- { source: payments-api, destination: postgres, action: deny }", "- { source: product-api, destination: payments-api, action: deny }");
-        Assert.Contains("payments-api: 9340", yaml);
-        Assert.Contains("source: product-api, destination: payments-api", yaml);
+        var yaml = original.Replace("upstreams: { public-api: 9191 }", "upstreams: { public-api: 9191, payments-api: 9342 }");
+        Assert.NotEqual(original, yaml);
         var dir = Directory.CreateTempSubdirectory("meshsim-p4port-").FullName;
         try
         {
@@ -230,7 +227,8 @@ public class P4ScenarioTests
             Assert.Equal(2, code);
             Assert.Equal("", output);
             Assert.StartsWith("meshsim run: ", error);
-            Assert.Contains("9340", error);
+            Assert.Contains("host h1: ", error);
+            Assert.Contains("bind two ports for payments-api", error);
         }
         finally { Directory.Delete(dir, true); }
     }
@@ -304,7 +302,8 @@ public class P4ScenarioTests
     {
         var session = new MeshSim.Cli.Lab.LabSession(ScenarioLoader.LoadFile(ThesisOnP4));
         var vip = session.Execute("p4 s1 table_dump MeshIngress.vip");
-        // One vip entry per bind port on the virtual IP (9191, 9340, 9341, 9567 = 0x23e7, 0x247c, 0x247d, 0x255f).
+        // One vip entry per allowed binding of a local host: h1's 9191, 9340, 9341 and h2's 9567 (0x23e7, 0x247c,
+        // 0x247d, 0x255f); h2's 9340 is denied (the thesis' deny), so it has none.
         Assert.Equal(4, vip.Split("Action entry: set_vip").Length - 1);
         Assert.Contains("* meta.dport          : EXACT     23e7", vip);
         var ex = Assert.Throws<MeshSim.Cli.Commands.UsageException>(() => session.Execute("dump-flows s1"));
@@ -329,6 +328,11 @@ public class P4ScenarioTests
         var unbound = Cli("trace", "s1", packet.Replace("in_port=1", "in_port=2").Replace("192.168.1.11", "192.168.1.12").Replace("tp_dst=9191", "tp_dst=9999"), "-s", ThesisOnP4);
         Assert.Equal(0, unbound.Code);
         Assert.Contains("Table 'MeshIngress.vip': miss", unbound.Out);
+        // The thesis' deny: h1 may reach payments-api on 9340, h2 (product-api) may not; the vip key has the client.
+        var allowed = Cli("trace", "s1", packet.Replace("tp_dst=9191", "tp_dst=9340"), "-s", ThesisOnP4);
+        Assert.Contains("Table 'MeshIngress.vip': hit", allowed.Out);
+        var denied = Cli("trace", "s1", packet.Replace("in_port=1", "in_port=2").Replace("192.168.1.11", "192.168.1.12").Replace("tp_dst=9191", "tp_dst=9340"), "-s", ThesisOnP4);
+        Assert.Contains("Table 'MeshIngress.vip': miss", denied.Out);
 
         var json = Cli("trace", "s1", packet, "--json", "-s", ThesisOnP4);
         Assert.Equal(2, json.Code);

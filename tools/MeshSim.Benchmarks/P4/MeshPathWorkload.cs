@@ -59,7 +59,9 @@ internal sealed class MeshPathWorkload
         var p4 = P4MeshCompiler.Compile(reg, t, MeshOptions.ThesisLab);
         var sw = new P4Switch(new Network(), "s1", MeshFabric.LoadMeshProgram(), 3);
         MeshFabric.Install(sw, p4.For("s1"));
-        int vipId = 1 + p4.For("s1").Commands.Where(c => c.StartsWith("table_add vip ", StringComparison.Ordinal)).TakeWhile(c => !c.Contains($" {ProductPort} =>")).Count();
+        // H1's binding of the product port: "table_add vip set_vip <vip> 6 <port> <client> => <id>".
+        string h1Product = p4.For("s1").Commands.Single(c => c.StartsWith($"table_add vip set_vip {Vip} 6 {ProductPort} {H1} => ", StringComparison.Ordinal));
+        int vipId = int.Parse(h1Product[(h1Product.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
         var extra = new MeshCommands()
             .HeaderRoute(vipId, "x-canary", "true", subset: 0, priority: 10)
             .RouteRule(vipId, method: 5, "/admin", subset: null, priority: 20);

@@ -54,7 +54,8 @@ public class P4Throughput
 
     private static IEnumerable<string> MeshCommands()
     {
-        yield return "table_add vip set_vip 10.0.0.100 17 80 => 1";
+        // The vip table matches the client's address too: one entry per client address of the workload.
+        for (int c = 1; c <= Clients; c++) yield return $"table_add vip set_vip 10.0.0.100 17 80 10.0.0.{c} => 1";
         for (int i = 1; i <= 4; i++)
         {
             yield return $"table_add backend dnat {i} => 10.0.1.{i} 00:00:00:00:01:0{i} {10 + i} 80";

@@ -8,7 +8,7 @@ namespace MeshSim.Control.P4;
 /// <summary>
 /// The P4 target of the controller: compiles a registry snapshot and a topology into
 /// simple_switch_CLI commands for the mesh program (p4/mesh.p4) on every switch, the counterpart of
-/// <see cref="MeshCompiler"/>'s OpenFlow rules. The same bindings (<see cref="MeshCompiler.ResolvePairs"/>)
+/// <see cref="MeshCompiler"/>'s OpenFlow rules. The same bindings (<see cref="MeshCompiler.ResolvePairs(ServiceRegistry, NetworkTopology)"/>)
 /// and the same intention decisions drive both targets.
 /// </summary>
 /// <remarks>
@@ -28,7 +28,7 @@ namespace MeshSim.Control.P4;
 /// local host, when the destination has a healthy instance. The client is part of the key, so hosts on one
 /// switch may bind one port for different destinations, or for one destination under different decisions.
 /// Every such binding has its own VIP id (its <c>lb</c> entries share the destination's group); ids are kept
-/// across updates (<c>conn_table</c> pins carry them). A denied binding (or one without healthy instances) has no entry,
+/// across updates while the binding names the same destination (<c>conn_table</c> pins carry them). A denied binding (or one without healthy instances) has no entry,
 /// and its SYN meets <c>fwd</c>, which has no route to the virtual IP: it is dropped, as the OpenFlow pair
 /// flow drops it.</item>
 /// <item><c>lb</c>/<c>lb_retry</c>: one selector group per destination service used on the switch
@@ -175,12 +175,12 @@ public static class P4MeshCompiler
             kept[(ushort.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture), rest[1])] = int.Parse(rest[3], System.Globalization.CultureInfo.InvariantCulture);
         }
         int next = kept.Count == 0 ? 1 : kept.Values.Max() + 1;
+        var before = (previousPairs ?? []).Select(q => (q.Host.Name, q.Port, q.Destination)).ToHashSet();
         var ids = new Dictionary<(ushort, string), int>();
         foreach (var p in allowed.OrderBy(p => p.Port).ThenBy(p => p.Host.Name, StringComparer.Ordinal))
         {
             var key = (p.Port, p.Host.Ip.ToString());
-            bool same = previousPairs?.Any(q => q.Host.Name == p.Host.Name && q.Port == p.Port && q.Destination == p.Destination) == true;
-            ids[key] = same && kept.TryGetValue(key, out var id) ? id : next++;
+            ids[key] = before.Contains((p.Host.Name, p.Port, p.Destination)) && kept.TryGetValue(key, out var id) ? id : next++;
         }
         if (ids.Count > 0 && ids.Values.Max() > ushort.MaxValue)
             throw new RegistryException($"VIP id {ids.Values.Max()} needed; the mesh program's VIP ids are 16 bits");

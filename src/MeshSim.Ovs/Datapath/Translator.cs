@@ -217,7 +217,7 @@ internal sealed class Translator
                 case FloodAction: Flood(includeNoFlood: false); break;
                 case OutputRegAction r: Output((uint)ReadSubField(r.Source)); break;
                 case SetFieldAction s: FieldMap.Write(ref _pkt.Key, s.Field, s.Value, s.Mask); break;
-                case LoadAction l: { var s = l.ToSetField(); FieldMap.Write(ref _pkt.Key, s.Field, s.Value, s.Mask); break; }
+                case LoadAction l: FieldMap.Write(ref _pkt.Key, l.Destination.Field, l.AlignedValue, l.Destination.Mask); break;
                 case MoveAction m:
                 {
                     var v = ReadSubField(m.Source);
@@ -498,11 +498,17 @@ internal sealed class Translator
         {
             var e = ct.Exec[i];
             if (e is CtNatAction) continue;
-            var sf = e switch { SetFieldAction s => s, LoadAction l => l.ToSetField(), _ => null };
-            if (sf is null) continue;
-            FieldMap.Write(ref _pkt.Key, sf.Field, sf.Value, sf.Mask);   // OVS translates exec() on the flow too
-            if (sf.Field == OvsFieldId.CtMark) setMark = ((uint)sf.Value, (uint)sf.Mask);
-            else if (sf.Field == OvsFieldId.CtLabel) setLabel = (sf.Value, sf.Mask);
+            // No SetFieldAction is made for a load: this runs per packet.
+            var (field, value, mask) = e switch
+            {
+                SetFieldAction s => (s.Field, s.Value, s.Mask),
+                LoadAction l => (l.Destination.Field, l.AlignedValue, l.Destination.Mask),
+                _ => (default(OvsFieldId?), UInt128.Zero, UInt128.Zero),
+            };
+            if (field is not { } f) continue;
+            FieldMap.Write(ref _pkt.Key, f, value, mask);   // OVS translates exec() on the flow too
+            if (f == OvsFieldId.CtMark) setMark = ((uint)value, (uint)mask);
+            else if (f == OvsFieldId.CtLabel) setLabel = (value, mask);
             if (_trace is not null) Step(TraceKind.Action, ActionText(e));
         }
 

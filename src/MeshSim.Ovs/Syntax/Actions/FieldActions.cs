@@ -26,8 +26,11 @@ public sealed record SetFieldAction(OvsFieldId Field, UInt128 Value, UInt128 Mas
 /// </summary>
 public sealed record LoadAction(SubField Destination, UInt128 Value) : OvsAction
 {
-    /// <summary>The equivalent masked set_field.</summary>
-    public SetFieldAction ToSetField() => new(Destination.Field, Value << Destination.Offset, Destination.Mask);
+    /// <summary>The value aligned with <see cref="SubField.Mask"/> of <see cref="Destination"/>: what a masked set_field writes.</summary>
+    public UInt128 AlignedValue => Value << Destination.Offset;
+
+    /// <summary>The equivalent masked set_field (allocates: for printing and comparing, not per packet).</summary>
+    public SetFieldAction ToSetField() => new(Destination.Field, AlignedValue, Destination.Mask);
 }
 
 /// <summary><c>move:SRC[a..b]-&gt;DST[c..d]</c>: copy bits between fields (equal widths).</summary>

@@ -24,20 +24,26 @@ public class LiveBridgeAccountingTests
         return long.Parse(output.Trim(), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>A quiet namespace (no IPv6 router solicitations arriving at random moments) whose veth
+    /// is bridged to one simulated host at <paramref name="hostAddress"/>.</summary>
+    private static (RealTimeLoop Loop, LiveBridge Bridge) BridgeToSimulatedHost(NetnsFixture ns, string hostAddress, ulong seed, int inboxLimit)
+    {
+        Assert.Equal(0, ns.Exec("sysctl -qw net.ipv6.conf.all.disable_ipv6=1").Code);
+        Thread.Sleep(200);
+        var net = new Network(seed);
+        var loop = new RealTimeLoop(net.Sim);
+        var bridge = new LiveBridge(net, "br", ns.RootEnd, loop, inboxLimit);
+        var host = new Host(net, $"sim{seed}");
+        net.Connect(host.AddInterface("02:00:00:00:79:02", hostAddress).Port, bridge.Port, new LinkOptions(LatencyNs: 0, BitsPerSecond: 0));
+        return (loop, bridge);
+    }
+
     [SkippableFact]
     public async Task Frames_the_simulation_cannot_take_are_counted_frame_for_frame()
     {
         NetnsFixture.RequireOrSkip();
         using var ns = new NetnsFixture("lb3", "10.79.0.1/24", mac: "02:00:00:00:79:01");
-        // Quiet namespace: no IPv6 router solicitations arriving at random moments.
-        Assert.Equal(0, ns.Exec("sysctl -qw net.ipv6.conf.all.disable_ipv6=1").Code);
-        Thread.Sleep(200);
-
-        var net = new Network(seed: 3);
-        var loop = new RealTimeLoop(net.Sim);
-        var bridge = new LiveBridge(net, "br", ns.RootEnd, loop, inboxLimit: 100);
-        var host = new Host(net, "sim3");
-        net.Connect(host.AddInterface("02:00:00:00:79:02", "10.79.0.2/24").Port, bridge.Port, new LinkOptions(LatencyNs: 0, BitsPerSecond: 0));
+        var (loop, bridge) = BridgeToSimulatedHost(ns, "10.79.0.2/24", seed: 3, inboxLimit: 100);
         long rxBefore = RxPackets(ns.RootEnd);
 
         // 3000 frames as fast as Python can send them while nothing runs the simulation.
@@ -70,13 +76,7 @@ public class LiveBridgeAccountingTests
         // filter was set: a lone first ARP request vanished and the kernel retried a second later.
         NetnsFixture.RequireOrSkip();
         using var ns = new NetnsFixture("lb4", "10.79.4.1/24", mac: "02:00:00:00:79:01");
-        Assert.Equal(0, ns.Exec("sysctl -qw net.ipv6.conf.all.disable_ipv6=1").Code);
-        Thread.Sleep(200);
-        var net = new Network(seed: 4);
-        var loop = new RealTimeLoop(net.Sim);
-        var bridge = new LiveBridge(net, "br", ns.RootEnd, loop);
-        var host = new Host(net, "sim4");
-        net.Connect(host.AddInterface("02:00:00:00:79:02", "10.79.4.2/24").Port, bridge.Port, new LinkOptions(LatencyNs: 0, BitsPerSecond: 0));
+        var (loop, bridge) = BridgeToSimulatedHost(ns, "10.79.4.2/24", seed: 4, inboxLimit: 4096);
         long rxBefore = RxPackets(ns.RootEnd);
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var run = Task.Run(() => loop.Run(long.MaxValue, cts.Token));

@@ -601,6 +601,9 @@ internal sealed class Translator
                          (given ? $"ct_state={CtStateText.Format(state)}" : "default ct_state=trk|new (use --ct-next to customize)");
             if (nat is not null && nat.AddressMin is { } min)
             {
+                string Tuple(in PacketKey k) =>
+                    $"nw_src={new Ipv4Address((uint)k.Get(KeyField.NwSrc))},tp_src={k.Get(KeyField.TpSrc)},nw_dst={new Ipv4Address((uint)k.Get(KeyField.NwDst))},tp_dst={k.Get(KeyField.TpDst)}";
+                var initial = Tuple(in clone.Key);
                 if (nat.Kind == NatKind.Source)
                 {
                     clone.Key.Set(KeyField.NwSrc, min.Value);
@@ -611,6 +614,9 @@ internal sealed class Translator
                     clone.Key.Set(KeyField.NwDst, min.Value);
                     if (nat.PortMin != 0) clone.Key.Set(KeyField.TpDst, nat.PortMin);
                 }
+                header += $"\nReplacing src/dst IP/ports to simulate NAT:\n Initial flow: {initial}\n Modified flow: {Tuple(in clone.Key)}";
+                // The datapath's ct() rewrote the bytes too: the resumed pass has nothing left to set().
+                clone.Commit();
             }
             Detail($"A clone of the packet is forked to recirculate. The forked pipeline will be resumed at table {t}.");
             _recirc.Enqueue((clone, t, header, CtStateText.Format(state)));

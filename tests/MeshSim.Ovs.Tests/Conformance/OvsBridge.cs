@@ -41,6 +41,48 @@ public sealed class OvsBridge : IDisposable
     /// <summary><c>ovs-ofctl -O OpenFlow15 add-group BR GROUP</c>.</summary>
     public RealOvs.Run AddGroup(string group) => RealOvs.OfCtl("-O", "OpenFlow15", "add-group", Name, group);
 
+    /// <summary>Adds <paramref name="count"/> internal ports numbered 1..count (named after the bridge), up.</summary>
+    public void AddInternalPorts(int count)
+    {
+        for (int i = 1; i <= count; i++)
+        {
+            var port = $"{Name}p{i}";
+            Check(RealOvs.VsCtl("add-port", Name, port, "--", "set", "interface", port, "type=internal", $"ofport_request={i}"), "add-port");
+        }
+    }
+
+    /// <summary><c>ovs-ofctl packet-out BR "in_port=N packet=HEX actions=table"</c>: the frame runs the pipeline for real.</summary>
+    public void PacketOut(uint inPort, ReadOnlySpan<byte> frame) =>
+        Check(RealOvs.OfCtl("packet-out", Name, $"in_port={inPort} packet={Convert.ToHexString(frame)} actions=table"), "packet-out");
+
+    /// <summary>Per-bucket packet counters of a group (<c>-O OpenFlow15 dump-group-stats</c>), in bucket order.</summary>
+    public long[] BucketPackets(uint groupId)
+    {
+        var run = RealOvs.OfCtl("-O", "OpenFlow15", "dump-group-stats", Name, $"group_id={groupId}");
+        Check(run, "dump-group-stats");
+        return System.Text.RegularExpressions.Regex.Matches(run.Stdout, @"bucket\d+:packet_count=(\d+)")
+            .Select(m => long.Parse(m.Groups[1].Value)).ToArray();
+    }
+
+    /// <summary>OpenFlow port number to datapath port number, from <c>dpif/show</c> ("name 1/2: (tap)").</summary>
+    public Dictionary<uint, uint> DatapathPorts()
+    {
+        var run = RealOvs.AppCtl("dpif/show");
+        Check(run, "dpif/show");
+        var map = new Dictionary<uint, uint>();
+        foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(run.Stdout, $@"\b{Name}p\d+ (\d+)/(\d+):"))
+            map[uint.Parse(m.Groups[1].Value)] = uint.Parse(m.Groups[2].Value);
+        return map;
+    }
+
+    /// <summary><c>ovs-appctl ofproto/trace BR FLOW</c>'s text.</summary>
+    public string Trace(string flow)
+    {
+        var run = RealOvs.AppCtl("ofproto/trace", Name, flow);
+        Check(run, "ofproto/trace");
+        return run.Stdout;
+    }
+
     /// <summary>The lines of <c>ovs-ofctl --no-stats dump-flows BR</c>, leading space removed.</summary>
     public IReadOnlyList<string> DumpFlows(bool openFlow15 = false)
     {

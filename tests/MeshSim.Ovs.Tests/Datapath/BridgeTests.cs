@@ -94,9 +94,10 @@ public class BridgeTests
     [Fact]
     public void Service_vip_dnat_with_select_group_and_reply_un_nat()
     {
-        // The thesis pattern: a VIP is DNATed by ct(commit,nat) in the bucket a select group picked.
+        // A VIP is DNATed by ct(commit,nat,table=) in the bucket a select group picked: inside a bucket
+        // (an action set) the ct must be the bucket's only terminal action, so delivery happens in table 3.
         var t = new TestBridge(1, 2, 3).Groups("""
-            group_id=1,type=select,bucket=bucket_id=0,weight=50,actions=ct(commit,zone=1,nat(dst=10.1.0.1:8080)),output:2,bucket=bucket_id=1,weight=50,actions=ct(commit,zone=1,nat(dst=10.1.0.2:8080)),output:3
+            group_id=1,type=select,bucket=bucket_id=0,weight=50,actions=ct(commit,zone=1,table=3,nat(dst=10.1.0.1:8080)),bucket=bucket_id=1,weight=50,actions=ct(commit,zone=1,table=3,nat(dst=10.1.0.2:8080))
             """).Flows("""
             table=0,priority=100,tcp,in_port=1,nw_dst=10.96.0.10,tp_dst=80 actions=ct(table=1,zone=1,nat)
             table=0,priority=100,tcp,in_port=2 actions=ct(table=2,zone=1,nat)
@@ -105,6 +106,8 @@ public class BridgeTests
             table=1,priority=90,ct_state=+est+trk,nw_dst=10.1.0.1 actions=output:2
             table=1,priority=90,ct_state=+est+trk,nw_dst=10.1.0.2 actions=output:3
             table=2,priority=100,ct_state=+est+rpl+trk actions=output:1
+            table=3,priority=100,ip,nw_dst=10.1.0.1 actions=output:2
+            table=3,priority=100,ip,nw_dst=10.1.0.2 actions=output:3
             """);
         var counts = new int[4];
         for (ushort sport = 10000; sport < 10400; sport++)
@@ -132,6 +135,23 @@ public class BridgeTests
     }
 
     [Fact]
+    public void Thesis_listing_2_bucket_forwards_without_conntrack_as_real_ovs_does()
+    {
+        // bucket=ct(commit,nat(dst=..)),mod_dl_dst:..,output:N is an action set: output wins, the ct is dropped.
+        var t = new TestBridge(1, 2, 3).Groups(
+            "group_id=1,type=select,bucket=actions=ct(commit,zone=1,nat(dst=10.1.0.1:8080)),mod_dl_dst:00:00:00:00:00:09,output:2")
+            .Flows("table=0,tcp,in_port=1 actions=group:1");
+        t.Bridge.Receive(Tcp("10.0.0.1", 1234, "10.96.0.10", 80, TcpFlags.Syn, 1, 0), 1);
+        var k = Flow(Assert.Single(t.Sent[2]));
+        Assert.Equal(80, k.TpDst);                                   // not NATed
+        Assert.Equal(Ipv4Address.Parse("10.96.0.10"), k.NwDst);
+        Assert.Equal(MacAddress.Parse("00:00:00:00:00:09"), k.EthDst); // the set_field did run
+        Assert.Equal(0, t.Bridge.Conntrack.Count);                   // and nothing was committed
+        var text = t.Bridge.Trace(Tcp("10.0.0.1", 1235, "10.96.0.10", 80, TcpFlags.Syn, 1, 0), 1).ToText();
+        Assert.Contains("not executed: ct(commit,zone=1,nat(dst=10.1.0.1:8080))", text);
+    }
+
+    [Fact]
     public void Trace_of_a_select_group_explains_the_choice_and_lists_every_bucket()
     {
         var t = new TestBridge(1, 2, 3).Groups("group_id=3,type=select,bucket=bucket_id=0,weight=30,actions=output:2,bucket=bucket_id=1,weight=10,actions=output:3")
@@ -139,7 +159,8 @@ public class BridgeTests
         var text = t.Bridge.Trace(Udp("10.0.0.1", 7, "10.0.0.2", 53), 1).ToText();
         Assert.Contains("bucket 0: weight 30, 12/16 of the hash values, actions=output:2", text);
         Assert.Contains("bucket 1: weight 10, 4/16 of the hash values, actions=output:3", text);
-        Assert.Contains("selection_method=dp_hash: symmetric L4 hash", text);
+        Assert.Contains("no dp_hash yet: the datapath runs hash(sym_l4(0))", text);
+        Assert.Contains("Datapath actions: hash(sym_l4(0)),recirc(0x1),", text);
         Assert.Contains("-> using bucket", text);
     }
 
@@ -180,13 +201,30 @@ public class BridgeTests
         Assert.Equal(16, g.HashValues);
         Assert.Equal(12, g.HashMap.Count(b => b!.BucketId == 0));   // 3:1 of 16 values
         int two = 0;
-        for (ushort p = 1; p <= 2000; p++)
+        for (int p = 1; p <= 2000; p++)
         {
             t.Clear();
-            t.Bridge.Receive(Udp("10.0.0.1", p, "10.0.0.2", 53), 1);
+            // dp_hash's sym_l4 hash takes addresses and TCP ports, never UDP ports: vary the source address.
+            t.Bridge.Receive(Udp($"10.{p / 250}.{p % 250}.1", 7, "10.0.0.2", 53), 1);
             if (t.Out.SequenceEqual([2u])) two++;
         }
         Assert.InRange(two, 1350, 1650);                          // 75% ± 7.5%
+    }
+
+    [Fact]
+    public void Default_select_sends_every_udp_flow_between_two_hosts_to_one_bucket()
+    {
+        // OVS 3.1's surprise: flow_hash_symmetric_l3l4(..., inc_udp_ports=false) ignores UDP ports.
+        var t = new TestBridge(1, 2, 3).Groups("group_id=3,type=select,bucket=actions=output:2,bucket=actions=output:3")
+            .Flows("in_port=1 actions=group:3");
+        var ports = new HashSet<uint>();
+        for (ushort p = 1; p <= 200; p++)
+        {
+            t.Clear();
+            t.Bridge.Receive(Udp("10.0.0.1", p, "10.0.0.2", (ushort)(1000 + p)), 1);
+            ports.Add(Assert.Single(t.Out));
+        }
+        Assert.Single(ports);
     }
 
     [Fact]

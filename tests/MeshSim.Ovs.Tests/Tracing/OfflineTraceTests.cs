@@ -22,7 +22,10 @@ public class OfflineTraceTests
         Assert.Contains("Flow: recirc_id=0x1,ct_state=new|trk,ct_zone=1,ct_mark=0x1,eth,tcp,reg0=0x5,reg3=0x7,metadata=0x3,in_port=1,vlan_tci=0x0000,dl_src=00:00:00:00:00:00,dl_dst=00:00:00:00:00:00,nw_src=10.0.0.1,nw_dst=10.1.0.5,nw_tos=0,nw_ecn=0,nw_ttl=64,nw_frag=no,tp_src=1234,tp_dst=8080,tcp_flags=0", text);
         Assert.Contains("Final flow: recirc_id=0x1,eth,tcp,reg0=0x5,reg3=0x7,metadata=0x3,in_port=1,vlan_tci=0x0000,dl_src=00:00:00:00:00:00,dl_dst=00:00:00:00:00:00,nw_src=1.2.3.4,nw_dst=10.1.0.5,nw_tos=0,nw_ecn=0,nw_ttl=63,nw_frag=no,tp_src=1234,tp_dst=8080,tcp_flags=0", text);
         Assert.Contains(">> skipping output to input port", text);
-        Assert.Contains("Datapath actions: 2,1", text);
+        // OVS printed "ct(commit,zone=1,mark=0x1/0xffffffff),set(ipv4(src=1.2.3.4,ttl=63)),3,2": its datapath
+        // numbers the ports itself (OpenFlow 2 and 1 were datapath ports 3 and 2); MeshSim prints OpenFlow numbers.
+        Assert.Contains("Datapath actions: ct(commit,zone=1,mark=0x1/0xffffffff,nat(dst=10.1.0.5:8080)),recirc(0x1)", text);
+        Assert.Contains("Datapath actions: ct(commit,zone=1,mark=0x1/0xffffffff),set(ipv4(src=1.2.3.4,ttl=63)),2,1", text);
     }
 
     [Fact]

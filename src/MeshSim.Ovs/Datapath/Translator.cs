@@ -462,6 +462,7 @@ internal sealed class Translator
             ? FlowHash.SymmetricL3L4(in _pkt.Key, g.HashBasis)
             : FlowHash.DatapathL4(in _pkt.Ingress, g.HashBasis);
         _pkt.DpHash = hash;
+        uint recircId = ++_nextRecircId;   // OVS spends a recirculation id here, traced or not
         if (_mode == CtMode.Live) bridge.Recirculations++;
         if (_trace is not null)
         {
@@ -469,7 +470,7 @@ internal sealed class Translator
             Detail($"no dp_hash yet: the datapath runs hash({alg}({g.HashBasis})) and recirculates to resume here " +
                    "(real ofproto/trace stops at this point and prints \"no live bucket\")");
             _trace.AddDatapathAction(_pass, $"hash({alg}({g.HashBasis}))");
-            _trace.AddDatapathAction(_pass, $"recirc(0x{++_nextRecircId:x})");
+            _trace.AddDatapathAction(_pass, $"recirc(0x{recircId:x})");
         }
     }
 

@@ -27,7 +27,7 @@ namespace MeshSim.Ovs.Conntrack;
 /// <see cref="Sweep"/> instead of by a cleaner thread; a bare <c>nat</c> on the commit of a new
 /// connection translates nothing.
 /// </summary>
-public sealed class ConnTracker
+public sealed partial class ConnTracker
 {
     private readonly Dictionary<ConnKey, Connection> _byKey = new();
     private readonly SimRandom _random;

@@ -20,7 +20,7 @@ internal enum SimpleConnState : byte { First, Multiple, Bidir }
 /// direction, as the first packet had it) and <see cref="RevKey"/> (what a reply looks like; with NAT,
 /// already rewritten to the translated addresses/ports, so a reply to the translated address is found).
 /// </summary>
-public sealed class Connection
+public sealed partial class Connection
 {
     internal Connection(in ConnKey key, long createdNs)
     {

@@ -14,7 +14,7 @@ public enum TcpPeerState : byte
 /// it lies within the window, acknowledges nothing more than a window ahead, and a RST matches the
 /// expected sequence exactly (±1).
 /// </summary>
-internal sealed class TcpTracker
+internal sealed partial class TcpTracker
 {
     public const int MaxWindowScale = 14;
     public const byte WscaleFlag = 0x80, WscaleUnknown = 0x40, WscaleMask = 0x0F;

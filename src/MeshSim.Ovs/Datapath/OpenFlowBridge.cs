@@ -29,11 +29,14 @@ public sealed class OpenFlowBridge
     private readonly Translator _translator;
 
     /// <summary>Creates a bridge named <paramref name="name"/>.</summary>
-    public OpenFlowBridge(string name, SimRandom random, Func<long> clock)
+    public OpenFlowBridge(string name, SimRandom random, Func<long> clock) : this(name, clock, new ConnTracker(random)) { }
+
+    /// <summary>A bridge over an existing connection table (a live trace's replica).</summary>
+    internal OpenFlowBridge(string name, Func<long> clock, ConnTracker conntrack)
     {
         Name = name;
         Clock = clock;
-        Conntrack = new ConnTracker(random);
+        Conntrack = conntrack;
         _translator = new Translator(this);
     }
 

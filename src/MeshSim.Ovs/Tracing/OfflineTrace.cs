@@ -25,13 +25,7 @@ public static class OfflineTrace
         var groups = groupsText is null ? null : OvsRuleFile.ParseGroups(groupsText);
         if (groups is { Ok: false }) return Bad(string.Join('\n', groups.Errors.Select(e => e.ToString(groupsName ?? "groups"))));
         if (!TracePacket.TryParse(packetText, out var packet, out var perr)) return Bad($"packet: {perr}");
-        var states = new List<CtState>();
-        foreach (var s in ctNext)
-        {
-            if (!CtStateText.TryParse(s, out var st, out var err)) return Bad($"--ct-next '{s}': {err}");
-            if ((st & CtState.Tracked) == 0) return Bad($"--ct-next '{s}': ct_state must include trk (as ofproto/trace requires)");
-            states.Add(st);
-        }
+        if (!TryParseCtNext(ctNext, out var states, out var cerr)) return Bad(cerr!);
 
         var bridge = new OpenFlowBridge("br0", SimRandom.ForStream(1, "ofctl-trace"), () => 0);
         foreach (var port in MentionedPorts(flows.Entries.Select(e => e.Entry), groups?.Entries.Select(e => e.Entry), packet!.InPort))
@@ -43,6 +37,20 @@ public static class OfflineTrace
     }
 
     private static OfflineTraceResult Bad(string message) => new(2, "", message);
+
+    /// <summary>Parses <c>--ct-next</c> values as ofproto/trace does (flags, each state including trk).</summary>
+    public static bool TryParseCtNext(IReadOnlyList<string> ctNext, out List<CtState> states, out string? error)
+    {
+        states = new List<CtState>();
+        error = null;
+        foreach (var s in ctNext)
+        {
+            if (!CtStateText.TryParse(s, out var st, out var err)) { error = $"--ct-next '{s}': {err}"; return false; }
+            if ((st & CtState.Tracked) == 0) { error = $"--ct-next '{s}': ct_state must include trk (as ofproto/trace requires)"; return false; }
+            states.Add(st);
+        }
+        return true;
+    }
 
     /// <summary>Port numbers referenced by in_port matches, output/watch ports and the packet.</summary>
     public static SortedSet<uint> MentionedPorts(IEnumerable<FlowEntry> flows, IEnumerable<GroupEntry>? groups, uint inPort)

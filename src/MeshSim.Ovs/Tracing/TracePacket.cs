@@ -71,15 +71,32 @@ public sealed class TracePacket
         var key = default(PacketKey);
         foreach (var f in flow.Match.Fields)
         {
+            // ofproto/trace reads ct_state=trk|new and ct_state=0x21 as the exact state, and refuses only
+            // the flag-match form (+trk+new: "wildcards not allowed here").
+            if (f.Field == OvsFieldId.CtState && !CtStateIsFlagMatch(text))
+            {
+                FieldMap.Write(ref key, f.Field, f.Value, f.Info.FullMask);
+                continue;
+            }
             if (!f.IsExact)
             {
-                error = $"{f.Info.Name}: a traced packet needs exact values, not a mask";
+                error = f.Field == OvsFieldId.CtState
+                    ? "bad value for ct_state (wildcards not allowed here): give the state as trk|new or 0x21, not +trk+new"
+                    : $"{f.Info.Name}: a traced packet needs exact values, not a mask";
                 return false;
             }
             FieldMap.Write(ref key, f.Field, f.Value, f.Info.FullMask);
         }
         packet = new TracePacket(key, Synthesize(in key));
         return true;
+    }
+
+    private static bool CtStateIsFlagMatch(string text)
+    {
+        foreach (var token in text.Split(',', StringSplitOptions.TrimEntries))
+            if (token.StartsWith("ct_state=", StringComparison.Ordinal))
+                return token.Length > 9 && token[9] is '+' or '-';
+        return false;
     }
 
     /// <summary>Builds a frame whose headers are exactly <paramref name="key"/>'s.</summary>

@@ -149,7 +149,12 @@ public static class InspectCommands
         var sw = new Argument<string>("switch") { Description = "switch name, e.g. s1" };
         var packet = new Argument<string>("packet") { Description = "a flow in ofproto/trace syntax, e.g. in_port=1,tcp,nw_src=192.168.1.11,nw_dst=192.168.1.250,tp_dst=9191" };
         var json = new Option<bool>("--json") { Description = "print the trace as JSON" };
-        var c = o.AddTo(new Command("trace", "Trace a packet through a switch of the scenario, as ovs-appctl ofproto/trace (against its live conntrack table); on a P4 switch, bmv2's event log through a fresh copy of it") { sw, packet, json });
+        var ctNext = new Option<string[]>("--ct-next")
+        {
+            Description = "instead of the live connection table, resume each ct(table=...) with this ct_state, as ofproto/trace --ct-next (repeat for later ones)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var c = o.AddTo(new Command("trace", "Trace a packet through a switch of the scenario, as ovs-appctl ofproto/trace, against a copy of its live state (conntrack, MAC table, flows, groups: each ct() resumes with the state the tracker gives); on a P4 switch, bmv2's event log through a fresh copy of it") { sw, packet, json, ctNext });
         c.SetAction((ParseResult p, CancellationToken _) => o.Invoke(p, "trace", (spec, seed, output) =>
         {
             ScenarioWorld? world = null;
@@ -160,18 +165,20 @@ public static class InspectCommands
                 output.Write(P4SwitchTrace.Text(world, p.GetValue(sw)!, p.GetValue(packet)!));
                 return ExitCodes.Ok;
             }
-            var trace = TraceText(world, p.GetValue(sw)!, p.GetValue(packet)!);
+            var trace = TraceText(world, p.GetValue(sw)!, p.GetValue(packet)!, p.GetValue(ctNext) ?? []);
             output.Write(p.GetValue(json) ? trace.ToJson() : trace.ToText());
             return ExitCodes.Ok;
         }));
         return c;
     }
 
-    /// <summary>Traces <paramref name="packetText"/> through <paramref name="switchName"/> without changing anything.</summary>
-    public static PacketTrace TraceText(ScenarioWorld world, string switchName, string packetText)
+    /// <summary>Traces <paramref name="packetText"/> through <paramref name="switchName"/> against a copy of its
+    /// live state (or ofproto/trace's emulation with <paramref name="ctNext"/>), changing nothing.</summary>
+    public static PacketTrace TraceText(ScenarioWorld world, string switchName, string packetText, IReadOnlyList<string>? ctNext = null)
     {
         var bridge = Bridge(world, switchName, "trace (ofproto/trace)");
         if (!TracePacket.TryParse(packetText, out var packet, out var error)) throw new UsageException($"packet: {error}");
-        return bridge.Trace(packet!.Frame, packet.InPort, CtMode.Emulate, flow: packet.Key);
+        if (!OfflineTrace.TryParseCtNext(ctNext ?? [], out var states, out var cerr)) throw new UsageException(cerr!);
+        return LiveTrace.Run(bridge, packet!.Frame, packet.InPort, packet.Key, states);
     }
 }

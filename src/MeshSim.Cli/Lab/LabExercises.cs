@@ -1,3 +1,4 @@
+using MeshSim.Ovs;
 using MeshSim.Cli.Run;
 
 namespace MeshSim.Cli.Lab;
@@ -21,7 +22,7 @@ public static class LabExercises
             [o => HandWritten(o, "s1")]),
         new("02-select-group", "Balance over two instances with a select group",
             [new("reach", "client -> api", "client cannot reach api at all: the flow for 192.168.1.250:9000 should send the SYN to group:1 (and the group must exist in s1.groups).")],
-            [o => HandWritten(o, "s1"), SelectGroup, BothInstancesServed]),
+            [o => HandWritten(o, "s1"), SelectGroup, o => BucketsAsActionSets(o, "s1"), BothInstancesServed]),
         new("03-intention", "Deny product-api -> payments-api with an intention",
             [
                 new("deny", "product-api -> payments-api", "product-api can still open connections to payments-api: add an intention { source: product-api, destination: payments-api, action: deny }."),
@@ -69,6 +70,23 @@ public static class LabExercises
             yield return "s1 has no select group: write one in s1.groups (group_id=1,type=select,bucket=...,bucket=...).";
         else if (!groups.Any(g => g.Contains("type=select", StringComparison.Ordinal) && g.Split("bucket=").Length - 1 >= 2))
             yield return "s1's select group has fewer than two buckets: one bucket per api instance.";
+    }
+
+    // A real switch runs a bucket as an action set: only one of group/output/resubmit/ct runs. A bucket
+    // that writes ct(...) next to an output never reaches conntrack, so it fails here as on a real OVS.
+    private static IEnumerable<string> BucketsAsActionSets(LabOutcome o, string switchName)
+    {
+        foreach (var g in o.World.RequireOvs(switchName, "lab check").Bridge.Groups)
+            for (int i = 0; i < g.Entry.Buckets.Count; i++)
+            {
+                var dropped = g.ActionSets[i].Dropped;
+                if (dropped.Count == 0) continue;
+                var executed = g.ActionSets[i].Executed;
+                yield return $"group {g.Entry.GroupId}, bucket {g.Entry.Buckets[i].BucketId}: OVS runs a bucket's actions as an action set, where only one of " +
+                             $"group, output, resubmit and ct runs, so {OvsFormatter.FormatActions(dropped)} never runs " +
+                             $"(what runs: {(executed.Count == 0 ? "nothing" : OvsFormatter.FormatActions(executed))}). " +
+                             "Make ct(commit,table=N,zone=Z,nat(dst=IP:PORT)) the bucket's only action and deliver the packet from table N.";
+            }
     }
 
     private static List<string> S1Groups(LabOutcome o) =>

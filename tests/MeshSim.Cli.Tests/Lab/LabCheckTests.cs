@@ -38,6 +38,26 @@ public class LabCheckTests
     }
 
     [Fact]
+    public void A_bucket_that_puts_ct_next_to_an_output_fails_as_on_a_real_switch_and_says_why()
+    {
+        // The thesis' listing-2 shape: on OVS 3.1 the bucket is an action set, output:2 wins, the ct never runs.
+        var dir = Directory.CreateTempSubdirectory("meshsim-lab-");
+        try
+        {
+            foreach (var f in Directory.GetFiles(Path.Combine(Labs, "solutions", "02-select-group")))
+                File.Copy(f, Path.Combine(dir.FullName, Path.GetFileName(f)));
+            File.WriteAllText(Path.Combine(dir.FullName, "s1.groups"),
+                "group_id=1,type=select,bucket=weight:1,actions=ct(commit,zone=1,nat(dst=192.168.1.12:5000)),output:2," +
+                "bucket=weight:1,actions=ct(commit,zone=1,nat(dst=192.168.1.13:5000)),output:2\n");
+            var result = LabChecker.Check(LabChecker.Resolve("02-select-group"), dir.FullName);
+            Assert.False(result.Solved, result.Text);
+            Assert.Contains("group 1, bucket 0: OVS runs a bucket's actions as an action set", result.Text);
+            Assert.Contains("so ct(commit,zone=1,nat(dst=192.168.1.12:5000)) never runs (what runs: output:2)", result.Text);
+        }
+        finally { dir.Delete(recursive: true); }
+    }
+
+    [Fact]
     public void Deleting_the_expectations_does_not_pass_the_check()
     {
         var dir = Directory.CreateTempSubdirectory("meshsim-lab-");

@@ -60,11 +60,16 @@ public class InspectCommandTests
     [Fact]
     public void Trace_walks_the_tables_and_reports_the_group()
     {
-        var (code, output, _) = CliProcess.Run("trace", "s1", "in_port=1,tcp,dl_src=00:00:00:00:00:01,dl_dst=02:00:00:00:00:fa,nw_src=192.168.1.11,nw_dst=192.168.1.250,tp_src=40000,tp_dst=9341");
+        var (code, output, _) = CliProcess.Run("trace", "s1", "in_port=1,tcp,dl_src=00:00:00:00:00:01,dl_dst=02:00:00:00:00:fa,nw_src=192.168.1.11,nw_dst=192.168.1.250,tp_src=40000,tp_dst=9341,tcp_flags=syn");
         Assert.Equal(0, code);
         Assert.Contains("bridge(\"s1\")", output);
         Assert.Contains("ct(table=1,zone=3,nat)", output);
         Assert.Contains("group:", output);
+        // The trace runs the switch's own conntrack: a TCP segment with no flags is invalid there, as in OVS's conntrack-tcp.c.
+        var (flagless, invalid, _) = CliProcess.Run("trace", "s1", "in_port=1,tcp,dl_src=00:00:00:00:00:01,dl_dst=02:00:00:00:00:fa,nw_src=192.168.1.11,nw_dst=192.168.1.250,tp_src=40000,tp_dst=9341");
+        Assert.Equal(0, flagless);
+        Assert.Contains("resume conntrack with ct_state=inv|trk", invalid);
+        Assert.DoesNotContain("group:", invalid);
         var (bad, _, err) = CliProcess.Run("trace", "s1", "in_port=1,tcp,nw_dst=foo");   // (999.1.1.1 is accepted: OVS wraps it to 231.1.1.1 too)
         Assert.Equal(2, bad);
         Assert.Equal("meshsim trace: packet: column 22: foo: invalid IP address\n", err);

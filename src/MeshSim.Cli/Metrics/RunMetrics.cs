@@ -18,7 +18,7 @@ public sealed class RunMetrics
     private readonly ServiceTcpMetrics? _services;
     private readonly OpenMetricsSeries? _series;
 
-    /// <summary>Virtual time between scrapes.</summary>
+    /// <summary>Virtual time between scrapes (<see cref="long.MaxValue"/> when scraped on demand).</summary>
     public long IntervalNs { get; }
 
     private RunMetrics(ScenarioWorld world, long intervalNs, bool keepSeries)
@@ -37,6 +37,13 @@ public sealed class RunMetrics
         m.ScrapeAndReschedule();
         return m;
     }
+
+    /// <summary>
+    /// Metrics scraped only when asked (the lab's <c>metrics</c> command), so the world's event queue
+    /// and the lab's transcripts stay as they were; a connection that expired between two asks is
+    /// missing from the byte and close totals.
+    /// </summary>
+    public static RunMetrics OnDemand(ScenarioWorld world) => new(world, long.MaxValue, keepSeries: false);
 
     /// <summary>The exposition of the switches' and the services' counters now.</summary>
     public string Exposition()

@@ -7,11 +7,11 @@ namespace MeshSim.Cli.Tests.Metrics;
 public class RunMetricsTests
 {
     /// <summary>Runs the lab and returns the final exposition and the series.</summary>
-    internal static (string Final, string Series) RunLab(string dir)
+    internal static (string Final, string Series) RunLab(string dir, string interval = "1s")
     {
         var final = Path.Combine(dir, "final.prom");
         var series = Path.Combine(dir, "run.om");
-        var (code, _, err) = CliProcess.Run("run", "--metrics", final, "--metrics-series", series);
+        var (code, _, err) = CliProcess.Run("run", "--metrics", final, "--metrics-series", series, "--metrics-interval", interval);
         Assert.True(code == 0, err);
         return (File.ReadAllText(final), File.ReadAllText(series));
     }
@@ -63,5 +63,22 @@ public class RunMetricsTests
         // The last sample of each series is the final exposition's value.
         var last = series1.Split('\n').Last(l => l.StartsWith(Pair("istio_tcp_received_bytes_total", "frontend", "public-api"), StringComparison.Ordinal));
         Assert.Equal(Sample(final1, Pair("istio_tcp_received_bytes_total", "frontend", "public-api")), long.Parse(last.Split(' ')[^2], CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void Final_counters_do_not_depend_on_the_scrape_interval()
+    {
+        var (every1s, series1s) = RunLab(Directory.CreateTempSubdirectory("meshsim-metrics-").FullName);
+        var (every100ms, series100ms) = RunLab(Directory.CreateTempSubdirectory("meshsim-metrics-").FullName, "100ms");
+        Assert.Equal(every1s, every100ms);
+        Assert.True(series100ms.Length > 5 * series1s.Length, "ten times the scrapes");
+    }
+
+    [Fact]
+    public void A_bad_interval_is_bad_input()
+    {
+        var (code, _, err) = CliProcess.Run("run", "--metrics", Path.Combine(Path.GetTempPath(), "unused.prom"), "--metrics-interval", "0s");
+        Assert.Equal(2, code);
+        Assert.Contains("--metrics-interval", err);
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using MeshSim.Cli.Commands;
 using MeshSim.Cli.Commands.Lab;
+using MeshSim.Cli.Metrics;
 using MeshSim.Cli.Run;
 using MeshSim.Cli.Scenario;
 using MeshSim.Engine;
@@ -27,6 +28,7 @@ public sealed class LabSession
         ("dump-flows SW", "flows of switch SW with counters"),
         ("dump-groups SW", "groups of switch SW"),
         ("dump-conntrack SW", "connection tracking table of SW"),
+        ("metrics [PREFIX]", "Prometheus series now (docs/metrics.md), those whose names start with PREFIX, e.g. metrics istio_"),
         ("trace SW PACKET", "ofproto/trace a packet (bmv2 event log on a P4 switch), e.g. trace s1 in_port=1,tcp,nw_src=192.168.1.11,nw_dst=192.168.1.250,tp_dst=9191"),
         ("link A B down|up", "take the link between nodes A and B down or up"),
         ("add-flow SW FLOW", "add a flow in ovs-ofctl syntax, e.g. add-flow s1 priority=500,icmp,actions=drop"),
@@ -40,6 +42,9 @@ public sealed class LabSession
 
     /// <summary>Starts a session over a freshly built world.</summary>
     public LabSession(ScenarioSpec spec, ulong? seed = null) => World = ScenarioWorld.Build(spec, seed);
+
+    // Made at the first metrics command: it keeps the service totals between asks.
+    private RunMetrics? _metrics;
 
     /// <summary>The world the commands act on.</summary>
     public ScenarioWorld World { get; }
@@ -71,6 +76,7 @@ public sealed class LabSession
             case "dump-flows": Need(2, "dump-flows SW"); return InspectCommands.DumpFlows(World, words[1]);
             case "dump-groups": Need(2, "dump-groups SW"); return InspectCommands.DumpGroups(World, words[1]);
             case "dump-conntrack": Need(2, "dump-conntrack SW"); return InspectCommands.DumpConntrack(World, words[1]);
+            case "metrics": return LabMetrics.Filter((_metrics ??= RunMetrics.OnDemand(World)).Exposition(), words.Length > 1 ? words[1] : "");
             case "trace":
                 Need(3, "trace SW PACKET");
                 return World.P4Switches.ContainsKey(words[1]) ? P4SwitchTrace.Text(World, words[1], Rest(2)) : InspectCommands.TraceText(World, words[1], Rest(2)).ToText();

@@ -29,14 +29,17 @@ public static class MeshSimCommand
     }
 
     /// <summary>Parses and runs <paramref name="args"/>, writing to the given writers (tests pass StringWriters).</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error) => RunAsync(args, output, error, Create());
+
+    /// <summary>Runs <paramref name="args"/> against <paramref name="root"/> (tests pass a tree with a failing command).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, RootCommand root)
     {
         // System.CommandLine's own handler would print "Unhandled exception" and a stack trace and
         // exit 1, indistinguishable from a failed expectation; ours below is the only last resort.
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         try
         {
-            return await Create().Parse(args).InvokeAsync(config);
+            return await root.Parse(args).InvokeAsync(config);
         }
         catch (Exception ex)
         {

@@ -23,6 +23,10 @@ public abstract class FuzzTarget
     /// <summary>Open/close pairs for structure-aware depth bombs (empty: the format does not nest).</summary>
     public virtual IReadOnlyList<(string Open, string Close)> Nesting => [];
 
+    /// <summary>Inputs never grow beyond this many bytes, so one mutation cannot eat the budget (and a slow
+    /// parser shows as slow inputs, not as a stalled campaign).</summary>
+    public virtual int MaxInput => 64 * 1024;
+
     /// <summary>True for binary formats: the mutator then also writes interesting integers in place.</summary>
     public virtual bool Binary => false;
 

@@ -11,9 +11,6 @@ namespace MeshSim.Fuzz;
 /// </summary>
 public sealed class Mutator(FuzzRandom rng, FuzzTarget target)
 {
-    /// <summary>Inputs never grow beyond this, so one mutation cannot eat the budget.</summary>
-    public const int MaxInput = 1 << 20;
-
     private static readonly byte[] InterestingBytes = [0, 1, 0x7f, 0x80, 0xff, (byte)'"', (byte)'\\', (byte)'\n', (byte)'\r', (byte)':', (byte)'[', (byte)']', (byte)'{', (byte)'}', (byte)',', (byte)'-', (byte)'#', (byte)'&', (byte)'*', (byte)'!', (byte)'%', (byte)'|', (byte)'>', (byte)'\t', (byte)' ', (byte)'=', (byte)'0'];
     private static readonly uint[] InterestingInts = [0, 1, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xffffffff, 0xfffffffe];
     private static readonly string[] Numbers =
@@ -31,7 +28,7 @@ public sealed class Mutator(FuzzRandom rng, FuzzTarget target)
         var data = new List<byte>(parent);
         int rounds = 1 + rng.Below(4);
         for (int r = 0; r < rounds; r++) MutateOnce(data, corpus);
-        if (data.Count > MaxInput) data.RemoveRange(MaxInput, data.Count - MaxInput);
+        if (data.Count > target.MaxInput) data.RemoveRange(target.MaxInput, data.Count - target.MaxInput);
         return data.ToArray();
     }
 

@@ -12,6 +12,9 @@ public sealed class Bmv2Target : FuzzTarget
     public override string Description => "bmv2 JSON programs (P4 loader)";
 
     /// <inheritdoc/>
+    public override int MaxInput => 256 * 1024;   // mesh.json is 96 KiB
+
+    /// <inheritdoc/>
     public override IEnumerable<byte[]> Seeds(RepoFiles repo) =>
         repo.Files("p4", ".json").Concat(repo.Files(Path.Combine("scenarios", "p4-tutorial-basic", "build"), ".json"));
 

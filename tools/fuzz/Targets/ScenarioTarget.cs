@@ -29,6 +29,9 @@ public sealed class ScenarioTarget : FuzzTarget
     /// <inheritdoc/>
     public override IReadOnlyList<(string Open, string Close)> Nesting => [("[", "]"), ("{a: ", "}"), ("- ", ""), ("-\n  ", ""), ("[{a: ", "}]"), ("a:\n ", "")];
 
+    // The written form has no 'limits:' key, so it is re-read with limits no input reaches.
+    private static readonly ScenarioLimits Generous = ScenarioLimits.Default.With(["hosts=100000000", "switches=100000000", "links=100000000", "services=100000000", "rules=100000000", "requests=1000000000000", "until=1000000000"]);
+
     /// <inheritdoc/>
     public override string Run(byte[] input)
     {
@@ -37,6 +40,10 @@ public sealed class ScenarioTarget : FuzzTarget
         {
             var spec = ScenarioLoader.Load(text, "fuzz.yaml");
             _ = Expectation.ParseAll(spec);
+            // Every text that loads has a canonical form that loads to itself (write(load(s)) is a fixed point).
+            var once = ScenarioWriter.Write(spec);
+            var twice = ScenarioWriter.Write(ScenarioLoader.Load(once, "fuzz-written.yaml", Generous));
+            if (twice != once) throw new InvalidOperationException($"write(load(s)) is not a fixed point:\n{once}\n---\n{twice}");
             return "ok";
         }
         catch (ScenarioException e)

@@ -24,22 +24,40 @@ public static class MeshSimCommand
         root.Subcommands.Add(ofctl);
         foreach (var c in Commands.Lab.InspectCommands.Create()) root.Subcommands.Add(c);
         root.Subcommands.Add(Commands.Lab.LabCommand.Create());
+        root.Options.Add(Commands.LimitOption.Instance);
         return root;
     }
 
     /// <summary>Parses and runs <paramref name="args"/>, writing to the given writers (tests pass StringWriters).</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error) => RunAsync(args, output, error, Create());
+
+    /// <summary>Runs <paramref name="args"/> against <paramref name="root"/> (tests pass a tree with a failing command).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, RootCommand root)
     {
-        var config = new InvocationConfiguration { Output = output, Error = error };
+        // System.CommandLine's own handler would print "Unhandled exception" and a stack trace and
+        // exit 1, indistinguishable from a failed expectation; ours below is the only last resort.
+        var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         try
         {
-            return await Create().Parse(args).InvokeAsync(config);
+            return await root.Parse(args).InvokeAsync(config);
         }
         catch (Exception ex)
         {
-            await error.WriteLineAsync($"meshsim: internal error: {ex}");
+            await error.WriteLineAsync(InternalErrorLine(args, ex));
+            if (Environment.GetEnvironmentVariable("MESHSIM_TRACE") == "1") await error.WriteLineAsync(ex.ToString());
             return ExitCodes.Internal;
         }
+    }
+
+    /// <summary>The one line printed when an exception escapes a command: a bug in MeshSim, since bad
+    /// input is always reported as such (exit code 2). It says what failed, on which input, and how to report it.</summary>
+    public static string InternalErrorLine(string[] args, Exception ex)
+    {
+        var command = string.Join(' ', args.Select(a => a.Contains(' ') ? $"'{a}'" : a));
+        var message = ex.Message.ReplaceLineEndings(" ");
+        if (message.Length > 200) message = message[..200] + "...";
+        return $"meshsim: internal error ({ex.GetType().Name}: {message}) running 'meshsim {command}'; this is a bug in MeshSim, not in your input: " +
+               "please report it with this command line and its input files attached (MESHSIM_TRACE=1 prints the stack trace)";
     }
 }
 

@@ -35,7 +35,7 @@ public sealed class ScenarioOptions
         var error = p.InvocationConfiguration.Error;
         try
         {
-            return Task.FromResult(body(EmbeddedScenarios.LoadOrDefault(p.GetValue(Scenario), p.GetValue(Program)), p.GetValue(Seed), p.InvocationConfiguration.Output));
+            return Task.FromResult(body(EmbeddedScenarios.LoadOrDefault(p.GetValue(Scenario), p.GetValue(Program), LimitOption.Read(p)), p.GetValue(Seed), p.InvocationConfiguration.Output));
         }
         catch (Exception ex) when (ex is ScenarioException or RegistryException or FileNotFoundException or DirectoryNotFoundException or UsageException)
         {

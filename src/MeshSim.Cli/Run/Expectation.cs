@@ -35,12 +35,17 @@ public abstract record Expectation(ExpectationSpec Source)
             }
             case "flow":
             {
-                var m = Regex.Match(e.Text, @"^\s*([\w.-]+)\s+cookie=(0x[0-9a-fA-F]+|\d+)\s+(n_packets|n_bytes)\s*(<=|<|>=|>|==)\s*(\d+)\s*$");
+                var m = Regex.Match(e.Text, @"^\s*([\w.-]+)\s+cookie=(0x[0-9a-fA-F]+|[0-9]+)\s+(n_packets|n_bytes)\s*(<=|<|>=|>|==)\s*([0-9]+)\s*$");
                 if (!m.Success) throw Bad($"expected \"SWITCH cookie=0x1 n_packets > 0\", got \"{e.Text}\"");
                 if (!s.Switches.Any(x => x.Name == m.Groups[1].Value)) throw Bad($"'{m.Groups[1].Value}' is not a switch");
                 var c = m.Groups[2].Value;
-                ulong cookie = c.StartsWith("0x") ? ulong.Parse(c[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture) : ulong.Parse(c, CultureInfo.InvariantCulture);
-                return new FlowExpectation(e, m.Groups[1].Value, cookie, m.Groups[3].Value, m.Groups[4].Value, long.Parse(m.Groups[5].Value, CultureInfo.InvariantCulture));
+                bool cookieOk = c.StartsWith("0x")
+                    ? ulong.TryParse(c.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var cookie)
+                    : ulong.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out cookie);
+                if (!cookieOk) throw Bad($"cookie {c} does not fit in 64 bits");
+                if (!long.TryParse(m.Groups[5].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var bound))
+                    throw Bad($"bound {m.Groups[5].Value} is beyond a 64-bit counter");
+                return new FlowExpectation(e, m.Groups[1].Value, cookie, m.Groups[3].Value, m.Groups[4].Value, bound);
             }
             default:
                 throw Bad($"unknown expectation '{e.Kind}'");

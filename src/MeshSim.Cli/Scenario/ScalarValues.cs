@@ -35,6 +35,8 @@ public static class ScalarValues
             var number = text.AsSpan(0, text.Length - suffix.Length);
             if (number.Length == 0 || !char.IsAsciiDigit(number[0])) return false;
             if (!decimal.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var d)) return false;
+            // decimal multiplication throws beyond ~7.9e28; a number that large is no value of ours anyway.
+            if (d > long.MaxValue / (decimal)scale + 1) return false;
             var scaled = d * scale;
             if (scaled != decimal.Truncate(scaled) || scaled > long.MaxValue) return false;
             value = (long)scaled;

@@ -13,50 +13,59 @@ namespace MeshSim.Cli.Scenario;
 /// </summary>
 public static class ScenarioLoader
 {
-    /// <summary>Loads from a file.</summary>
-    public static ScenarioSpec LoadFile(string path) => Load(File.ReadAllText(path), path);
-
-    /// <summary>Loads from text; <paramref name="file"/> is used in messages and to resolve relative paths.</summary>
-    public static ScenarioSpec Load(string yaml, string file)
+    /// <summary>Loads from a file, refusing one larger than <see cref="ScenarioLimits.MaxFileBytes"/> before reading it.</summary>
+    /// <exception cref="ScenarioException">The file is too large or not a valid scenario.</exception>
+    /// <exception cref="FileNotFoundException">There is no such file.</exception>
+    public static ScenarioSpec LoadFile(string path, ScenarioLimits? limits = null)
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException ex)
-        {
-            throw new ScenarioException(file, new Position((int)ex.Start.Line, (int)ex.Start.Column, ""), $"not valid YAML: {ex.InnerException?.Message ?? ex.Message}");
-        }
-        if (stream.Documents.Count != 1)
-            throw new ScenarioException(file, new Position(1, 1, ""), $"expected exactly one YAML document, found {stream.Documents.Count}");
-        return Bind(new YamlNodeReader(file, stream.Documents[0].RootNode, "").Mapping("a scenario mapping (name, hosts, switches, links, ...)"), file);
+        limits ??= ScenarioLimits.Default;
+        return Load(ScenarioFile.ReadText(path, limits), path, limits);
     }
 
-    private static ScenarioSpec Bind(MappingReader root, string file)
+    /// <summary>Loads from text; <paramref name="file"/> is used in messages and to resolve relative paths.</summary>
+    /// <exception cref="ScenarioException">The only failure: what is wrong, with file:line:column and the YAML path.</exception>
+    public static ScenarioSpec Load(string yaml, string file, ScenarioLimits? limits = null)
     {
+        limits ??= ScenarioLimits.Default;
+        if (yaml.Length > limits.MaxFileBytes)
+            throw new ScenarioException(file, new Position(1, 1, ""), $"{yaml.Length} characters is more than the limit of {limits.MaxFileBytes} bytes (file_size); {ScenarioLimits.HowToRaise("file_size")}");
+        var root = YamlDocumentReader.ReadSingle(yaml, file, limits);
+        return Bind(new YamlNodeReader(file, root, "").Mapping("a scenario mapping (name, hosts, switches, links, ...)"), file, limits);
+    }
+
+    private static ScenarioSpec Bind(MappingReader root, string file, ScenarioLimits limits)
+    {
+        if (root.Optional("limits") is { } lim) limits = ScenarioLimitsReader.Raise(limits, lim);
         var name = root.Required("name", "the scenario's name").Text("a name");
         var description = root.Optional("description")?.Text("text");
         var seed = root.Optional("seed") is { } s ? ParseULong(s) : 1UL;
         var until = root.Optional("until") is { } u ? Duration(u) : 10_000_000_000L;
         var mesh = BindMesh(root.Optional("mesh"));
-        var hosts = List(root.Optional("hosts"), BindHost);
-        var switches = List(root.Optional("switches"), BindSwitch);
-        var links = List(root.Optional("links"), BindLink);
-        var services = List(root.Optional("services"), BindService);
-        var intentions = BindIntentions(root.Optional("intentions"));
-        var traffic = List(root.Optional("traffic"), BindTraffic);
+        var hosts = List(root.Optional("hosts"), BindHost, "hosts", limits);
+        var switches = List(root.Optional("switches"), BindSwitch, "switches", limits);
+        var links = List(root.Optional("links"), BindLink, "links", limits);
+        var services = List(root.Optional("services"), BindService, "services", limits);
+        var intentions = BindIntentions(root.Optional("intentions"), limits);
+        var traffic = List(root.Optional("traffic"), BindTraffic, "requests", limits);
         var capture = root.Optional("capture") is { } c ? BindCapture(c) : null;
         var expect = List(root.Optional("expect"), BindExpectation);
         root.Finish();
 
         var spec = new ScenarioSpec(name, description, seed, until, mesh, hosts, switches, links, services, intentions, traffic, capture, expect, file);
+        ScenarioLimitsReader.Check(spec, limits, root);
         ScenarioChecks.Validate(spec);
         return spec;
     }
 
     private static List<T> List<T>(YamlNodeReader? node, Func<YamlNodeReader, T> bind) =>
         node is null ? [] : node.Value.Sequence().Select(bind).ToList();
+
+    /// <summary>A list whose length limit <paramref name="limit"/> bounds, checked before any item is bound.</summary>
+    private static List<T> List<T>(YamlNodeReader? node, Func<YamlNodeReader, T> bind, string limit, ScenarioLimits limits)
+    {
+        ScenarioLimitsReader.CheckCount(node, limit, limits);
+        return List(node, bind);
+    }
 
     private static MeshSpec BindMesh(YamlNodeReader? node)
     {
@@ -168,17 +177,17 @@ public static class ScenarioLoader
         var m = n.Mapping("an app {kind, service_time, response_size}");
         var kind = m.Optional("kind") is { } k ? OneOf(k, "http", "frontend", "public-api", "product-api", "payments-api", "postgres") : "http";
         var time = m.Optional("service_time") is { } t ? Duration(t) : 1_000_000;
-        var size = m.Optional("response_size") is { } s ? (int)Size(s) : 1024;
+        var size = m.Optional("response_size") is { } s ? ResponseSize(s) : 1024;
         m.Finish();
         return new AppSpec(kind, time, size);
     }
 
-    private static IntentionsSpec BindIntentions(YamlNodeReader? node)
+    private static IntentionsSpec BindIntentions(YamlNodeReader? node, ScenarioLimits limits)
     {
         if (node is not { } n) return new IntentionsSpec("allow", []);
         var m = n.Mapping("intentions {default, rules}");
         var def = m.Optional("default") is { } d ? OneOf(d, "allow", "deny") : "allow";
-        var rules = m.Optional("rules") is { } r ? r.Sequence().Select(BindIntention).ToList() : [];
+        var rules = List(m.Optional("rules"), BindIntention, "rules", limits);
         m.Finish();
         return new IntentionsSpec(def, rules);
     }
@@ -325,6 +334,13 @@ public static class ScenarioLoader
     {
         var text = n.Text("a rate");
         return ScalarValues.TryRate(text, out var bps) ? bps : throw n.Error($"expected a rate such as \"1Gbps\" or \"100Mbps\", got \"{text}\"");
+    }
+
+    private static int ResponseSize(YamlNodeReader n)
+    {
+        var size = Size(n);
+        // An app answers from one buffer; beyond 1 GiB the cast to int used to wrap to a negative size.
+        return size <= 1 << 30 ? (int)size : throw n.Error($"expected a response size of at most 1024MB, such as \"64KB\", got \"{n.Text("a size")}\"");
     }
 
     private static long Size(YamlNodeReader n)

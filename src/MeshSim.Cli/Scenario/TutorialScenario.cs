@@ -18,9 +18,13 @@ public static class TutorialScenario
     /// <summary>Loads <paramref name="path"/>; <paramref name="program"/>, when given, is every switch's program
     /// (instead of its runtime file's bmv2_json).</summary>
     /// <exception cref="ScenarioException">The topology cannot be read, or a host lacks an address or runs a command MeshSim does not model.</exception>
-    public static ScenarioSpec LoadFile(string path, string? program = null)
+    public static ScenarioSpec LoadFile(string path, string? program = null, ScenarioLimits? limits = null) =>
+        Load(ScenarioFile.ReadText(path, limits ?? ScenarioLimits.Default), path, program);
+
+    /// <summary>Loads a topology from <paramref name="text"/>; <paramref name="path"/> names it in messages and locates its runtime files.</summary>
+    /// <exception cref="ScenarioException">The only failure: the topology cannot be read, or a host lacks an address or runs a command MeshSim does not model.</exception>
+    public static ScenarioSpec Load(string text, string path, string? program = null)
     {
-        var text = File.ReadAllText(path);
         if (program is not null && !File.Exists(program)) throw new ScenarioException(path, new Position(1, 1, ""), $"--program: file '{program}' does not exist");
         var lab = TutorialLab.Parse(text, out var errors)
             ?? throw new ScenarioException(path, new Position(1, 1, ""), string.Join("; ", errors));

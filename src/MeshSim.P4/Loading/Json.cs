@@ -6,8 +6,10 @@ namespace MeshSim.P4.Loading;
 /// <summary>Small typed accessors over <see cref="JsonElement"/> that fail with the JSON path and what was expected.</summary>
 internal static class Json
 {
+    /// <summary>The element's JSON text, shortened, for messages; "(missing)" for an absent member (default element).</summary>
     public static string Snip(JsonElement e)
     {
+        if (e.ValueKind == JsonValueKind.Undefined) return "(missing)";
         var s = e.GetRawText();
         s = string.Join(' ', s.Split((char[])['\n', '\r', '\t', ' '], StringSplitOptions.RemoveEmptyEntries));
         return s.Length > 120 ? s[..117] + "..." : s;

@@ -6,8 +6,22 @@ namespace MeshSim.P4.Loading;
 
 internal sealed partial class LoaderRun
 {
+    /// <summary>Deepest nesting of operands the loader compiles. Compilation and evaluation recurse
+    /// once per level; p4c's output stays far below this, and the limit keeps both within any stack.</summary>
+    public const int MaxExpressionDepth = 128;
+    private int _operandDepth;
+
     /// <summary>Compiles a type/value object used as an operand.</summary>
     internal Expr Operand(JsonElement tv, string path, P4Action? action = null)
+    {
+        if (_operandDepth >= MaxExpressionDepth)
+            throw new LoadException(path, $"expression nested deeper than the loader's limit of {MaxExpressionDepth} levels");
+        _operandDepth++;
+        try { return OperandAt(tv, path, action); }
+        finally { _operandDepth--; }
+    }
+
+    private Expr OperandAt(JsonElement tv, string path, P4Action? action)
     {
         string type = Json.Str(tv, "type", path);
         var v = Json.Req(tv, "value", path);

@@ -14,6 +14,10 @@ namespace MeshSim.P4.Loading;
 /// </summary>
 public static class P4Loader
 {
+    /// <summary>Deepest JSON nesting accepted (objects and arrays); deeper input is "not valid JSON" with
+    /// System.Text.Json's depth message. Operands have their own, smaller limit (<c>MaxExpressionDepth</c>, 128).</summary>
+    public const int MaxJsonDepth = 512;
+
     public static P4LoadResult Load(string json) => Load(Encoding.UTF8.GetBytes(json));
 
     public static P4LoadResult LoadFile(string path)
@@ -26,10 +30,12 @@ public static class P4Loader
     public static P4LoadResult Load(ReadOnlySpan<byte> json)
     {
         JsonDocument doc;
-        try { doc = JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { MaxDepth = 512, AllowTrailingCommas = true }); }
+        try { doc = JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { MaxDepth = MaxJsonDepth, AllowTrailingCommas = true }); }
         catch (JsonException e) { return new P4LoadResult(null, [new LoadError("$", $"not valid JSON: line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {e.Message}")]); }
         using (doc)
         {
+            if (JsonStrings.FirstUndecodable(doc.RootElement) is { } bad)
+                return new P4LoadResult(null, [new LoadError(bad, "a string that is not valid UTF-8 or UTF-16 (invalid bytes, or a lone surrogate escape such as \\ud800)")]);
             var run = new LoaderRun(doc.RootElement);
             try { run.Run(); }
             catch (LoadException e) { run.Errors.Add(new LoadError(e.JsonPath, e.Message, e.Snippet)); }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using MeshSim.P4.Loading;
 using MeshSim.P4.Execution;
 using MeshSim.P4.Model;
 
@@ -23,6 +24,7 @@ public static class RuntimeJson
         using (doc)
         {
             var root = doc.RootElement;
+            if (JsonStrings.FirstUndecodable(root) is { } bad) return [$"{fileName}: {bad}: a string that is not valid UTF-16 (a lone surrogate escape?)"];
             if (root.ValueKind != JsonValueKind.Object) return [$"{fileName}: $: expected an object"];
             if (root.TryGetProperty("table_entries", out var entries) && entries.ValueKind == JsonValueKind.Array)
             {

@@ -34,15 +34,32 @@ public sealed record TutorialLab(IReadOnlyList<LabHost> Hosts, IReadOnlyList<Lab
         using (doc)
         {
             var root = doc.RootElement;
+            if (JsonStrings.FirstUndecodable(root) is { } bad) { errs.Add($"{bad}: a string that is not valid UTF-8 or UTF-16 (a lone surrogate escape?)"); return null; }
+            if (root.ValueKind != JsonValueKind.Object) { errs.Add("$: expected an object with hosts, switches and links"); return null; }
             var hosts = new List<LabHost>();
             if (root.TryGetProperty("hosts", out var h))
             {
                 if (h.ValueKind == JsonValueKind.Array)   // older labs: ["h1", "h2"]
-                    foreach (var n in h.EnumerateArray()) hosts.Add(new LabHost(n.GetString() ?? "", null, null, []));
+                {
+                    int i = 0;
+                    foreach (var n in h.EnumerateArray())
+                    {
+                        if (n.ValueKind == JsonValueKind.String) hosts.Add(new LabHost(n.GetString()!, null, null, []));
+                        else errs.Add($"hosts[{i}]: expected a host name");
+                        i++;
+                    }
+                }
                 else if (h.ValueKind == JsonValueKind.Object)
                     foreach (var p in h.EnumerateObject())
-                        hosts.Add(new LabHost(p.Name, Str(p.Value, "ip"), Str(p.Value, "mac"),
-                            p.Value.TryGetProperty("commands", out var c) && c.ValueKind == JsonValueKind.Array ? c.EnumerateArray().Select(x => x.GetString() ?? "").ToList() : []));
+                    {
+                        if (p.Value.ValueKind != JsonValueKind.Object) { errs.Add($"hosts.{p.Name}: expected an object {{ip, mac, commands}}"); continue; }
+                        var commands = new List<string>();
+                        if (p.Value.TryGetProperty("commands", out var c) && c.ValueKind == JsonValueKind.Array)
+                            foreach (var x in c.EnumerateArray())
+                                if (x.ValueKind == JsonValueKind.String) commands.Add(x.GetString()!);
+                                else errs.Add($"hosts.{p.Name}.commands[{commands.Count}]: expected a shell command (a string)");
+                        hosts.Add(new LabHost(p.Name, Str(p.Value, "ip"), Str(p.Value, "mac"), commands));
+                    }
                 else errs.Add("hosts: expected an object or an array");
             }
             var switches = new List<LabSwitch>();
@@ -56,11 +73,18 @@ public sealed record TutorialLab(IReadOnlyList<LabHost> Hosts, IReadOnlyList<Lab
                 int i = 0;
                 foreach (var link in l.EnumerateArray())
                 {
-                    if (link.ValueKind != JsonValueKind.Array || link.GetArrayLength() < 2) { errs.Add($"links[{i}]: expected [a, b, latency?, bandwidth?]"); i++; continue; }
+                    if (link.ValueKind != JsonValueKind.Array || link.GetArrayLength() < 2 || link[0].ValueKind != JsonValueKind.String || link[1].ValueKind != JsonValueKind.String)
+                    { errs.Add($"links[{i}]: expected [a, b, latency?, bandwidth?]"); i++; continue; }
                     long latency = 0;
-                    if (link.GetArrayLength() > 2 && !TryLatency(link[2], out latency)) errs.Add($"links[{i}][2]: expected a latency such as \"5ms\"");
-                    long? bw = link.GetArrayLength() > 3 && link[3].TryGetDouble(out var mbps) ? (long)(mbps * 1_000_000) : null;
-                    links.Add(new LabLink(link[0].GetString() ?? "", link[1].GetString() ?? "", latency, bw));
+                    if (link.GetArrayLength() > 2 && !TryLatency(link[2], out latency)) errs.Add($"links[{i}][2]: expected a latency such as \"5ms\" (at most {MaxLatencyMs} ms)");
+                    long? bw = null;
+                    if (link.GetArrayLength() > 3)
+                    {
+                        // Mininet's bw is in Mbit/s; beyond 1 Tbit/s the conversion to bits/s is meaningless.
+                        if (link[3].ValueKind == JsonValueKind.Number && link[3].TryGetDouble(out var mbps) && mbps > 0 && mbps <= 1_000_000) bw = (long)(mbps * 1_000_000);
+                        else errs.Add($"links[{i}][3]: expected a bandwidth in Mbit/s between 0 and 1000000");
+                    }
+                    links.Add(new LabLink(link[0].GetString()!, link[1].GetString()!, latency, bw));
                     i++;
                 }
             }
@@ -69,16 +93,24 @@ public sealed record TutorialLab(IReadOnlyList<LabHost> Hosts, IReadOnlyList<Lab
         }
     }
 
+    /// <summary>The longest link latency a topology may give (one hour), so the conversion to nanoseconds cannot overflow.</summary>
+    private const double MaxLatencyMs = 3_600_000;
+
     private static string? Str(JsonElement o, string key) => o.ValueKind == JsonValueKind.Object && o.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private static bool TryLatency(JsonElement v, out long ns)
     {
         ns = 0;
-        if (v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var ms)) { ns = (long)(ms * 1_000_000); return true; }
+        if (v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var ms))
+        {
+            if (!(ms >= 0 && ms <= MaxLatencyMs)) return false;
+            ns = (long)(ms * 1_000_000);
+            return true;
+        }
         if (v.ValueKind != JsonValueKind.String) return false;
         var s = v.GetString()!.Trim();
         (string unit, double scale) = s.EndsWith("ms") ? ("ms", 1e6) : s.EndsWith("us") ? ("us", 1e3) : s.EndsWith("ns") ? ("ns", 1) : s.EndsWith('s') ? ("s", 1e9) : ("", 1e6);
-        if (!double.TryParse(s[..^unit.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var x) || x < 0) return false;
+        if (!double.TryParse(s[..^unit.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var x) || !(x >= 0) || x * scale > MaxLatencyMs * 1e6) return false;
         ns = (long)(x * scale);
         return true;
     }

@@ -25,7 +25,7 @@ public static class CompileCommand
             var errw = p.InvocationConfiguration.Error;
             try
             {
-                var spec = ScenarioLoader.LoadFile(p.GetValue(scenario)!.FullName);
+                var spec = ScenarioLoader.LoadFile(p.GetValue(scenario)!.FullName, LimitOption.Read(p));
                 var options = ScenarioModels.Options(spec);
                 var result = MeshCompiler.Compile(ScenarioModels.Registry(spec), ScenarioModels.Topology(spec), options);
                 var dir = p.GetValue(output)!;
@@ -42,6 +42,7 @@ public static class CompileCommand
             }
             catch (ScenarioException e) { errw.WriteLine($"meshsim compile: {e.Message}"); }
             catch (RegistryException e) { errw.WriteLine($"meshsim compile: {e.Message}"); }
+            catch (UsageException e) { errw.WriteLine($"meshsim compile: {e.Message}"); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { errw.WriteLine($"meshsim compile: {e.Message}"); }
             return Task.FromResult(2);
         });

@@ -18,6 +18,8 @@ public static class CliReference
         sb.Append("date. Regenerate with `MESHSIM_UPDATE_DOCS=1 dotnet test tests/MeshSim.Cli.Tests --filter CliReference`.\n\n");
         sb.Append(root.Description).Append("\n\n");
         sb.Append("Exit codes: 0 every expectation held (or the lab is solved), 1 an expectation failed, 2 bad input, 3 internal error.\n\n");
+        foreach (var o in root.Options.Where(o => o.Recursive && Visible(o)))
+            sb.Append($"Every command accepts `{o.Name} <{o.Name.TrimStart('-')}>`: {Cell(o.Description)}.\n\n");
         sb.Append("| command | what it does |\n|---|---|\n");
         foreach (var (path, c) in Walk(root, "meshsim")) sb.Append($"| [`{path}`](#{Anchor(path)}) | {Cell(c.Description)} |\n");
         foreach (var (path, c) in Walk(root, "meshsim")) Section(sb, path, c);

@@ -20,7 +20,7 @@ public static class LabCommand
         };
         command.SetAction((ParseResult p, CancellationToken _) => Guard(p, "lab", () =>
         {
-            var session = new LabSession(EmbeddedScenarios.LoadOrDefault(p.GetValue(scenario), p.GetValue(program)), p.GetValue(seed));
+            var session = new LabSession(EmbeddedScenarios.LoadOrDefault(p.GetValue(scenario), p.GetValue(program), LimitOption.Read(p)), p.GetValue(seed));
             bool terminal = !Console.IsInputRedirected && !Console.IsOutputRedirected && ReferenceEquals(p.InvocationConfiguration.Output, Console.Out);
             return LabShell.Run(session, Console.In, p.InvocationConfiguration.Output, terminal);
         }));

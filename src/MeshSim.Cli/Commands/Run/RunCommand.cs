@@ -31,7 +31,7 @@ public static class RunCommand
             var error = p.InvocationConfiguration.Error;
             try
             {
-                var spec = EmbeddedScenarios.LoadOrDefault(p.GetValue(scenario), p.GetValue(program));
+                var spec = EmbeddedScenarios.LoadOrDefault(p.GetValue(scenario), p.GetValue(program), LimitOption.Read(p));
                 if (p.GetValue(until) is { } u)
                 {
                     if (!ScalarValues.TryDuration(u, out var ns)) { error.WriteLine($"meshsim run: --until: expected a duration such as \"2s\", got \"{u}\""); return Task.FromResult(ExitCodes.BadInput); }

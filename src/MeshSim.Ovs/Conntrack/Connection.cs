@@ -78,16 +78,18 @@ public sealed class Connection
         return s;
     }
 
-    // dpctl prints the "merged" state (the less advanced one's name as Linux does).
+    // dpctl prints one state for both peers: the more advanced one, with FIN_WAIT_2 shown as
+    // TIME_WAIT and SYN_RECV as ESTABLISHED (ct-dpif.c's MAX and coalesce_tcp_state, there to
+    // read like the kernel's single state).
     private static string TcpStateName(TcpPeerState a, TcpPeerState b)
     {
-        var s = a < b ? a : b;
+        var s = a > b ? a : b;
         return s switch
         {
             TcpPeerState.Closed => "CLOSED", TcpPeerState.Listen => "LISTEN", TcpPeerState.SynSent => "SYN_SENT",
-            TcpPeerState.SynRecv => "SYN_RECV", TcpPeerState.Established => "ESTABLISHED", TcpPeerState.CloseWait => "CLOSE_WAIT",
+            TcpPeerState.SynRecv or TcpPeerState.Established => "ESTABLISHED", TcpPeerState.CloseWait => "CLOSE_WAIT",
             TcpPeerState.FinWait1 => "FIN_WAIT_1", TcpPeerState.Closing => "CLOSING", TcpPeerState.LastAck => "LAST_ACK",
-            TcpPeerState.FinWait2 => "FIN_WAIT_2", _ => "TIME_WAIT",
+            _ => "TIME_WAIT",
         };
     }
 }

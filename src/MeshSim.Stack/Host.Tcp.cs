@@ -13,7 +13,7 @@ public sealed partial class Host
 
     private readonly Dictionary<ConnKey, TcpSocket> _tcp = new();
     private readonly Dictionary<ushort, TcpListener> _listeners = new();
-    private readonly SimRandom _isn;
+    private readonly IsnGenerator _isn;
     private readonly TcpSink _tcpSink;
     private ushort _nextEphemeral;
 
@@ -44,9 +44,10 @@ public sealed partial class Host
         return socket;
     }
 
-    private TcpSocket NewSocket(NetInterface iface, Ipv4Address local, ushort localPort, Ipv4Address remote, ushort remotePort)
+    private TcpSocket NewSocket(NetInterface iface, Ipv4Address local, ushort localPort, Ipv4Address remote, ushort remotePort, uint? isn = null)
     {
-        var s = new TcpSocket(Sim, _tcpSink, Options.Tcp, iface.Mtu - 40, local, localPort, remote, remotePort, (uint)_isn.NextUInt64());
+        uint iss = isn ?? _isn.Next(local, localPort, remote, remotePort, Sim.Now);
+        var s = new TcpSocket(Sim, _tcpSink, Options.Tcp, iface.Mtu - 40, local, localPort, remote, remotePort, iss);
         _tcp.Add(new ConnKey(local, localPort, remote, remotePort), s);
         return s;
     }
@@ -72,13 +73,26 @@ public sealed partial class Host
             return;
         }
         var key = new ConnKey(ip.Destination, seg.DestinationPort, ip.Source, seg.SourcePort);
-        if (_tcp.TryGetValue(key, out var socket)) { socket.Input(in seg, view.Payload); return; }
-
         bool syn = (seg.Flags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) == TcpFlags.Syn;
+        uint? isn = null;
+        if (_tcp.TryGetValue(key, out var socket))
+        {
+            // A SYN that TIME_WAIT lets through goes to the listener as a fresh one, as in Linux
+            // (TCP_TW_SYN); without a listener it is ACKed like any other segment in TIME_WAIT.
+            if (!(syn && socket.TimeWaitAcceptsSyn(in seg, out uint twIsn) && _listeners.ContainsKey(seg.DestinationPort)))
+            {
+                socket.Input(in seg, view.Payload);
+                return;
+            }
+            socket.ReleaseTimeWait();
+            Counters.TimeWaitRecycled++;
+            isn = twIsn;
+        }
+
         if (syn && _listeners.TryGetValue(seg.DestinationPort, out var listener))
         {
             if (!listener.HasRoom) return;  // backlog full: drop the SYN silently, the client retries
-            var child = NewSocket(iface, ip.Destination, seg.DestinationPort, ip.Source, seg.SourcePort);
+            var child = NewSocket(iface, ip.Destination, seg.DestinationPort, ip.Source, seg.SourcePort, isn);
             child.Listener = listener;
             listener.OnHalfOpen();
             child.AcceptSyn(in seg);

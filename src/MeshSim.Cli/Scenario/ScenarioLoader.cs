@@ -219,12 +219,12 @@ public static class ScenarioLoader
 
     private static ExpectationSpec BindExpectation(YamlNodeReader node)
     {
-        var m = node.Mapping("an expectation such as {reach: a -> b}, {deny: a -> c}, {latency: run p99 < 20ms}, {flow: s1 cookie=0x1 n_packets > 0}");
+        var m = node.Mapping("an expectation such as {reach: a -> b}, {deny: a -> c}, {latency: run p99 < 20ms}, {flow: s1 cookie=0x1 n_packets > 0}, {connect: a -> b}");
         var entries = m.Entries().ToList();
-        if (entries.Count != 1) throw node.Error("expected exactly one of reach, deny, latency, flow");
+        if (entries.Count != 1) throw node.Error("expected exactly one of reach, connect, deny, latency, flow");
         var (kind, value) = entries[0];
-        if (kind is not ("reach" or "deny" or "latency" or "flow"))
-            throw node.Error($"unknown expectation '{kind}' (expected reach, deny, latency or flow)");
+        if (kind is not ("reach" or "connect" or "deny" or "latency" or "flow"))
+            throw node.Error($"unknown expectation '{kind}' (expected reach, connect, deny, latency or flow)");
         return new ExpectationSpec(kind, value.Text("the expectation's text"), value.At);
     }
 

@@ -72,6 +72,7 @@ public sealed partial class Host
             Drop(iface.Port, frame, ref (err.Field == "tcp.checksum" ? ref Counters.BadChecksum : ref Counters.Malformed), err.At(14 + ip.HeaderLength).ToString());
             return;
         }
+        if ((seg.Flags & TcpFlags.Rst) != 0) Counters.TcpInRsts++;
         var key = new ConnKey(ip.Destination, seg.DestinationPort, ip.Source, seg.SourcePort);
         bool syn = (seg.Flags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) == TcpFlags.Syn;
         uint? isn = null;
@@ -110,6 +111,7 @@ public sealed partial class Host
     internal void SendTcp(Ipv4Address local, Ipv4Address remote, in TcpRepr segment, ReadOnlySpan<byte> payload)
     {
         if (!TryRoute(remote, out var iface, out var nextHop)) { Counters.NoRoute++; return; }
+        if ((segment.Flags & TcpFlags.Rst) != 0) Counters.TcpOutRsts++;
         var mac = PreResolve(iface, nextHop);
         var frame = RentFrame();
         // DF set on TCP like Linux (path MTU discovery); identification still counts up.
@@ -132,5 +134,7 @@ public sealed partial class Host
         }
 
         public void OnSocketEstablished(TcpSocket socket) => socket.Listener?.OnEstablished(socket);
+
+        public void OnSynRetransmitted(TcpSocket socket) => host.Counters.TcpSynRetransmits++;
     }
 }

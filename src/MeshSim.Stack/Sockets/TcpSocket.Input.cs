@@ -330,6 +330,7 @@ public sealed partial class TcpSocket
     {
         State = TcpState.TimeWait;
         _rtoAt = Never; _delAckAt = Never;
+        _tx.Release(); _rx.Release();       // nothing more is sent; unread data (if any) keeps its buffer
         _timeWaitAt = _sim.Now + 2 * _cfg.MslNs;
         RequestWake();
     }

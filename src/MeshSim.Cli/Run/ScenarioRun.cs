@@ -14,7 +14,8 @@ public sealed record RunReport(
     long Events,
     string Fingerprint,
     IReadOnlyList<(TrafficSpec Spec, LoadResult? Result)> Traffic,
-    IReadOnlyList<Verdict> Verdicts)
+    IReadOnlyList<Verdict> Verdicts,
+    IReadOnlyList<ConntrackSample>? Conntrack = null)
 {
     /// <summary>True when every expectation held.</summary>
     public bool AllHeld => Verdicts.All(v => v.Held);
@@ -57,16 +58,22 @@ public static class ScenarioRun
             sim.Schedule(t.StartNs, () => runs[index] = (t, LoadGenerator.Run(host, new LoadOptions
             {
                 Target = address, Port = port, Path = path, Requests = t.Requests, Concurrency = t.Concurrency, Qps = t.Qps,
+                KeepAlive = t.KeepAlive, DurationNs = t.DurationNs > 0 ? t.DurationNs : SimTime.Second,
             })));
         }
+        // Churn runs want to see the connection table grow and drain.
+        var sampler = spec.Traffic.Any(t => !t.KeepAlive) && world.Switches.Count > 0 ? new ConntrackSampler(world) : null;
         // Advance until every run has finished, or the scenario's time limit.
         while (sim.Now < spec.UntilNs && (runs.Any(r => r.Task is null || !r.Task.IsCompleted)) && sim.NextEventTime is { } next)
             sim.RunUntil(Math.Min(spec.UntilNs, next));
 
+        sampler?.Stop();
+
         var verdicts = new List<Verdict>();
         foreach (var e in expectations) verdicts.Add(Check(world, e, runs));
         return new RunReport(spec, sim.Seed, sim.Now, sim.EventsExecuted, fingerprint.Value,
-            runs.Select(r => (r.Spec, r.Task is { IsCompleted: true, IsFaulted: false } task ? task.Result : null)).ToList(), verdicts);
+            runs.Select(r => (r.Spec, r.Task is { IsCompleted: true, IsFaulted: false } task ? task.Result : null)).ToList(), verdicts,
+            sampler?.Samples);
     }
 
     private static Verdict Check(ScenarioWorld world, Expectation e, List<(TrafficSpec Spec, SimTask<LoadResult>? Task)> runs)

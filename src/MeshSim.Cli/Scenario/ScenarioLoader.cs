@@ -195,7 +195,7 @@ public static class ScenarioLoader
 
     private static TrafficSpec BindTraffic(YamlNodeReader node)
     {
-        var m = node.Mapping("a load run {name, from, url, requests, concurrency, qps, start}");
+        var m = node.Mapping("a load run {name, from, url, requests, duration, concurrency, qps, keepalive, start}");
         var name = Name(m.Required("name", "a name for the run"));
         var from = Name(m.Required("from", "the client service or host"));
         var url = m.Required("url", "an http:// URL").Text("an http:// URL");
@@ -204,8 +204,17 @@ public static class ScenarioLoader
         var concurrency = m.Optional("concurrency") is { } c ? PositiveInt(c) : 1;
         var qps = m.Optional("qps") is { } q ? NonNegativeDouble(q) : 0;
         var start = m.Optional("start") is { } s ? Duration(s) : 0;
+        var keepAlive = m.Optional("keepalive") is not { } k || Bool(k);
+        long duration = 0;
+        if (m.Optional("duration") is { } d)
+        {
+            if (m.Optional("requests") is { } both) throw both.Error("give requests or duration, not both");
+            duration = Duration(d);
+            if (duration <= 0) throw d.Error("expected a positive duration such as \"20s\"");
+            requests = 0;
+        }
         m.Finish();
-        return new TrafficSpec(name, from, url, requests, concurrency, qps, start, node.At);
+        return new TrafficSpec(name, from, url, requests, concurrency, qps, start, node.At, keepAlive, duration);
     }
 
     private static CaptureSpec BindCapture(YamlNodeReader node)

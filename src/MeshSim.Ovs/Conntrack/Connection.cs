@@ -66,6 +66,9 @@ public sealed class Connection
     /// <summary>True when <paramref name="nowNs"/> is at or past expiry.</summary>
     public bool IsExpired(long nowNs) => nowNs >= ExpiresNs;
 
+    /// <summary>The TCP state as <c>dpctl/dump-conntrack</c> prints it (null for other protocols).</summary>
+    public string? DumpState => Tcp is null ? null : TcpStateName(Tcp.Peers[0].State, Tcp.Peers[1].State);
+
     /// <summary>One line in the style of <c>ovs-appctl dpctl/dump-conntrack</c>.</summary>
     public override string ToString()
     {
@@ -74,7 +77,7 @@ public sealed class Connection
         if (Key.Zone != 0) s += $",zone={Key.Zone}";
         if (Mark != 0) s += $",mark={Mark}";
         if (Label != 0) s += $",labels=0x{Label:x}";
-        if (Tcp is not null) s += $",protoinfo=(state={TcpStateName(Tcp.Peers[0].State, Tcp.Peers[1].State)})";
+        if (DumpState is { } state) s += $",protoinfo=(state={state})";
         return s;
     }
 

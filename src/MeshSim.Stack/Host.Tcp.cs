@@ -13,7 +13,7 @@ public sealed partial class Host
 
     private readonly Dictionary<ConnKey, TcpSocket> _tcp = new();
     private readonly Dictionary<ushort, TcpListener> _listeners = new();
-    private readonly SimRandom _isn;
+    private readonly IsnGenerator _isn;
     private readonly TcpSink _tcpSink;
     private ushort _nextEphemeral;
 
@@ -44,9 +44,10 @@ public sealed partial class Host
         return socket;
     }
 
-    private TcpSocket NewSocket(NetInterface iface, Ipv4Address local, ushort localPort, Ipv4Address remote, ushort remotePort)
+    private TcpSocket NewSocket(NetInterface iface, Ipv4Address local, ushort localPort, Ipv4Address remote, ushort remotePort, uint? isn = null)
     {
-        var s = new TcpSocket(Sim, _tcpSink, Options.Tcp, iface.Mtu - 40, local, localPort, remote, remotePort, (uint)_isn.NextUInt64());
+        uint iss = isn ?? _isn.Next(local, localPort, remote, remotePort, Sim.Now);
+        var s = new TcpSocket(Sim, _tcpSink, Options.Tcp, iface.Mtu - 40, local, localPort, remote, remotePort, iss);
         _tcp.Add(new ConnKey(local, localPort, remote, remotePort), s);
         return s;
     }
@@ -71,14 +72,28 @@ public sealed partial class Host
             Drop(iface.Port, frame, ref (err.Field == "tcp.checksum" ? ref Counters.BadChecksum : ref Counters.Malformed), err.At(14 + ip.HeaderLength).ToString());
             return;
         }
+        if ((seg.Flags & TcpFlags.Rst) != 0) Counters.TcpInRsts++;
         var key = new ConnKey(ip.Destination, seg.DestinationPort, ip.Source, seg.SourcePort);
-        if (_tcp.TryGetValue(key, out var socket)) { socket.Input(in seg, view.Payload); return; }
-
         bool syn = (seg.Flags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) == TcpFlags.Syn;
+        uint? isn = null;
+        if (_tcp.TryGetValue(key, out var socket))
+        {
+            // A SYN that TIME_WAIT lets through goes to the listener as a fresh one, as in Linux
+            // (TCP_TW_SYN); without a listener it is ACKed like any other segment in TIME_WAIT.
+            if (!(syn && socket.TimeWaitAcceptsSyn(in seg, out uint twIsn) && _listeners.ContainsKey(seg.DestinationPort)))
+            {
+                socket.Input(in seg, view.Payload);
+                return;
+            }
+            socket.ReleaseTimeWait();
+            Counters.TimeWaitRecycled++;
+            isn = twIsn;
+        }
+
         if (syn && _listeners.TryGetValue(seg.DestinationPort, out var listener))
         {
             if (!listener.HasRoom) return;  // backlog full: drop the SYN silently, the client retries
-            var child = NewSocket(iface, ip.Destination, seg.DestinationPort, ip.Source, seg.SourcePort);
+            var child = NewSocket(iface, ip.Destination, seg.DestinationPort, ip.Source, seg.SourcePort, isn);
             child.Listener = listener;
             listener.OnHalfOpen();
             child.AcceptSyn(in seg);
@@ -96,6 +111,7 @@ public sealed partial class Host
     internal void SendTcp(Ipv4Address local, Ipv4Address remote, in TcpRepr segment, ReadOnlySpan<byte> payload)
     {
         if (!TryRoute(remote, out var iface, out var nextHop)) { Counters.NoRoute++; return; }
+        if ((segment.Flags & TcpFlags.Rst) != 0) Counters.TcpOutRsts++;
         var mac = PreResolve(iface, nextHop);
         var frame = RentFrame();
         // DF set on TCP like Linux (path MTU discovery); identification still counts up.
@@ -118,5 +134,7 @@ public sealed partial class Host
         }
 
         public void OnSocketEstablished(TcpSocket socket) => socket.Listener?.OnEstablished(socket);
+
+        public void OnSynRetransmitted(TcpSocket socket) => host.Counters.TcpSynRetransmits++;
     }
 }

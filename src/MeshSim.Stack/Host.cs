@@ -28,7 +28,7 @@ public sealed partial class Host : Node
     {
         Options = options ?? new HostOptions();
         Cpu = new CpuModel(network.Sim, Options.Cores);
-        _isn = network.Sim.Random($"host/{name}/tcp-isn");
+        _isn = new IsnGenerator(network.Sim.Random($"host/{name}/tcp-isn").NextUInt64());
         _nextEphemeral = Options.Tcp.EphemeralFirst;
         _tcpSink = new TcpSink(this);
     }

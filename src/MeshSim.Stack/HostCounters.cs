@@ -22,6 +22,14 @@ public sealed class HostCounters
     public long ArpFailed;
     /// <summary>TCP segments answered with RST because no socket matched.</summary>
     public long TcpResetsSent;
+    /// <summary>SYNs and SYN-ACKs sent again after a timeout (nstat's TcpExtTCPSynRetrans).</summary>
+    public long TcpSynRetransmits;
+    /// <summary>TCP segments received with RST , whatever socket they reached.</summary>
+    public long TcpInRsts;
+    /// <summary>TCP segments sent with RST, by sockets or for closed ports (nstat's TcpOutRsts).</summary>
+    public long TcpOutRsts;
+    /// <summary>SYNs that took over a 4-tuple still in TIME_WAIT (Linux's TCP_TW_SYN).</summary>
+    public long TimeWaitRecycled;
     /// <summary>UDP datagrams answered with ICMP port unreachable.</summary>
     public long UdpPortUnreachable;
     /// <summary>UDP datagrams dropped because the socket queue was full.</summary>

@@ -16,6 +16,7 @@ public abstract record Expectation(ExpectationSpec Source)
         switch (e.Kind)
         {
             case "reach":
+            case "connect":
             case "deny":
             {
                 var m = Regex.Match(e.Text, @"^\s*([\w.-]+)\s*->\s*([\w.-]+)\s*$");
@@ -23,7 +24,7 @@ public abstract record Expectation(ExpectationSpec Source)
                 var client = s.Services.FirstOrDefault(x => x.Name == m.Groups[1].Value) ?? throw Bad($"'{m.Groups[1].Value}' is not a service");
                 if (!client.Upstreams.ContainsKey(m.Groups[2].Value))
                     throw Bad($"'{client.Name}' has no upstream '{m.Groups[2].Value}' (its upstreams: {string.Join(", ", client.Upstreams.Keys)})");
-                return new PairExpectation(e, client.Name, m.Groups[2].Value, e.Kind == "reach");
+                return new PairExpectation(e, client.Name, m.Groups[2].Value, e.Kind != "deny", HttpExchange: e.Kind == "reach");
             }
             case "latency":
             {
@@ -63,8 +64,9 @@ public abstract record Expectation(ExpectationSpec Source)
     };
 }
 
-/// <summary><c>reach: a -> b</c> (<see cref="Allowed"/>) or <c>deny: a -> b</c>.</summary>
-public sealed record PairExpectation(ExpectationSpec Source, string Client, string Upstream, bool Allowed) : Expectation(Source);
+/// <summary><c>reach: a -> b</c> (an HTTP exchange completes), <c>connect: a -> b</c> (the TCP
+/// handshake completes; <see cref="HttpExchange"/> false) or <c>deny: a -> b</c> (<see cref="Allowed"/> false: no handshake).</summary>
+public sealed record PairExpectation(ExpectationSpec Source, string Client, string Upstream, bool Allowed, bool HttpExchange = false) : Expectation(Source);
 
 /// <summary><c>latency: RUN p99 &lt; 20ms</c>.</summary>
 public sealed record LatencyExpectation(ExpectationSpec Source, string Run, string Statistic, string Op, long BoundNs) : Expectation(Source);

@@ -18,9 +18,17 @@ public static class RunReportText
         sb.Append(CultureInfo.InvariantCulture, $"*** ran {ScalarValues.FormatDuration(r.EndedAtNs)} of virtual time, {r.Events} events, fingerprint {r.Fingerprint}\n");
         foreach (var (spec, result) in r.Traffic)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"\n*** traffic {spec.Name}: {spec.From} -> {spec.Url}, {spec.Requests} requests, concurrency {spec.Concurrency}\n");
+            string amount = spec.DurationNs > 0 ? $"for {ScalarValues.FormatDuration(spec.DurationNs)}" : $"{spec.Requests} requests";
+            string keepAlive = spec.KeepAlive ? "" : ", a new connection per request";
+            sb.Append(CultureInfo.InvariantCulture, $"\n*** traffic {spec.Name}: {spec.From} -> {spec.Url}, {amount}, concurrency {spec.Concurrency}{keepAlive}\n");
             if (result is null) { sb.Append("    did not finish\n"); continue; }
             sb.Append(result.ToText());
+        }
+        if (r.Conntrack is { Count: > 0 } ct)
+        {
+            sb.Append("\n*** conntrack entries by zone and state, each virtual second\n");
+            foreach (var sample in ct)
+                sb.Append(CultureInfo.InvariantCulture, $"  {sample.Second,4}s {sample.Switch}: {(sample.Counts.Count == 0 ? "empty" : string.Join(" ", sample.Counts.Select(kv => $"zone={kv.Key.Zone},{kv.Key.State}={kv.Value}")))}\n");
         }
         sb.Append("\n*** expectations\n");
         int width = r.Verdicts.Count == 0 ? 0 : r.Verdicts.Max(v => v.Expectation.Length);
@@ -58,6 +66,28 @@ public static class RunReportText
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+            if (r.Conntrack is { } samples)
+            {
+                w.WriteStartArray("conntrack");
+                foreach (var sample in samples)
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("second", sample.Second);
+                    w.WriteString("switch", sample.Switch);
+                    w.WriteStartArray("entries");
+                    foreach (var ((zone, state), n) in sample.Counts)
+                    {
+                        w.WriteStartObject();
+                        w.WriteNumber("zone", zone);
+                        w.WriteString("state", state);
+                        w.WriteNumber("count", n);
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
             w.WriteStartArray("expectations");
             foreach (var v in r.Verdicts)
             {

@@ -74,7 +74,8 @@ public sealed record IntentionsSpec(string Default, IReadOnlyList<IntentionSpec>
 public sealed record IntentionSpec(string Source, string Destination, string Action, Position At);
 
 /// <summary>A load-generator run (fortio-like).</summary>
-public sealed record TrafficSpec(string Name, string From, string Url, int Requests, int Concurrency, double Qps, long StartNs, Position At);
+public sealed record TrafficSpec(string Name, string From, string Url, int Requests, int Concurrency, double Qps, long StartNs, Position At,
+    bool KeepAlive = true, long DurationNs = 0);
 
 /// <summary>Where to write captures.</summary>
 public sealed record CaptureSpec(string Directory, string Format);

@@ -204,7 +204,7 @@ public static class ScenarioLoader
 
     private static TrafficSpec BindTraffic(YamlNodeReader node)
     {
-        var m = node.Mapping("a load run {name, from, url, requests, concurrency, qps, start}");
+        var m = node.Mapping("a load run {name, from, url, requests, duration, concurrency, qps, keepalive, start}");
         var name = Name(m.Required("name", "a name for the run"));
         var from = Name(m.Required("from", "the client service or host"));
         var url = m.Required("url", "an http:// URL").Text("an http:// URL");
@@ -213,8 +213,17 @@ public static class ScenarioLoader
         var concurrency = m.Optional("concurrency") is { } c ? PositiveInt(c) : 1;
         var qps = m.Optional("qps") is { } q ? NonNegativeDouble(q) : 0;
         var start = m.Optional("start") is { } s ? Duration(s) : 0;
+        var keepAlive = m.Optional("keepalive") is not { } k || Bool(k);
+        long duration = 0;
+        if (m.Optional("duration") is { } d)
+        {
+            if (m.Optional("requests") is { } both) throw both.Error("give requests or duration, not both");
+            duration = Duration(d);
+            if (duration <= 0) throw d.Error("expected a positive duration such as \"20s\"");
+            requests = 0;
+        }
         m.Finish();
-        return new TrafficSpec(name, from, url, requests, concurrency, qps, start, node.At);
+        return new TrafficSpec(name, from, url, requests, concurrency, qps, start, node.At, keepAlive, duration);
     }
 
     private static CaptureSpec BindCapture(YamlNodeReader node)
@@ -228,12 +237,12 @@ public static class ScenarioLoader
 
     private static ExpectationSpec BindExpectation(YamlNodeReader node)
     {
-        var m = node.Mapping("an expectation such as {reach: a -> b}, {deny: a -> c}, {latency: run p99 < 20ms}, {flow: s1 cookie=0x1 n_packets > 0}");
+        var m = node.Mapping("an expectation such as {reach: a -> b}, {deny: a -> c}, {latency: run p99 < 20ms}, {flow: s1 cookie=0x1 n_packets > 0}, {connect: a -> b}");
         var entries = m.Entries().ToList();
-        if (entries.Count != 1) throw node.Error("expected exactly one of reach, deny, latency, flow");
+        if (entries.Count != 1) throw node.Error("expected exactly one of reach, connect, deny, latency, flow");
         var (kind, value) = entries[0];
-        if (kind is not ("reach" or "deny" or "latency" or "flow"))
-            throw node.Error($"unknown expectation '{kind}' (expected reach, deny, latency or flow)");
+        if (kind is not ("reach" or "connect" or "deny" or "latency" or "flow"))
+            throw node.Error($"unknown expectation '{kind}' (expected reach, connect, deny, latency or flow)");
         return new ExpectationSpec(kind, value.Text("the expectation's text"), value.At);
     }
 

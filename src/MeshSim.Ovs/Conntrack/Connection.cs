@@ -66,6 +66,9 @@ public sealed partial class Connection
     /// <summary>True when <paramref name="nowNs"/> is at or past expiry.</summary>
     public bool IsExpired(long nowNs) => nowNs >= ExpiresNs;
 
+    /// <summary>The TCP state as <c>dpctl/dump-conntrack</c> prints it (null for other protocols).</summary>
+    public string? DumpState => Tcp is null ? null : TcpStateName(Tcp.Peers[0].State, Tcp.Peers[1].State);
+
     /// <summary>One line in the style of <c>ovs-appctl dpctl/dump-conntrack</c>.</summary>
     public override string ToString()
     {
@@ -74,20 +77,22 @@ public sealed partial class Connection
         if (Key.Zone != 0) s += $",zone={Key.Zone}";
         if (Mark != 0) s += $",mark={Mark}";
         if (Label != 0) s += $",labels=0x{Label:x}";
-        if (Tcp is not null) s += $",protoinfo=(state={TcpStateName(Tcp.Peers[0].State, Tcp.Peers[1].State)})";
+        if (DumpState is { } state) s += $",protoinfo=(state={state})";
         return s;
     }
 
-    // dpctl prints the "merged" state (the less advanced one's name as Linux does).
+    // dpctl prints one state for both peers: the more advanced one, with FIN_WAIT_2 shown as
+    // TIME_WAIT and SYN_RECV as ESTABLISHED (ct-dpif.c's MAX and coalesce_tcp_state, there to
+    // read like the kernel's single state).
     private static string TcpStateName(TcpPeerState a, TcpPeerState b)
     {
-        var s = a < b ? a : b;
+        var s = a > b ? a : b;
         return s switch
         {
             TcpPeerState.Closed => "CLOSED", TcpPeerState.Listen => "LISTEN", TcpPeerState.SynSent => "SYN_SENT",
-            TcpPeerState.SynRecv => "SYN_RECV", TcpPeerState.Established => "ESTABLISHED", TcpPeerState.CloseWait => "CLOSE_WAIT",
+            TcpPeerState.SynRecv or TcpPeerState.Established => "ESTABLISHED", TcpPeerState.CloseWait => "CLOSE_WAIT",
             TcpPeerState.FinWait1 => "FIN_WAIT_1", TcpPeerState.Closing => "CLOSING", TcpPeerState.LastAck => "LAST_ACK",
-            TcpPeerState.FinWait2 => "FIN_WAIT_2", _ => "TIME_WAIT",
+            _ => "TIME_WAIT",
         };
     }
 }

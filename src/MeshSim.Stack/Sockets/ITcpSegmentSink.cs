@@ -13,4 +13,7 @@ internal interface ITcpSegmentSink
 
     /// <summary>A passively opened socket completed its handshake.</summary>
     void OnSocketEstablished(TcpSocket socket);
+
+    /// <summary>A SYN or SYN-ACK went out again after its timer expired (Linux's TCPSynRetrans).</summary>
+    void OnSynRetransmitted(TcpSocket socket) { }
 }

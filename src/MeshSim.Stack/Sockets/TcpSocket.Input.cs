@@ -62,6 +62,29 @@ public sealed partial class TcpSocket
         Finish();
     }
 
+    /// <summary>
+    /// Linux's rule for a SYN that reaches a connection in TIME_WAIT (<c>tcp_timewait_state_process</c>,
+    /// after RFC 1122 4.2.2.13): a bare SYN whose sequence number lies beyond everything received
+    /// on the old incarnation may open a new one. Its ISN is then placed beyond everything this end
+    /// sent (SND.NXT + 65537), so old duplicates of either side cannot land in the new windows.
+    /// Any other SYN is answered with an ACK by <see cref="Input"/>.
+    /// </summary>
+    internal bool TimeWaitAcceptsSyn(in TcpRepr seg, out uint isn)
+    {
+        isn = 0;
+        if (State != TcpState.TimeWait || (seg.Flags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) != TcpFlags.Syn) return false;
+        if (!Seq.Gt(seg.SequenceNumber, _rcvNxt)) return false;
+        isn = _sndNxt + 65535 + 2;
+        if (isn == 0) isn = 1;
+        return true;
+    }
+
+    /// <summary>Ends TIME_WAIT early because a new incarnation took the 4-tuple over.</summary>
+    internal void ReleaseTimeWait()
+    {
+        if (State == TcpState.TimeWait) EnterClosed();
+    }
+
     private void Finish()
     {
         Transmit();
@@ -307,6 +330,7 @@ public sealed partial class TcpSocket
     {
         State = TcpState.TimeWait;
         _rtoAt = Never; _delAckAt = Never;
+        _tx.Release(); _rx.Release();       // nothing more is sent; unread data (if any) keeps its buffer
         _timeWaitAt = _sim.Now + 2 * _cfg.MslNs;
         RequestWake();
     }

@@ -150,7 +150,7 @@ public sealed partial class TcpSocket
         _rcvWndAdvertised = h.WindowSize;
         _rcvEdgeAdvertised = _rcvNxt + h.WindowSize;
         if (Seq.Lt(_sndMax, _iss + 1)) { _sndNxt = _iss + 1; _sndMax = _iss + 1; }
-        else Stats.Retransmissions++;
+        else { Stats.Retransmissions++; _sink.OnSynRetransmitted(this); }
         Stats.SegmentsSent++;
         _sink.SendSegment(LocalAddress, RemoteAddress, in h, default);
         if (_rtoAt == Never) _rtoAt = _sim.Now + _rtt.RtoNs;

@@ -342,6 +342,7 @@ public sealed partial class TcpSocket : IEventHandler
         if (State == TcpState.Closed) return;
         State = TcpState.Closed;
         _rtoAt = _delAckAt = _timeWaitAt = Never;
+        _tx.Release(); _rx.Release();
         _sink.OnSocketClosed(this);
         RequestWake();
     }

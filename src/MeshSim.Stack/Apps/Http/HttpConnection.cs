@@ -155,6 +155,13 @@ public sealed class HttpConnection
         return body;
     }
 
+    /// <summary>Discards whatever arrives until the peer closes its side.</summary>
+    public async SimTask ReadToEndAsync()
+    {
+        _start = _end = 0;
+        while (await FillAsync()) _start = _end = 0;
+    }
+
     /// <summary>Reads more bytes from the socket; false at end of stream.</summary>
     private async SimTask<bool> FillAsync()
     {

@@ -30,6 +30,14 @@ public sealed class SimHttpClient
     /// <summary>Connections opened so far.</summary>
     public long ConnectionsOpened { get; private set; }
 
+    /// <summary>
+    /// When the response says <c>Connection: close</c>: false (the default) reads on to the end of
+    /// the stream and closes after the server's FIN, as curl, wrk and Go's client do, so the server
+    /// closes first and holds TIME_WAIT; true closes as soon as the header is seen, so the FINs
+    /// cross and both ends end in TIME_WAIT (a client that hangs up first).
+    /// </summary>
+    public bool CloseOnResponseHeader { get; init; }
+
     /// <summary>Sends <paramref name="request"/> to <paramref name="address"/>:<paramref name="port"/> and waits for the response.</summary>
     public async SimTask<HttpResponse> SendAsync(Ipv4Address address, ushort port, HttpRequest request)
     {
@@ -50,13 +58,25 @@ public sealed class SimHttpClient
         long before = conn.MeshHeadersReceived;
         var response = await conn.ReadResponseAsync();
         if (conn.MeshHeadersReceived > before) MeshResponses++;
-        if (string.Equals(response.Header("Connection"), "close", StringComparison.OrdinalIgnoreCase)) conn.Socket.Close();
+        if (string.Equals(response.Header("Connection"), "close", StringComparison.OrdinalIgnoreCase))
+        {
+            if (CloseOnResponseHeader) conn.Socket.Close();
+            else _host.Sim.Spawn(() => CloseAtEndOfStream(conn));
+        }
         else
         {
             if (!_idle.TryGetValue(key, out pool)) _idle[key] = pool = new Stack<HttpConnection>();
             pool.Push(conn);
         }
         return response;
+    }
+
+    // The response is the caller's already; the connection is closed once the server's FIN is read.
+    private static async SimTask CloseAtEndOfStream(HttpConnection conn)
+    {
+        try { await conn.ReadToEndAsync(); }
+        catch (TcpException) { }                // reset or timed out: the socket is gone already
+        conn.Socket.Close();
     }
 
     /// <summary>GET shortcut.</summary>

@@ -1,13 +1,19 @@
 using MeshSim.Stack.Apps.Http;
 using MeshSim.Stack.Async;
+using MeshSim.Engine;
 using MeshSim.Stack.Sockets;
 
 namespace MeshSim.Stack.Apps.Load;
 
 /// <summary>
-/// A fortio-like HTTP load generator on a simulated host: C keep-alive connections, each issuing
-/// requests back to back (or paced for a QPS target), until N requests or the duration are done.
-/// Latency is request write to full response, in virtual time.
+/// A fortio-like HTTP load generator on a simulated host: C workers, each issuing requests back to
+/// back (or paced for a QPS target), until N requests or the duration are done. Workers keep one
+/// connection alive, or with <see cref="LoadOptions.KeepAlive"/> false open a new one per request
+/// and send <c>Connection: close</c> (fortio <c>-keepalive=false</c>): the server closes first and
+/// the worker moves on while its old connection reads the FIN and closes behind it.
+/// Latency is request write to full response (connect included without keep-alive), in virtual time.
+/// Every virtual second the run records connections opened, requests completed, connect failures
+/// and the host's SYN retransmissions and RSTs (<see cref="LoadResult.Seconds"/>).
 /// </summary>
 public sealed class LoadGenerator
 {
@@ -22,7 +28,10 @@ public sealed class LoadGenerator
     {
         options.Validate();
         _host = host; _o = options; _result = new LoadResult(options);
+        _request = options.KeepAlive ? HttpRequest.Get(options.Path) : HttpRequest.Get(options.Path) with { Headers = [new("Connection", "close")] };
     }
+
+    private readonly HttpRequest _request;
 
     /// <summary>Starts the load; the task completes with the results when every worker finished.</summary>
     public static SimTask<LoadResult> Run(Host host, LoadOptions options)
@@ -31,9 +40,36 @@ public sealed class LoadGenerator
         g._start = host.Sim.Now;
         g._stopAt = options.Requests > 0 ? long.MaxValue : g._start + options.DurationNs;
         g._running = options.Concurrency;
+        g._sampledAt = g._start;
+        g._last = Snapshot.Of(host, g._result);
+        host.Sim.Schedule(SimTime.Second, g.Sample);
         for (int i = 0; i < options.Concurrency; i++) { int w = i; host.Sim.Spawn(() => g.Worker(w)); }
         return g._done;
     }
+
+    private long _sampledAt;
+    private Snapshot _last;
+
+    // Counter values the per-second series is made of differences of.
+    private readonly record struct Snapshot(long Opened, long Completed, long ConnectFailures, long SynRetransmits, long InRsts, long OutRsts)
+    {
+        public static Snapshot Of(Host h, LoadResult r) =>
+            new(r.ConnectionsOpened, r.Completed, r.ConnectFailureCount, h.Counters.TcpSynRetransmits, h.Counters.TcpInRsts, h.Counters.TcpOutRsts);
+    }
+
+    private void Sample()
+    {
+        if (_finished) return;
+        var now = Snapshot.Of(_host, _result);
+        _result.Seconds.Add(new LoadSecond((int)((_sampledAt - _start) / SimTime.Second), now.Opened - _last.Opened, now.Completed - _last.Completed,
+            now.ConnectFailures - _last.ConnectFailures, now.SynRetransmits - _last.SynRetransmits, now.InRsts - _last.InRsts, now.OutRsts - _last.OutRsts));
+        _last = now;
+        _sampledAt = _host.Sim.Now;
+        if (_running > 0) _host.Sim.Schedule(SimTime.Second, Sample);
+        else _finished = true;
+    }
+
+    private bool _finished;
 
     private bool TakeTicket()
     {
@@ -55,14 +91,33 @@ public sealed class LoadGenerator
             if (!TakeTicket()) break;
             next += interval;
             long t0 = sim.Now;
+            if (conn is null)
+            {
+                try
+                {
+                    conn = new HttpConnection(await _host.ConnectAsync(_o.Target, _o.Port));
+                    _result.ConnectionsOpened++;
+                }
+                catch (TcpException e)
+                {
+                    _result.Errors++;
+                    _result.ConnectFailures[e.Error] = _result.ConnectFailures.GetValueOrDefault(e.Error) + 1;
+                    if (interval == 0) await sim.Delay(SimTime.Millisecond);  // do not spin on a dead target
+                    continue;
+                }
+            }
             try
             {
-                conn ??= new HttpConnection(await _host.ConnectAsync(_o.Target, _o.Port));
-                await conn.WriteRequestAsync(HttpRequest.Get(_o.Path), $"{_o.Target}:{_o.Port}");
+                await conn.WriteRequestAsync(_request, $"{_o.Target}:{_o.Port}");
                 var response = await WithTimeout(conn.ReadResponseAsync(), conn);
                 _result.Latency.Record(sim.Now - t0);
                 _result.StatusCodes[response.Status] = _result.StatusCodes.GetValueOrDefault(response.Status) + 1;
-                if (string.Equals(response.Header("Connection"), "close", StringComparison.OrdinalIgnoreCase)) { conn.Socket.Close(); conn = null; }
+                if (!_o.KeepAlive || string.Equals(response.Header("Connection"), "close", StringComparison.OrdinalIgnoreCase))
+                {
+                    var done = conn;
+                    sim.Spawn(() => CloseAtEndOfStream(done));
+                    conn = null;
+                }
             }
             catch (Exception e) when (e is TcpException or HttpFramingException or TimeoutException)
             {
@@ -74,7 +129,20 @@ public sealed class LoadGenerator
         }
         conn?.Socket.Close();
         _result.ElapsedNs = Math.Max(_result.ElapsedNs, sim.Now - _start);
-        if (--_running == 0) _done.SetResult(_result);
+        if (--_running == 0)
+        {
+            if (_host.Sim.Now > _sampledAt) Sample();   // the last, partial second
+            _finished = true;
+            _done.SetResult(_result);
+        }
+    }
+
+    // Like a real client after "Connection: close": read to the server's FIN, then close.
+    private static async SimTask CloseAtEndOfStream(HttpConnection conn)
+    {
+        try { await conn.ReadToEndAsync(); }
+        catch (TcpException) { }
+        conn.Socket.Close();
     }
 
     /// <summary>Races the response against the timeout; on expiry the connection is aborted, which

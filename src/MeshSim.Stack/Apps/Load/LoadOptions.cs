@@ -25,6 +25,8 @@ public sealed record LoadOptions
     public int Concurrency { get; init; } = 4;
     /// <summary>Requests per second across all connections; 0 for no pacing.</summary>
     public double Qps { get; init; }
+    /// <summary>False: one new connection per request with <c>Connection: close</c> (fortio -keepalive=false, wrk with that header).</summary>
+    public bool KeepAlive { get; init; } = true;
     /// <summary>Per-request timeout; an expired request counts as an error and its connection is dropped.</summary>
     public long TimeoutNs { get; init; } = 5 * SimTime.Second;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using MeshSim.Stack.Sockets;
 
 namespace MeshSim.Stack.Apps.Load;
 
@@ -17,6 +18,14 @@ public sealed class LoadResult
     public SortedDictionary<int, int> StatusCodes { get; } = new();
     /// <summary>Requests that failed without a response (reset, refused, timeout, bad framing).</summary>
     public int Errors { get; internal set; }
+    /// <summary>Connections that completed their handshake.</summary>
+    public long ConnectionsOpened { get; internal set; }
+    /// <summary>Connects that failed, by reason (refused, timed out, no port, ...); each also counts in <see cref="Errors"/>.</summary>
+    public SortedDictionary<TcpError, long> ConnectFailures { get; } = new();
+    /// <summary>All failed connects.</summary>
+    public long ConnectFailureCount => ConnectFailures.Values.Sum();
+    /// <summary>One row per virtual second of the run (the last may be partial).</summary>
+    public List<LoadSecond> Seconds { get; } = new();
     /// <summary>Virtual time from start to the last completion.</summary>
     public long ElapsedNs { get; internal set; }
 
@@ -43,6 +52,13 @@ public sealed class LoadResult
         sb.AppendLine(inv, $"# target 99% {LatencyHistogram.Ms(h.Percentile(99))} ms");
         foreach (var (code, n) in StatusCodes) sb.AppendLine(inv, $"Code {code} : {n} ({100.0 * n / Math.Max(1, Completed):0.0} %)");
         if (Errors > 0) sb.AppendLine(inv, $"Errors : {Errors}");
+        if (!o.KeepAlive || ConnectFailures.Count > 0)
+        {
+            sb.AppendLine(inv, $"Connections : {ConnectionsOpened} opened, {ConnectFailureCount} failed{string.Concat(ConnectFailures.Select(kv => $", {kv.Value} {kv.Key}"))}");
+            sb.AppendLine("# second  conn/s  req/s  connect-failed  syn-retrans  rst-in  rst-out");
+            foreach (var r in Seconds)
+                sb.AppendLine(inv, $"  {r.Second,6}  {r.ConnectionsOpened,6}  {r.Completed,5}  {r.ConnectFailures,14}  {r.SynRetransmits,11}  {r.RstsIn,6}  {r.RstsOut,7}");
+        }
         return sb.ToString();
     }
 
@@ -65,7 +81,25 @@ public sealed class LoadResult
                 p90 = h.Percentile(90) / 1e6, p99 = h.Percentile(99) / 1e6, max = h.Max / 1e6,
             },
             statusCodes = StatusCodes.ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture), kv => kv.Value),
+            keepAlive = Options.KeepAlive,
+            connectionsOpened = ConnectionsOpened,
+            connectFailures = ConnectFailures.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value),
+            seconds = Seconds.Select(r => new
+            {
+                second = r.Second, connections = r.ConnectionsOpened, completed = r.Completed, connectFailures = r.ConnectFailures,
+                synRetransmits = r.SynRetransmits, rstsIn = r.RstsIn, rstsOut = r.RstsOut,
+            }),
         };
         return JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true });
     }
 }
+
+/// <summary>One virtual second of a load run: counts of what happened in it.</summary>
+/// <param name="Second">Seconds since the run started (0 is the first).</param>
+/// <param name="ConnectionsOpened">Handshakes completed.</param>
+/// <param name="Completed">Requests answered.</param>
+/// <param name="ConnectFailures">Connects that failed.</param>
+/// <param name="SynRetransmits">The client host's SYN retransmissions (nstat TcpExtTCPSynRetrans).</param>
+/// <param name="RstsIn">RST segments the client host received.</param>
+/// <param name="RstsOut">RST segments the client host sent.</param>
+public readonly record struct LoadSecond(int Second, long ConnectionsOpened, long Completed, long ConnectFailures, long SynRetransmits, long RstsIn, long RstsOut);

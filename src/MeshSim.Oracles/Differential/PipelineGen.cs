@@ -57,7 +57,7 @@ public static class PipelineGen
         from reg in Gen.Choose(1, 3)
         from vipPre in Gen.Elements("", $"load:0x{reg:x}->NXM_NX_REG0[],", "set_field:0x5->reg2,")
         from ipNat in Gen.Elements("", ",nat")
-        from meta in Gen.Elements("", ",write_metadata:0x2")
+        from meta in Gen.Frequency((7, Gen.Constant("")), (1, Gen.Constant(",write_metadata:0x2")))
         from icmpTo in ToTable(2)
         from fallback in Gen.Elements("drop", "goto_table:2", "resubmit(,2)")
         from l in Some(

@@ -41,6 +41,6 @@ public static partial class RealObservation
     [GeneratedRegex(@"group_id=(?<id>\d+),duration=[^,]*,ref_count=\d+,packet_count=(?<p>\d+),byte_count=(?<b>\d+)(?:,bucket\d+:packet_count=(?<bp>\d+),byte_count=(?<bb>\d+))*")]
     private static partial Regex GroupLine();
 
-    [GeneratedRegex(@"(?<=\)),id=\d+|,status=[^,]*|,flags_orig=\d+|,flags_reply=\d+")]
+    [GeneratedRegex(@"(?<=\)),id=\d+|,status=[^,]*|,flags_orig=[^,)]*|,flags_reply=[^,)]*")]
     private static partial Regex Unmodelled();
 }

@@ -9,13 +9,22 @@ public enum SelectionMethod : byte
     None,
     /// <summary>dp_hash: a datapath hash of the packet indexes a table of hash values distributed over the
     /// buckets by weight with Webster's method (group_setup_dp_hash_table); OVS 3.1's choice when no
-    /// method is given and the weights fit in 256 values, with a symmetric L4 hash.</summary>
+    /// method is given and the weights fit in 256 values, with the datapath's <c>sym_l4</c> hash.</summary>
     DpHash,
-    /// <summary>hash: a hash of the listed fields (masked) selects by highest random weight.</summary>
+    /// <summary>hash: a hash of the listed fields (masked, in OVS's field order) selects by highest random weight.</summary>
     Hash,
-    /// <summary>OVS's fallback ("default"): symmetric L4 hash of the flow, then highest random weight:
+    /// <summary>OVS's fallback ("default"): <c>flow_hash_symmetric_l4</c> of the flow, then highest random weight:
     /// score(bucket) = (hash(bucket_id, basis) &amp; 0xffff) × weight, the highest (last on ties) wins.</summary>
     Default,
+}
+
+/// <summary>The datapath hash algorithms of OVS's <c>hash(...)</c> action (enum ovs_hash_alg).</summary>
+public enum DpHashAlgorithm : byte
+{
+    /// <summary><c>l4</c>: on the userspace datapath, <c>hash_int</c> of the packet's RSS (5-tuple) hash.</summary>
+    L4 = 0,
+    /// <summary><c>sym_l4</c>: <c>flow_hash_symmetric_l3l4</c> of the packet, the same both ways.</summary>
+    SymmetricL4 = 1,
 }
 
 /// <summary>An installed group with its counters and, for select groups, its bucket selection state
@@ -30,6 +39,10 @@ public sealed class GroupState
         InstalledNs = installedNs;
         BucketPackets = new long[entry.Buckets.Count];
         BucketBytes = new long[entry.Buckets.Count];
+        ActionSets = entry.Buckets.Select(b => BucketActionSet.From(b.Actions)).ToArray();
+        HashFields = entry.Fields.Where(f => FlowHash.HashFieldOrder(f.Field) >= 0)
+            .OrderBy(f => FlowHash.HashFieldOrder(f.Field))
+            .DistinctBy(f => FlowHash.HashFieldOrder(f.Field)).ToArray();
         Configure();
     }
 
@@ -48,8 +61,20 @@ public sealed class GroupState
     /// <summary>Per-bucket byte counters.</summary>
     public long[] BucketBytes { get; }
 
+    /// <summary>What each bucket executes (its actions as an OpenFlow action set), in bucket order.</summary>
+    public IReadOnlyList<BucketActionSet> ActionSets { get; }
+
     /// <summary>The method in effect for a select group.</summary>
     public SelectionMethod Method { get; private set; }
+
+    /// <summary>For <see cref="SelectionMethod.DpHash"/>: the datapath hash the group asks for.</summary>
+    public DpHashAlgorithm HashAlgorithm { get; private set; }
+
+    /// <summary>For <see cref="SelectionMethod.DpHash"/>: the datapath hash's basis.</summary>
+    public uint HashBasis { get; private set; }
+
+    /// <summary>For <see cref="SelectionMethod.Hash"/>: the fields hashed, in OVS's field-id order.</summary>
+    internal FieldMatch[] HashFields { get; }
 
     /// <summary>Hash values of the dp_hash table (a power of two), or 0.</summary>
     public int HashValues => _hashMap.Length;
@@ -64,9 +89,14 @@ public sealed class GroupState
         {
             case null or "":
                 Method = TrySetupDpHash(256) ? SelectionMethod.DpHash : SelectionMethod.Default;
+                HashAlgorithm = DpHashAlgorithm.SymmetricL4;
+                HashBasis = 0;
                 break;
             case "dp_hash":
                 Method = TrySetupDpHash(0) ? SelectionMethod.DpHash : SelectionMethod.Default;
+                // The algorithm rides in the parameter's high word (an unknown one means l4), the basis in its low word.
+                HashAlgorithm = (Entry.SelectionMethodParam >> 32) == 1 ? DpHashAlgorithm.SymmetricL4 : DpHashAlgorithm.L4;
+                HashBasis = (uint)Entry.SelectionMethodParam;
                 break;
             case "hash":
                 Method = Entry.Fields.Count > 0 ? SelectionMethod.Hash : SelectionMethod.Default;
@@ -128,7 +158,7 @@ public sealed class GroupState
         {
             var b = buckets[i];
             if (!isLive(b)) continue;
-            uint score = (SelectionHash.HashInt(b.BucketId, basis) & 0xFFFF) * b.Weight;
+            uint score = (OvsHash.Int(b.BucketId, basis) & 0xFFFF) * b.Weight;
             scores?.Add((b, score));
             if (score >= bestScore)
             {
@@ -149,45 +179,5 @@ public sealed class GroupState
             if (b is not null && isLive(b)) return b;
         }
         return null;
-    }
-}
-
-/// <summary>MeshSim's stable hashes for bucket selection (OVS's own hash functions are not reproduced:
-/// choices agree with OVS in distribution, not per flow).</summary>
-public static class SelectionHash
-{
-    /// <summary>Mixes one 32-bit value into a basis (counterpart of OVS's hash_int).</summary>
-    public static uint HashInt(uint x, uint basis)
-    {
-        ulong h = ((ulong)basis << 32 | x) * 0x9E3779B97F4A7C15UL;
-        h ^= h >> 29; h *= 0xBF58476D1CE4E5B9UL; h ^= h >> 32;
-        return (uint)h;
-    }
-
-    /// <summary>Symmetric L4 hash (the same for both directions): addresses and ports ordered before hashing.</summary>
-    public static uint SymmetricL4(in PacketKey key)
-    {
-        uint a = (uint)key.Get(KeyField.NwSrc), b = (uint)key.Get(KeyField.NwDst);
-        uint pa = (uint)key.Get(KeyField.TpSrc), pb = (uint)key.Get(KeyField.TpDst);
-        uint proto = (uint)key.Get(KeyField.NwProto);
-        uint h = HashInt(Math.Min(a, b), 0);
-        h = HashInt(Math.Max(a, b), h);
-        h = HashInt((Math.Min(pa, pb) << 16) | Math.Max(pa, pb), h);
-        h = HashInt(proto, h);
-        return h == 0 ? 1u : h;           // 0 means "not computed" for dp_hash
-    }
-
-    /// <summary>Hash of the given fields (masked), basis from selection_method_param.</summary>
-    public static uint Fields(in PacketKey key, IReadOnlyList<FieldMatch> fields, ulong param)
-    {
-        uint h = HashInt((uint)param, (uint)(param >> 32));
-        foreach (var f in fields)
-        {
-            var v = FieldMap.Read(in key, f.Field) & (f.Mask == 0 ? OvsFields.Get(f.Field).FullMask : f.Mask);
-            h = HashInt((uint)v, h);
-            h = HashInt((uint)(v >> 32), h);
-            if (OvsFields.Get(f.Field).Bits > 64) { h = HashInt((uint)(v >> 64), h); h = HashInt((uint)(v >> 96), h); }
-        }
-        return h;
     }
 }

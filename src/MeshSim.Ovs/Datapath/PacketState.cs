@@ -35,6 +35,14 @@ public sealed class PacketState
     /// <summary>Recirculation id (0 for the first pass).</summary>
     public uint RecircId;
 
+    /// <summary>The datapath's <c>dp_hash</c>, set by a <c>hash()</c> action and kept across recirculations;
+    /// 0 until computed (OVS treats 0 as "not computed").</summary>
+    public uint DpHash;
+
+    /// <summary>The 5-tuple as the packet entered the datapath: its RSS hash, which the userspace
+    /// datapath's <c>hash(l4)</c> starts from, is taken then and kept however the headers change.</summary>
+    public FlowHash.FiveTuple Ingress;
+
     /// <summary>The frame's bytes.</summary>
     public Span<byte> Data => Buffer.AsSpan(0, Length);
 
@@ -48,6 +56,8 @@ public sealed class PacketState
         Key = PacketKey.FromFlow(in Base);
         Ct = default;
         RecircId = 0;
+        DpHash = 0;
+        Ingress = FlowHash.FiveTuple.Of(in Key);
     }
 
     /// <summary>Copies another packet (a recirculation or a clone).</summary>
@@ -59,6 +69,8 @@ public sealed class PacketState
         Key = other.Key;
         Ct = other.Ct;
         RecircId = other.RecircId;
+        DpHash = other.DpHash;
+        Ingress = other.Ingress;
     }
 
     /// <summary>Re-reads the headers after the bytes changed (NAT), keeping the metadata in <see cref="Key"/>.</summary>

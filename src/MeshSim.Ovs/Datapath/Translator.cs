@@ -64,7 +64,11 @@ internal sealed class Translator
         _now = bridge.Clock();
         var first = Rent();
         first.Load(frame, inPort);
-        if (flow is { } f) first.Key = f;
+        if (flow is { } f)
+        {
+            first.Key = f;
+            first.Ingress = FlowHash.FiveTuple.Of(in f);
+        }
         RunPass(first, 0, header: null, ctState: null);
         while (_recirc.Count > 0)
         {
@@ -113,7 +117,11 @@ internal sealed class Translator
             bridge.TranslationErrors++;
             foreach (var o in _pending) ArrayPool<byte>.Shared.Return(o.Bytes);
             _pending.Clear();
-            if (pass is not null) pass.Error = _error == XlateError.RecursionTooDeep ? "Recursion too deep" : "Too many resubmits";
+            if (pass is not null)
+            {
+                pass.Error = _error == XlateError.RecursionTooDeep ? "Recursion too deep" : "Too many resubmits";
+                pass.DatapathActions.Clear();
+            }
         }
         if (pass is not null)
         {
@@ -313,11 +321,24 @@ internal sealed class Translator
             Warn("Nonexistent output port");
             return;
         }
-        _pkt.Commit();
+        CommitHeaders();
+        if (_trace is not null) _trace.AddDatapathAction(_pass, port.ToString());
         var bytes = ArrayPool<byte>.Shared.Rent(_pkt.Length);
         _pkt.Data.CopyTo(bytes);
         string? flow = _trace is null ? null : PacketFlowFormatter.Format(in _pkt.Key, _pkt.RecircId);
         _pending.Add((bp, bytes, _pkt.Length, flow));
+    }
+
+    // Writes the flow's header changes into the bytes; a trace records them as OVS's datapath set() actions.
+    private void CommitHeaders()
+    {
+        if (_trace is not null && _pkt.IsDirty)
+        {
+            var sets = new List<string>();
+            DatapathSetText.Describe(in _pkt.Base, in _pkt.Key, sets);
+            foreach (var a in sets) _trace.AddDatapathAction(_pass, a);
+        }
+        _pkt.Commit();
     }
 
     private void Flood(bool includeNoFlood)
@@ -417,19 +438,38 @@ internal sealed class Translator
         switch (g.Method)
         {
             case SelectionMethod.DpHash:
-            {
-                uint hash = SelectionHash.SymmetricL4(in _pkt.Key);
+                if (_pkt.DpHash == 0) DatapathHash(g);
                 if (_trace is not null)
-                    Detail($"selection_method=dp_hash: symmetric L4 hash 0x{hash:x8}, value {hash & (uint)(g.HashValues - 1)} of {g.HashValues} (Webster's method spreads the values by weight); real ofproto/trace stops at the recirculation here");
-                return g.DpHashBucket(hash, _bucketIsLive);
-            }
+                    Detail($"dp_hash 0x{_pkt.DpHash:x8}: value {_pkt.DpHash & (uint)(g.HashValues - 1)} of {g.HashValues} (Webster's method spreads the values over the buckets by weight)");
+                return g.DpHashBucket(_pkt.DpHash, _bucketIsLive);
             case SelectionMethod.Hash:
             {
-                uint basis = SelectionHash.Fields(in _pkt.Key, g.Entry.Fields, g.Entry.SelectionMethodParam);
+                uint basis = FlowHash.Fields(in _pkt.Key, g.HashFields, g.Entry.SelectionMethodParam);
                 return BestBucket(g, basis, "selection_method=hash over the listed fields");
             }
             default:
-                return BestBucket(g, SelectionHash.SymmetricL4(in _pkt.Key), "default selection: symmetric L4 hash");
+                return BestBucket(g, FlowHash.SymmetricL4(in _pkt.Key, 0), "default selection: symmetric L4 hash");
+        }
+    }
+
+    // OVS has no dp_hash yet: it emits hash(...),recirc(...) and resumes the frozen actions with the hash
+    // the datapath computed from the packet as it is then. The resumed actions are exactly the ones that
+    // would have run here, so MeshSim computes the same hash and goes on; the trace says what OVS did.
+    private void DatapathHash(GroupState g)
+    {
+        CommitHeaders();
+        uint hash = g.HashAlgorithm == DpHashAlgorithm.SymmetricL4
+            ? FlowHash.SymmetricL3L4(in _pkt.Key, g.HashBasis)
+            : FlowHash.DatapathL4(in _pkt.Ingress, g.HashBasis);
+        _pkt.DpHash = hash;
+        if (_mode == CtMode.Live) bridge.Recirculations++;
+        if (_trace is not null)
+        {
+            var alg = g.HashAlgorithm == DpHashAlgorithm.SymmetricL4 ? "sym_l4" : "l4";
+            Detail($"no dp_hash yet: the datapath runs hash({alg}({g.HashBasis})) and recirculates to resume here " +
+                   "(real ofproto/trace stops at this point and prints \"no live bucket\")");
+            _trace.AddDatapathAction(_pass, $"hash({alg}({g.HashBasis}))");
+            _trace.AddDatapathAction(_pass, $"recirc(0x{++_nextRecircId:x})");
         }
     }
 
@@ -459,12 +499,13 @@ internal sealed class Translator
     {
         int index = g.IndexOf(b);
         if (_mode == CtMode.Live && index >= 0) { g.BucketPackets[index]++; g.BucketBytes[index] += _pkt.Length; }
-        if (_trace is not null) TraceBucket(b);
+        var set = g.ActionSets[index];
+        if (_trace is not null) TraceBucket(b, set);
         // Bucket actions work on a clone: the flow is restored afterwards.
         var savedKey = _pkt.Key;
         var savedCt = _pkt.Ct;
         _depth++;
-        RunActions(b.Actions, 0);
+        RunActions(set.Executed, 0);
         _depth--;
         _pkt.Key = savedKey;
         _pkt.Ct = savedCt;
@@ -481,7 +522,13 @@ internal sealed class Translator
         }
     }
 
-    private void TraceBucket(Bucket b) => Step(TraceKind.Bucket, $"bucket {b.BucketId}", t => t with { BucketId = b.BucketId });
+    private void TraceBucket(Bucket b, BucketActionSet set)
+    {
+        Step(TraceKind.Bucket, $"bucket {b.BucketId}", t => t with { BucketId = b.BucketId });
+        if (set.Dropped.Count > 0)
+            Detail($"bucket actions are an action set: {(set.Executed.Count == 0 ? "with no output, group, resubmit or ct nothing runs" : "one of output/group/resubmit/ct runs, after the set_field/move actions")}; " +
+                   $"not executed: {OvsFormatter.FormatActions(set.Dropped)}");
+    }
 
     // ---- conntrack ----
 
@@ -512,9 +559,14 @@ internal sealed class Translator
             if (_trace is not null) Step(TraceKind.Action, ActionText(e));
         }
 
+        CommitHeaders();
+        if (_trace is not null)
+        {
+            _trace.AddDatapathAction(_pass, CtDatapathText(ct, zone, setMark, setLabel, nat));
+            if (ct.RecircTable is not null) _trace.AddDatapathAction(_pass, $"recirc(0x{_nextRecircId + 1:x})");
+        }
         if (_mode == CtMode.Live)
         {
-            _pkt.Commit();
             var req = new CtRequest(ct.Commit, ct.Force, zone, nat is null ? null : NatRequest.From(nat)) { SetMark = setMark, SetLabel = setLabel };
             if (bridge.Conntrack.Execute(_pkt.Data, in _pkt.Base, ref _pkt.Ct, in req, _now)) _pkt.Reparse();
             if (ct.RecircTable is { } t)
@@ -584,6 +636,19 @@ internal sealed class Translator
     {
         var text = OvsFormatter.FormatActions([a]);
         return a switch { InPortAction => "IN_PORT", _ => text };
+    }
+
+    // The datapath ct() action as odp-util prints it: commit, zone (resolved), mark/label value/mask, nat.
+    private static string CtDatapathText(CtAction ct, ushort zone, (uint Value, uint Mask)? mark, (UInt128 Value, UInt128 Mask)? label, NatSpec? nat)
+    {
+        var parts = new List<string>();
+        if (ct.Force) parts.Add("force_commit");
+        else if (ct.Commit) parts.Add("commit");
+        if (zone != 0) parts.Add($"zone={zone}");
+        if (mark is { } m) parts.Add($"mark=0x{m.Value:x}/0x{m.Mask:x}");
+        if (label is { } l) parts.Add($"label=0x{l.Value:x}/0x{l.Mask:x}");
+        if (nat is not null) parts.Add(NatText(nat));
+        return parts.Count == 0 ? "ct" : $"ct({string.Join(',', parts)})";
     }
 
     private static string NatText(NatSpec nat)

@@ -35,6 +35,8 @@ public sealed class PacketTrace
 
     internal void Add(TraceStep step) => _steps.Add(step);
 
+    internal void AddDatapathAction(int pass, string action) => _passes[pass].DatapathActions.Add(action);
+
     internal void AddOutput(TraceOutput output)
     {
         _outputs.Add(output);
@@ -74,7 +76,7 @@ public sealed class PacketTrace
                 }
             }
             sb.Append("\nFinal flow: ").Append(pass.FinalFlow).Append('\n');
-            sb.Append("Datapath actions: ").Append(pass.OutputPorts.Count == 0 ? "drop" : string.Join(',', pass.OutputPorts)).Append('\n');
+            sb.Append("Datapath actions: ").Append(pass.DatapathActions.Count == 0 ? "drop" : string.Join(',', pass.DatapathActions)).Append('\n');
             if (pass.Error is not null) sb.Append("Translation failed (").Append(pass.Error).Append("), packet is dropped.\n");
         }
         return sb.ToString();

@@ -62,6 +62,10 @@ public sealed class TracePass
     public string FinalFlow { get; set; } = "unchanged";
     /// <summary>Output ports of this pass, in order.</summary>
     public List<uint> OutputPorts { get; } = new();
+    /// <summary>The pass's datapath actions in OVS's syntax (<c>set(eth(dst=..))</c>, <c>ct(commit,zone=1,nat(..))</c>,
+    /// <c>recirc(0x2)</c>, output ports); empty means <c>drop</c>. Ports are OpenFlow port numbers: the numbers a
+    /// real datapath uses are its own (see docs/ovs-syntax.md).</summary>
+    public List<string> DatapathActions { get; } = new();
     /// <summary>Why translation failed, if it did.</summary>
     public string? Error { get; set; }
 }

@@ -12,8 +12,10 @@ public sealed class DiffSummary
     public readonly SortedDictionary<Verdict, int> Verdicts = new();
     /// <summary>Cases per feature (the generator's distribution).</summary>
     public readonly SortedDictionary<string, int> Distribution = new(StringComparer.Ordinal);
-    /// <summary>Minimal diverging cases per category: (case index, directory written or null).</summary>
-    public readonly SortedDictionary<string, List<(int Index, string? Dir)>> Divergences = new(StringComparer.Ordinal);
+    /// <summary>Diverging cases per category: (case index, whether it was shrunk, directory written or null).
+    /// A shrunk case is filed under its minimal case's category; the others (beyond
+    /// <see cref="DiffRun.ShrinkPerCategory"/>) under "~" + the unshrunk case's rough category.</summary>
+    public readonly SortedDictionary<string, List<(int Index, bool Shrunk, string? Dir)>> Divergences = new(StringComparer.Ordinal);
     /// <summary>Real-side setup or run errors (first few).</summary>
     public readonly List<string> RealErrors = new();
     /// <summary>Packets injected (both sides).</summary>
@@ -33,7 +35,7 @@ public sealed class DiffSummary
         sb.AppendLine("divergences by category (minimal cases):");
         if (Divergences.Count == 0) sb.AppendLine("  none");
         foreach (var (cat, list) in Divergences)
-            sb.AppendLine($"  {cat}: {list.Count}  e.g. case {string.Join(", ", list.Take(5).Select(x => x.Index))}" + (list.FirstOrDefault().Dir is { } d ? $"  ({d})" : ""));
+            sb.AppendLine($"  {cat}: {list.Count}  e.g. case {string.Join(", ", list.Take(5).Select(x => x.Index))}" + (list.FirstOrDefault(x => x.Dir is not null).Dir is { } d ? $"  ({d})" : ""));
         foreach (var e in RealErrors.Take(5)) sb.AppendLine("real-side error: " + e);
         sb.AppendLine("distribution (cases exercising each category):");
         foreach (var (f, n) in Distribution) sb.AppendLine($"  {f,-28} {n,7}  {100.0 * n / Math.Max(1, Cases),5:0.0}%");
@@ -85,7 +87,8 @@ public sealed class DiffRun(DiffEngine engine)
             // File under the category of the unshrunk case first; shrink only the first few of each.
             string rough = Features.Category(c, o.Divergences);
             string? dir = null;
-            string category = rough;
+            string category = "~" + rough;
+            bool shrunk = false;
             if (shrunkKinds.GetValueOrDefault(rough) < ShrinkPerCategory)
             {
                 shrunkKinds[rough] = shrunkKinds.GetValueOrDefault(rough) + 1;
@@ -93,6 +96,7 @@ public sealed class DiffRun(DiffEngine engine)
                 if (mo.Verdict == Verdict.Diverged && mo.Real is not null)
                 {
                     category = Features.Category(minimal, mo.Divergences);
+                    shrunk = true;
                     if (OutDir is not null)
                     {
                         dir = Path.Combine(OutDir, $"{category}-seed{seed}-case{i}");
@@ -103,7 +107,7 @@ public sealed class DiffRun(DiffEngine engine)
                 }
             }
             if (!s.Divergences.TryGetValue(category, out var list)) s.Divergences[category] = list = new();
-            list.Add((i, dir));
+            list.Add((i, shrunk, dir));
         }
         s.Elapsed = clock.Elapsed;
         return s;

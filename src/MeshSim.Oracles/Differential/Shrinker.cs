@@ -11,7 +11,7 @@ public static class Shrinker
     public static IEnumerable<DiffCase> Candidates(DiffCase c)
     {
         var packets = c.Packets;
-        for (int chunk = packets.Count / 2; chunk >= 1; chunk /= 2)
+        for (int chunk = Math.Max(1, packets.Count / 2); chunk >= 1 && packets.Count > 0; chunk /= 2)
             for (int start = packets.Count - chunk; start >= 0; start -= chunk)
                 yield return c with { Packets = packets.Take(start).Concat(packets.Skip(start + chunk)).ToList() };
         for (int i = c.Groups.Count - 1; i >= 0; i--)

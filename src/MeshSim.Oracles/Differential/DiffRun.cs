@@ -59,6 +59,9 @@ public sealed class DiffRun(DiffEngine engine)
     /// <summary>Predicate runs a shrink may spend.</summary>
     public int ShrinkBudget { get; init; } = 150;
 
+    /// <summary>Also write agreeing cases to <see cref="OutDir"/> (as positive regression cases).</summary>
+    public bool SaveAgreeing { get; init; }
+
     /// <summary>Progress lines (null: quiet).</summary>
     public Action<string>? Log { get; init; }
 
@@ -82,7 +85,11 @@ public sealed class DiffRun(DiffEngine engine)
                 Log?.Invoke($"case {i}: {o.Verdict}: {o.Error}");
                 continue;
             }
-            if (o.Verdict != Verdict.Diverged) continue;
+            if (o.Verdict != Verdict.Diverged)
+            {
+                if (SaveAgreeing && OutDir is not null) RegressionCase.Write(Path.Combine(OutDir, $"agreed-seed{seed}-case{i}"), c, o.Real!);
+                continue;
+            }
 
             // File under the category of the unshrunk case first; shrink only the first few of each.
             string rough = Features.Category(c, o.Divergences);

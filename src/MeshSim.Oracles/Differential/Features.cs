@@ -64,7 +64,7 @@ public static class Features
         if (f.Contains("bucket-ct")) return "group-bucket-action-set";
         if (minimal.Groups.Any(g => g.Type == "select" && g.Buckets.Count > 1)) return "select-bucket-choice";
         if (f.Contains("nat-range") && kinds.Contains(DivergenceKind.Conntrack)) return "nat-range-choice";
-        if (minimal.Flows.Any(ContinuesAfterNat) && kinds.Contains(DivergenceKind.Output)) return "ct-nat-then-continue";
+        if (minimal.Flows.Any(ContinuesAfterNat) && (kinds.Contains(DivergenceKind.Output) || kinds.Contains(DivergenceKind.FlowCounters))) return "ct-nat-then-continue";
         if (kinds.SetEquals([DivergenceKind.Conntrack])) return "conntrack";
         if (f.Contains("nat-dst") || f.Contains("nat-src") || f.Contains("nat-reverse")) return "nat";
         return kinds.Order().First().ToString().ToLowerInvariant();

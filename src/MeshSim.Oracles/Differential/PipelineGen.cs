@@ -51,8 +51,10 @@ public static class PipelineGen
 
     private static Gen<List<string>> Table0(int zone, uint[] gids) =>
         from pArp in Priority()
-        from pVip in Priority()
-        from pIp in Priority()
+        from pVip in Priority().Select(p => p + 100)
+        // Overlapping flows never share a priority: OpenFlow leaves the choice between them undefined
+        // (OVS picks by subtable order), so a tie would be a divergence about nothing.
+        from pIp in Gen.Elements(-60, -10, 10, 60).Select(d => pVip + d)
         from arpTo in Gen.Frequency((3, ToTable(3)), (1, gids.Length > 0 ? Gen.Elements(gids).Select(g => $"group:{g}") : ToTable(3)), (1, Port().Select(p => "output:" + p)))
         from reg in Gen.Choose(1, 3)
         from vipPre in Gen.Elements("", $"load:0x{reg:x}->NXM_NX_REG0[],", "set_field:0x5->reg2,")
@@ -90,7 +92,7 @@ public static class PipelineGen
             Gen.Constant($"table=1,priority={pNew},ct_state=+new+trk,ip,actions={newCommit}"),
             Gen.Constant($"table=1,priority=100,ct_state=+est+trk,actions={estTo}"),
             Gen.Constant($"table=1,priority=110,ct_state=+est+trk,ct_mark=0x{mark:x},actions=load:0x1->NXM_NX_REG1[],{estTo}"),
-            Gen.Constant($"table=1,priority=100,ct_state=+rel+trk,actions=resubmit(,2)"),
+            Gen.Constant($"table=1,priority=105,ct_state=+rel+trk,actions=resubmit(,2)"),
             Gen.Constant($"table=1,priority=120,ct_state=+inv+trk,actions=drop"),
             Gen.Constant($"table=1,priority=90,ct_state=+rpl+trk,actions=goto_table:2"),
             Gen.Constant($"table=1,priority=0,actions=resubmit(,2)"))

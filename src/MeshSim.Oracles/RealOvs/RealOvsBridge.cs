@@ -19,17 +19,20 @@ public sealed class RealOvsBridge : IDisposable
     private readonly OvsCommand _ovs;
     private readonly PortCapture[] _captures;
     private readonly string _scratch;
+    private readonly string? _netns;
     private uint _nonce;
 
     /// <summary>Creates bridge <paramref name="name"/> with ports 1..<paramref name="portCount"/>
-    /// (interfaces NAMEvP in the bridge, NAMEcP captured).</summary>
-    public RealOvsBridge(OvsCommand ovs, string name, int portCount)
+    /// (interfaces NAMEvP in the bridge, NAMEcP captured). With <paramref name="ovsNetns"/> the daemons
+    /// run in that network namespace (<see cref="PrivateOvs"/>) and the bridge's ends are moved there.</summary>
+    public RealOvsBridge(OvsCommand ovs, string name, int portCount, string? ovsNetns = null)
     {
         _ovs = ovs;
+        _netns = ovsNetns;
         Name = name;
         PortCount = portCount;
         _scratch = Directory.CreateTempSubdirectory("meshsim-difftest-").FullName;
-        Cleanup(ovs, name, portCount);
+        Cleanup(ovs, name, portCount, ovsNetns);
         Check(ovs.VsCtl("add-br", name, "--", "set", "bridge", name, "datapath_type=netdev", "fail_mode=secure"), "add-br");
         _captures = new PortCapture[portCount];
         for (int p = 1; p <= portCount; p++)
@@ -38,10 +41,18 @@ public sealed class RealOvsBridge : IDisposable
             Check(ovs.Run("ip", ["link", "add", inside, "type", "veth", "peer", "name", outside]), "ip link add");
             // No IPv6 on either end: otherwise the kernel sends router solicitations and MLD
             // reports that would enter the bridge or show up as outputs.
-            foreach (var i in new[] { inside, outside })
+            File.WriteAllText($"/proc/sys/net/ipv6/conf/{outside}/disable_ipv6", "1");
+            Check(ovs.Run("ip", ["link", "set", outside, "up"]), "ip link set up");
+            if (ovsNetns is null)
             {
-                File.WriteAllText($"/proc/sys/net/ipv6/conf/{i}/disable_ipv6", "1");
-                Check(ovs.Run("ip", ["link", "set", i, "up"]), "ip link set up");
+                File.WriteAllText($"/proc/sys/net/ipv6/conf/{inside}/disable_ipv6", "1");
+                Check(ovs.Run("ip", ["link", "set", inside, "up"]), "ip link set up");
+            }
+            else
+            {
+                Check(ovs.Run("ip", ["link", "set", inside, "netns", ovsNetns]), "ip link set netns");
+                Check(ovs.Run("ip", ["netns", "exec", ovsNetns, "sysctl", "-qw", $"net.ipv6.conf.{inside}.disable_ipv6=1"]), "sysctl");
+                Check(ovs.Run("ip", ["netns", "exec", ovsNetns, "ip", "link", "set", inside, "up"]), "ip link set up");
             }
             Check(ovs.VsCtl("add-port", name, inside, "--", "set", "interface", inside, $"ofport_request={p}"), "add-port");
             _captures[p - 1] = new PortCapture(outside);
@@ -169,18 +180,23 @@ public sealed class RealOvsBridge : IDisposable
     }
 
     /// <summary>Removes a bridge and veth pairs left by an earlier run under the same name.</summary>
-    private static void Cleanup(OvsCommand ovs, string name, int portCount)
+    private static void Cleanup(OvsCommand ovs, string name, int portCount, string? netns)
     {
         ovs.VsCtl("--if-exists", "del-br", name);
         for (int p = 1; p <= portCount; p++)
-            if (Directory.Exists($"/sys/class/net/{name}v{p}")) ovs.Run("ip", ["link", "del", $"{name}v{p}"]);
+        {
+            // Deleting either end of a veth pair deletes both.
+            if (Directory.Exists($"/sys/class/net/{name}c{p}")) ovs.Run("ip", ["link", "del", $"{name}c{p}"]);
+            if (netns is not null) ovs.Run("ip", ["netns", "exec", netns, "ip", "link", "del", $"{name}v{p}"]);
+            else if (Directory.Exists($"/sys/class/net/{name}v{p}")) ovs.Run("ip", ["link", "del", $"{name}v{p}"]);
+        }
     }
 
     /// <inheritdoc/>
     public void Dispose()
     {
         foreach (var c in _captures) c?.Dispose();
-        Cleanup(_ovs, Name, PortCount);
+        Cleanup(_ovs, Name, PortCount, _netns);
         try { Directory.Delete(_scratch, recursive: true); } catch (IOException) { }
     }
 }

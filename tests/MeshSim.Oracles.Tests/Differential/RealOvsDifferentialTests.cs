@@ -28,7 +28,7 @@ public class RealOvsDifferentialTests(RealBridgeFixture fixture, ITestOutputHelp
     public void Ci_budget_of_generated_cases_agrees_with_real_ovs_outside_the_open_categories()
     {
         var bridge = fixture.Require();
-        var run = new DiffRun(new DiffEngine(bridge)) { ShrinkPerCategory = 2, ShrinkBudget = 80, Log = output.WriteLine };
+        var run = new DiffRun(new DiffEngine(bridge)) { ShrinkPerCategory = 1, ShrinkBudget = 60, Log = output.WriteLine };
         var s = run.Run(seed: 1, count: CiCases);
         output.WriteLine(s.ToString());
 

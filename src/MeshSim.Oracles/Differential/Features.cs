@@ -51,6 +51,8 @@ public static class Features
     private static bool ContinuesAfterNat(string flow) =>
         System.Text.RegularExpressions.Regex.IsMatch(flow, @"ct\(commit[^)]*nat\([^)]*\)(,exec\([^)]*\))?\),(resubmit|goto_table|output|group)");
 
+    private static bool SetsIpField(string actions) => actions.Contains("->ip_") || actions.Contains("mod_nw_") || actions.Contains("dec_ttl");
+
     /// <summary>
     /// The category a minimal diverging case belongs to. The order puts the known open issues
     /// first: ct inside a group bucket (OVS runs buckets as action sets), then select-group bucket
@@ -65,6 +67,9 @@ public static class Features
         if (minimal.Groups.Any(g => g.Type == "select" && g.Buckets.Count > 1)) return "select-bucket-choice";
         if (f.Contains("nat-range") && kinds.Contains(DivergenceKind.Conntrack)) return "nat-range-choice";
         if (minimal.Flows.Any(ContinuesAfterNat) && (kinds.Contains(DivergenceKind.Output) || kinds.Contains(DivergenceKind.FlowCounters))) return "ct-nat-then-continue";
+        if (minimal.Packets.Count > 0 && minimal.Packets.All(p => p.Kind.StartsWith("arp", StringComparison.Ordinal))
+            && (minimal.Flows.Any(SetsIpField) || minimal.Groups.Any(g => g.Buckets.Any(SetsIpField)))) return "set-field-prerequisite";
+        if (f.Contains("pkt-icmp-unreachable") && (f.Contains("nat-dst") || f.Contains("nat-src") || f.Contains("nat-reverse"))) return "icmp-error-nat";
         if (kinds.SetEquals([DivergenceKind.Conntrack])) return "conntrack";
         if (f.Contains("nat-dst") || f.Contains("nat-src") || f.Contains("nat-reverse")) return "nat";
         return kinds.Order().First().ToString().ToLowerInvariant();

@@ -224,8 +224,12 @@ internal sealed class Translator
                 case NormalAction: Normal(); break;
                 case FloodAction: Flood(includeNoFlood: false); break;
                 case OutputRegAction r: Output((uint)ReadSubField(r.Source)); break;
-                case SetFieldAction s: FieldMap.Write(ref _pkt.Key, s.Field, s.Value, s.Mask); break;
-                case LoadAction l: FieldMap.Write(ref _pkt.Key, l.Destination.Field, l.AlignedValue, l.Destination.Mask); break;
+                case SetFieldAction s:
+                    if (SetFieldPrerequisites.Met(in _pkt.Key, s.Field)) FieldMap.Write(ref _pkt.Key, s.Field, s.Value, s.Mask);
+                    break;
+                case LoadAction l:
+                    if (SetFieldPrerequisites.Met(in _pkt.Key, l.Destination.Field)) FieldMap.Write(ref _pkt.Key, l.Destination.Field, l.AlignedValue, l.Destination.Mask);
+                    break;
                 case MoveAction m:
                 {
                     var v = ReadSubField(m.Source);

@@ -2,25 +2,35 @@ namespace MeshSim.Ovs.Tests.Fuzz;
 
 /// <summary>
 /// A crasher the fuzz campaign found (tools/fuzz, target <c>flows</c>): actions nested inside
-/// <c>ct(exec(...))</c> thousands of times overflow the stack in <c>ActionParser.ParseCt</c> →
-/// <c>ParseList</c> → <c>ParseOne</c>, which ends the process (no exception to catch). The input fits
-/// in 64 KiB. The parser needs a designed nesting limit that turns this into an <see cref="OvsSyntaxError"/>.
-/// Until then this test fails by ending the test process; the fuzz target skips such inputs so the
-/// campaign can go on (see tools/fuzz/Targets/OvsFlowsTarget.cs).
+/// <c>ct(exec(...))</c> thousands of times overflowed the stack in <c>ActionParser.ParseCt</c> →
+/// <c>ParseList</c>, ending the process. The parser now has OVS's own limit
+/// (<c>MAX_OFPACT_PARSE_DEPTH</c> = 100) and refuses with OVS's words; the boundary below is what
+/// <c>ovs-ofctl parse-flows</c> 3.1 answers for the same lines.
 /// </summary>
 public class NestedActionCrasherTests
 {
-    [Theory]
-    [InlineData(4000)]
-    public void Deeply_nested_ct_exec_is_a_syntax_error_not_a_stack_overflow(int depth)
+    private static string Nest(int depth) =>
+        "ip,actions=" + string.Concat(Enumerable.Repeat("ct(commit,exec(", depth)) + "drop" + new string(')', 2 * depth);
+
+    [Fact]
+    public void Deeply_nested_ct_exec_is_a_syntax_error_not_a_stack_overflow()
     {
-        var flow = "ip,actions=" + string.Concat(Enumerable.Repeat("ct(commit,exec(", depth)) + "drop" + new string(')', 2 * depth);
         RuleFileResult<FlowEntry>? result = null;
         // 1 MiB: the smallest stack the CLI parses rule files on (a thread-pool thread), so a limit that holds here holds everywhere.
-        var t = new Thread(() => result = OvsRuleFile.ParseFlows(flow), 1 << 20);
+        var t = new Thread(() => result = OvsRuleFile.ParseFlows(Nest(4000)), 1 << 20);
         t.Start();
         t.Join();
         Assert.NotNull(result);
-        Assert.NotEmpty(result!.Errors);
+        var error = Assert.Single(result!.Errors);
+        Assert.Contains("Action nested too deeply", error.Message);
+    }
+
+    [Theory]
+    [InlineData(99, "ct action doesn't support nested action ct")]   // ovs-ofctl parse-flows: the nest is parsed, then verified
+    [InlineData(100, "Action nested too deeply")]                     // the 100th nested list is refused before it is read
+    public void The_depth_limit_is_where_ovs_ofctl_puts_it(int depth, string expected)
+    {
+        var error = Assert.Single(OvsRuleFile.ParseFlows(Nest(depth)).Errors);
+        Assert.Contains(expected, error.Message);
     }
 }

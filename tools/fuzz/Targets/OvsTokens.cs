@@ -3,27 +3,6 @@ namespace MeshSim.Fuzz.Targets;
 /// <summary>ovs-ofctl syntax tokens for the flow and group targets' dictionaries.</summary>
 internal static class OvsTokens
 {
-    /// <summary>
-    /// The OVS action parser recurses once per nested parenthesis and has no depth limit yet, so a deep
-    /// enough nesting overflows the stack and ends the campaign (regression test:
-    /// tests/MeshSim.Ovs.Tests/Fuzz/NestedActionCrasherTests.cs). Until the parser refuses such input itself,
-    /// the targets skip inputs nested deeper than this, which no real rule file comes near.
-    /// Remove this guard when that test passes.
-    /// </summary>
-    public const int KnownCrasherDepth = 200;
-
-    /// <summary>True when <paramref name="input"/> nests parentheses deeper than <see cref="KnownCrasherDepth"/>.</summary>
-    public static bool KnownDeepNesting(ReadOnlySpan<byte> input)
-    {
-        int depth = 0;
-        foreach (var b in input)
-        {
-            if (b == (byte)'(' && ++depth > KnownCrasherDepth) return true;
-            if (b == (byte)')' && depth > 0) depth--;
-        }
-        return false;
-    }
-
     public static readonly string[] Flow =
     [
         "table=", "priority=", "cookie=0x", "cookie=", "/-1", "in_port=", "dl_src=", "dl_dst=", "dl_type=0x0800", "nw_src=", "nw_dst=", "tp_dst=", "tp_src=",

@@ -51,7 +51,7 @@ internal static partial class ActionParser
                     else exec.Add(new CtNatAction(spec));
                     break;
                 case "exec":
-                    exec.AddRange(ParseList(text, p.ValueOffset, p.ValueOffset + p.Value.Length, ctx, check, insideCt: true));
+                    exec.AddRange(ParseList(text, p.ValueOffset, p.ValueOffset + p.Value.Length, ctx.Nested(), check, insideCt: true));
                     break;
                 default:
                     throw ctx.Error(p.KeyOffset, $"invalid argument to \"ct\" action: `{p.Key}'");

@@ -10,6 +10,8 @@ internal static partial class ActionParser
     /// <summary>Parses <c>text[start..end)</c>; <paramref name="insideCt"/> restricts to what <c>ct(exec(...))</c> allows.</summary>
     public static IReadOnlyList<OvsAction> ParseList(string text, int start, int end, ParseContext ctx, ActionCheck check, bool insideCt = false)
     {
+        // ofpacts_parse: checked before anything inside is read, so the innermost list of a deep nest fails first.
+        if (ctx.Depth >= ParseContext.MaxActionDepth) throw ctx.Error(start, "Action nested too deeply");
         var actions = new List<OvsAction>();
         bool drop = false;
         int gotoOffset = -1;

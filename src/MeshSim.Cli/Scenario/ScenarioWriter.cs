@@ -48,7 +48,11 @@ public static class ScenarioWriter
             w.Append($"    - {{ source: {Q(r.Source)}, destination: {Q(r.Destination)}, action: {Q(r.Action)} }}\n");
         w.Append("traffic:").Append(s.Traffic.Count == 0 ? " []\n" : "\n");
         foreach (var t in s.Traffic)
-            w.Append($"  - {{ name: {Q(t.Name)}, from: {Q(t.From)}, url: {Q(t.Url)}, requests: {I(t.Requests)}, concurrency: {I(t.Concurrency)}, qps: {D(t.Qps)}, start: {Ns(t.StartNs)} }}\n");
+        {
+            // A run is bounded by a request count or a duration, never both (the loader refuses both).
+            var bound = t.DurationNs > 0 ? $"duration: {Ns(t.DurationNs)}" : $"requests: {I(t.Requests)}";
+            w.Append($"  - {{ name: {Q(t.Name)}, from: {Q(t.From)}, url: {Q(t.Url)}, {bound}, concurrency: {I(t.Concurrency)}, qps: {D(t.Qps)}, keepalive: {(t.KeepAlive ? "true" : "false")}, start: {Ns(t.StartNs)} }}\n");
+        }
         if (s.Capture is { } c) w.Append($"capture: {{ dir: {Q(c.Directory)}, format: {Q(c.Format)} }}\n");
         w.Append("expect:").Append(s.Expectations.Count == 0 ? " []\n" : "\n");
         foreach (var e in s.Expectations) w.Append($"  - {{ {e.Kind}: {Q(e.Text)} }}\n");

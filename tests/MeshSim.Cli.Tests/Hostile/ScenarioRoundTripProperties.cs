@@ -116,5 +116,7 @@ public static class ScenarioGenerators
     private static Gen<TrafficSpec> Traffic(int services) =>
         from s in Gen.Choose(0, services - 1) from requests in Gen.Choose(1, 1000) from concurrency in Gen.Choose(1, 64)
         from qps in Gen.Choose(0, 100_000) from start in Gen.Choose(0, 1_000_000) from path in Text
-        select new TrafficSpec("", $"svc{s}", "http://192.168.1.250:9000/" + path, requests, concurrency, qps / 10.0, start * 1000L, P);
+        from keepAlive in Gen.Elements(true, false) from durationMs in Gen.Frequency((2, Gen.Constant(0)), (1, Gen.Choose(1, 60_000)))
+        select new TrafficSpec("", $"svc{s}", "http://192.168.1.250:9000/" + path, durationMs > 0 ? 0 : requests, concurrency, qps / 10.0, start * 1000L, P,
+            keepAlive, durationMs * 1_000_000L);
 }

@@ -48,6 +48,8 @@ internal static class ScenarioLimitsReader
                 throw new ScenarioException(s.SourcePath, t.At, $"{requests} requests in traffic up to here is more than the limit of {limits.MaxRequests} (requests); {ScenarioLimits.HowToRaise("requests")}");
             if (t.StartNs > maxNs)
                 throw new ScenarioException(s.SourcePath, t.At, $"start {ScalarValues.FormatDuration(t.StartNs)} is more than the limit of {limits.MaxVirtualSeconds} virtual seconds (until); {ScenarioLimits.HowToRaise("until")}");
+            if (t.DurationNs > maxNs - t.StartNs)   // (subtracted, not added: a hostile duration must not overflow)
+                throw new ScenarioException(s.SourcePath, t.At, $"start {ScalarValues.FormatDuration(t.StartNs)} plus duration {ScalarValues.FormatDuration(t.DurationNs)} is more than the limit of {limits.MaxVirtualSeconds} virtual seconds (until); {ScenarioLimits.HowToRaise("until")}");
         }
     }
 }

@@ -57,6 +57,29 @@ public class ScenarioLimitsTests
     }
 
     [Fact]
+    public void A_traffic_duration_counts_against_the_virtual_time_limit_without_overflowing()
+    {
+        static string Yaml(string duration) => $$"""
+            name: churn
+            hosts: [{ name: a, ip: 10.0.0.1, mac: "00:00:00:00:00:01" }]
+            traffic:
+              - { name: one, from: a, url: "http://10.0.0.2/", start: 10s, duration: {{duration}}, keepalive: false }
+            """;
+        var e = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(Yaml("3591s"), "churn.yaml"));
+        Assert.Equal("churn.yaml:4:5: traffic[0]: start 10s plus duration 3591s is more than the limit of 3600 virtual seconds (until); raise it with --limit until=N or the scenario's 'limits: { until: N }'", e.Message);
+        Assert.Contains("is more than the limit of 3600 virtual seconds", Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(Yaml("9223372036s"), "churn.yaml")).Message);
+        Assert.Equal(3_590_000_000_000L, ScenarioLoader.Load(Yaml("3590s"), "churn.yaml").Traffic[0].DurationNs);
+    }
+
+    [Fact]
+    public void Run_until_on_the_command_line_is_limited_too()
+    {
+        var (code, _, err) = CliProcess.Run("run", "--until", "7200s");
+        Assert.Equal(2, code);
+        Assert.Equal("meshsim run: --until: 7200s is more than the limit of 3600 virtual seconds (until); raise it with --limit until=N\n", err);
+    }
+
+    [Fact]
     public void Intention_rules_are_limited()
     {
         var yaml = "name: x\nintentions:\n  rules:\n" + string.Concat(Enumerable.Repeat("    - { source: a, destination: b, action: allow }\n", 3));

@@ -31,10 +31,13 @@ public static class RunCommand
             var error = p.InvocationConfiguration.Error;
             try
             {
-                var spec = EmbeddedScenarios.LoadOrDefault(p.GetValue(scenario), p.GetValue(program), LimitOption.Read(p));
+                var limits = LimitOption.Read(p);
+                var spec = EmbeddedScenarios.LoadOrDefault(p.GetValue(scenario), p.GetValue(program), limits);
                 if (p.GetValue(until) is { } u)
                 {
                     if (!ScalarValues.TryDuration(u, out var ns)) { error.WriteLine($"meshsim run: --until: expected a duration such as \"2s\", got \"{u}\""); return Task.FromResult(ExitCodes.BadInput); }
+                    if (ns > limits.MaxVirtualSeconds * 1_000_000_000)
+                    { error.WriteLine($"meshsim run: --until: {u} is more than the limit of {limits.MaxVirtualSeconds} virtual seconds (until); raise it with --limit until=N"); return Task.FromResult(ExitCodes.BadInput); }
                     spec = spec with { UntilNs = ns };
                 }
                 var metricsFile = p.GetValue(metrics);

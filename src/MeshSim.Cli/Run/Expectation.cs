@@ -19,12 +19,17 @@ public abstract record Expectation(ExpectationSpec Source)
             case "connect":
             case "deny":
             {
-                var m = Regex.Match(e.Text, @"^\s*([\w.-]+)\s*->\s*([\w.-]+)\s*$");
-                if (!m.Success) throw Bad($"expected \"client -> upstream\", got \"{e.Text}\"");
+                // "client@host -> upstream" picks which of the client's hosts connects (a binding is per host).
+                var m = Regex.Match(e.Text, @"^\s*([\w.-]+)(?:@([\w.-]+))?\s*->\s*([\w.-]+)\s*$");
+                if (!m.Success) throw Bad($"expected \"client -> upstream\" or \"client@host -> upstream\", got \"{e.Text}\"");
                 var client = s.Services.FirstOrDefault(x => x.Name == m.Groups[1].Value) ?? throw Bad($"'{m.Groups[1].Value}' is not a service");
-                if (!client.Upstreams.ContainsKey(m.Groups[2].Value))
-                    throw Bad($"'{client.Name}' has no upstream '{m.Groups[2].Value}' (its upstreams: {string.Join(", ", client.Upstreams.Keys)})");
-                return new PairExpectation(e, client.Name, m.Groups[2].Value, e.Kind != "deny", HttpExchange: e.Kind == "reach");
+                string? host = m.Groups[2].Success ? m.Groups[2].Value : null;
+                if (host is not null && !client.Instances.Any(i => i.Host == host))
+                    throw Bad($"'{client.Name}' has no instance on '{host}' (its hosts: {string.Join(", ", client.Instances.Select(i => i.Host).Distinct())})");
+                var upstream = m.Groups[3].Value;
+                if (!client.Upstreams.ContainsKey(upstream))
+                    throw Bad($"'{client.Name}' has no upstream '{upstream}' (its upstreams: {string.Join(", ", client.Upstreams.Keys)})");
+                return new PairExpectation(e, client.Name, upstream, e.Kind != "deny", HttpExchange: e.Kind == "reach", Host: host);
             }
             case "latency":
             {
@@ -65,8 +70,9 @@ public abstract record Expectation(ExpectationSpec Source)
 }
 
 /// <summary><c>reach: a -> b</c> (an HTTP exchange completes), <c>connect: a -> b</c> (the TCP
-/// handshake completes; <see cref="HttpExchange"/> false) or <c>deny: a -> b</c> (<see cref="Allowed"/> false: no handshake).</summary>
-public sealed record PairExpectation(ExpectationSpec Source, string Client, string Upstream, bool Allowed, bool HttpExchange = false) : Expectation(Source);
+/// handshake completes; <see cref="HttpExchange"/> false) or <c>deny: a -> b</c> (<see cref="Allowed"/> false: no handshake);
+/// <see cref="Host"/>, when given, is the client's host that connects (else its first instance's).</summary>
+public sealed record PairExpectation(ExpectationSpec Source, string Client, string Upstream, bool Allowed, bool HttpExchange = false, string? Host = null) : Expectation(Source);
 
 /// <summary><c>latency: RUN p99 &lt; 20ms</c>.</summary>
 public sealed record LatencyExpectation(ExpectationSpec Source, string Run, string Statistic, string Op, long BoundNs) : Expectation(Source);

@@ -35,7 +35,10 @@ public static class RunReportText
         foreach (var v in r.Verdicts)
             sb.Append(CultureInfo.InvariantCulture, $"  {(v.Held ? "PASS" : "FAIL")}  {v.Expectation.PadRight(width)}  {v.Observed}\n");
         int held = r.Verdicts.Count(v => v.Held);
-        sb.Append(CultureInfo.InvariantCulture, $"*** {held}/{r.Verdicts.Count} expectations held\n");
+        // 0/0 would read like a pass; say plainly that the run checked nothing.
+        sb.Append(r.Verdicts.Count == 0
+            ? "*** no expectations: nothing was checked (add an expect: list to the scenario)\n"
+            : string.Create(CultureInfo.InvariantCulture, $"*** {held}/{r.Verdicts.Count} expectations held\n"));
         return sb.ToString();
     }
 

@@ -85,7 +85,7 @@ public static class ScenarioRun
             {
                 var client = world.Spec.Services.First(s => s.Name == p.Client);
                 var to = world.UpstreamEndpoint(client, p.Upstream);
-                var host = world.SourceHost(p.Client);
+                var host = world.SourceHost(p.Host ?? p.Client);
                 var connect = host.ConnectAsync(to.Address, to.Port);
                 bool done = world.RunUntilDone(connect, ProbeTimeoutNs);
                 bool established = done && !connect.IsFaulted;

@@ -1,3 +1,4 @@
+using MeshSim.Control.Simulation;
 using MeshSim.Cli.Commands;
 using MeshSim.Cli.Scenario;
 using MeshSim.Control.Compiler;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using MeshSim.Control.Compiler;
 using MeshSim.Control.Registry;
+using MeshSim.Control.Simulation;
 using MeshSim.Control.Topology;
 
 namespace MeshSim.Control.Checking;
@@ -19,8 +20,13 @@ namespace MeshSim.Control.Checking;
 /// </remarks>
 public static class ScenarioText
 {
-    /// <summary>The scenario text.</summary>
-    public static string Describe(ServiceRegistry registry, NetworkTopology topology, MeshOptions options, string name = "generated")
+    /// <summary>
+    /// The scenario text. <paramref name="expect"/> lines (<c>reach: a@h1 -> b</c>, <c>deny: ...</c>)
+    /// become its <c>expect:</c> list, and each <c>reach</c> also gets a small traffic run, so that
+    /// <c>meshsim run</c> checks what a property checked and fails where it failed.
+    /// </summary>
+    public static string Describe(ServiceRegistry registry, NetworkTopology topology, MeshOptions options, string name = "generated",
+        SwitchKind kind = SwitchKind.Ovs, IReadOnlyList<string>? expect = null)
     {
         var ci = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
@@ -31,7 +37,7 @@ public static class ScenarioText
         foreach (var h in topology.Hosts) sb.Append(ci, $"  - {{ name: {h.Name}, ip: \"{h.Ip}/{prefix}\", mac: \"{h.Mac}\" }}\n");
         sb.Append("switches:\n");
         // Switch ids follow list order in scenarios; write them in id order so ids are kept.
-        foreach (var s in topology.Switches.OrderBy(s => s.Id)) sb.Append(ci, $"  - {{ name: {s.Name} }}\n");
+        foreach (var s in topology.Switches.OrderBy(s => s.Id)) sb.Append(ci, $"  - {{ name: {s.Name}{(kind == SwitchKind.P4 ? ", kind: p4" : "")} }}\n");
         sb.Append("links:\n");
         foreach (var h in topology.Hosts) sb.Append(ci, $"  - {{ a: \"{h.Name}\", b: \"{h.Switch}:{h.Port}\" }}\n");
         foreach (var l in topology.Links) sb.Append(ci, $"  - {{ a: \"{l.SwitchA}:{l.PortA}\", b: \"{l.SwitchB}:{l.PortB}\" }}\n");
@@ -50,6 +56,23 @@ public static class ScenarioText
             sb.Append("  rules:\n");
             foreach (var i in registry.Policy.Intentions)
                 sb.Append(ci, $"    - {{ source: \"{i.Source}\", destination: \"{i.Destination}\", action: {(i.Action == IntentionAction.Allow ? "allow" : "deny")} }}\n");
+        }
+        if (expect is { Count: > 0 })
+        {
+            var runs = expect.Where(e => e.StartsWith("reach:", StringComparison.Ordinal))
+                .Select(e => e["reach:".Length..].Split("->", StringSplitOptions.TrimEntries))
+                .Select(p => (Source: p[0].Split('@')[0], Destination: p[1])).Distinct().ToList();
+            if (runs.Count > 0)
+            {
+                sb.Append("traffic:\n");
+                foreach (var (src, dst) in runs)
+                {
+                    var port = registry.Find(src)!.Upstreams.First(u => u.Destination == dst).LocalBindPort;
+                    sb.Append(ci, $"  - {{ name: {src}-{dst}, from: {src}, url: \"http://{options.VirtualIp}:{port}/\", requests: 3 }}\n");
+                }
+            }
+            sb.Append("expect:\n");
+            foreach (var e in expect) sb.Append(ci, $"  - {e}\n");
         }
         return sb.ToString();
     }

@@ -3,7 +3,7 @@ using MeshSim.Control.Checking;
 using MeshSim.Control.Compiler;
 using MeshSim.Control.Rules;
 using MeshSim.Control.Samples;
-using MeshSim.Control.Tests.Properties;
+using MeshSim.Testing;
 
 namespace MeshSim.Control.Tests.Checking;
 

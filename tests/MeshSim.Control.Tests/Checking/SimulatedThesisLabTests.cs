@@ -1,3 +1,4 @@
+using MeshSim.Control.Simulation;
 using MeshSim.Control.Compiler;
 using MeshSim.Control.P4;
 using MeshSim.Control.Registry;

@@ -1,11 +1,13 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using MeshSim.Control.Simulation;
 using MeshSim.Control.Checking;
 using MeshSim.Control.Compiler;
 using MeshSim.Control.P4;
 using MeshSim.Control.Registry;
 using MeshSim.Control.Rules;
+using MeshSim.Testing;
 
 namespace MeshSim.Control.Tests.Properties;
 
@@ -15,9 +17,7 @@ public class CompilerProperties
     [Property]
     public Property Every_static_property_holds(MeshCase c)
     {
-        var t = c.Topology();
-        var failures = MeshChecker.Check(c.Registry(t), t, MeshCase.Options);
-        return (failures.Count == 0).Label(string.Join("\n", failures))
+        return MeshProperties.CompiledRulesHold(c)
             .Classify(c.FullMesh, "full mesh").Classify(c.Switches == 1, "one switch")
             .Classify(c.Services.Any(s => s.Instances.Count > 1 && s.Instances.Select(i => i.Host).Distinct().Count() < s.Instances.Count), "instances sharing a host");
     }
@@ -73,9 +73,7 @@ public class SimulatorProperties
     [Property]
     public Property Allowed_pairs_connect_and_denied_pairs_never_do(MeshCase c)
     {
-        var t = c.Topology();
-        var failures = MeshProbe.Check(SwitchKind.Ovs, c.Registry(t), t, MeshCase.Options);
-        return (failures.Count == 0).Label(string.Join("\n", failures))
+        return MeshProperties.AllowedPairsConnectAndDeniedPairsNeverDo(c, SwitchKind.Ovs)
             .Classify(c.Intentions.Count > 0, "with intentions")
             .Classify(c.Services.Any(s => s.Instances.Select(i => i.Host).Distinct().Count() < s.Instances.Count), "shared hosts");
     }
@@ -92,8 +90,6 @@ public class UpdateUnderLoadProperties
     [Property]
     public Property Updates_keep_established_connections_and_route_new_ones_by_the_new_registry(MeshUpdate u)
     {
-        var t = u.Before.Topology();
-        var failures = MeshUpdateProbe.Check(SwitchKind.Ovs, u.Before.Registry(t), u.After.Registry(t), t, MeshCase.Options);
-        return (failures.Count == 0).Label(string.Join("\n", failures));
+        return MeshProperties.UpdatesKeepEstablishedConnections(u, SwitchKind.Ovs);
     }
 }

@@ -5,6 +5,7 @@ using MeshSim.Control.Compiler;
 using MeshSim.Control.Live;
 using MeshSim.Control.Registry;
 using MeshSim.Control.Rules;
+using MeshSim.Testing;
 
 namespace MeshSim.Control.Tests.Properties;
 
@@ -56,9 +57,9 @@ public static class ChangeSequenceGenerators
     {
         var services = m.Services.ToList();
         int hosts = m.HostSwitch.Count;
-        ServiceSpec Svc(int x) => services[x % services.Count];
-        MeshCase WithService(int s, ServiceSpec spec) => m with { Services = MeshGenerators.UniquePorts(services.Select((x, k) => k == s ? spec : x).ToArray()) };
-        MeshCase WithInstance(int s, Func<InstanceSpec, InstanceSpec> f)
+        GeneratedService Svc(int x) => services[x % services.Count];
+        MeshCase WithService(int s, GeneratedService spec) => m with { Services = MeshGenerators.UniquePorts(services.Select((x, k) => k == s ? spec : x).ToArray()) };
+        MeshCase WithInstance(int s, Func<GeneratedInstance, GeneratedInstance> f)
         {
             var spec = Svc(s);
             if (spec.Instances.Count == 0) return m;
@@ -75,7 +76,7 @@ public static class ChangeSequenceGenerators
             case RegistryChangeKind.Move:
                 return WithInstance(s, i => i with { Host = ch.C % hosts });
             case RegistryChangeKind.AddInstance:
-                return WithService(s, Svc(s) with { Instances = [.. Svc(s).Instances, new InstanceSpec(ch.B % hosts, (ushort)(2000 + ch.C), 1, HealthStatus.Passing)] });
+                return WithService(s, Svc(s) with { Instances = [.. Svc(s).Instances, new GeneratedInstance(ch.B % hosts, (ushort)(2000 + ch.C), 1, HealthStatus.Passing)] });
             case RegistryChangeKind.RemoveInstance:
                 var inst = Svc(s).Instances;
                 return inst.Count == 0 ? m : WithService(s, Svc(s) with { Instances = inst.Where((_, j) => j != ch.B % inst.Count).ToArray() });
@@ -87,13 +88,13 @@ public static class ChangeSequenceGenerators
                 int f = ch.A % m.Intentions.Count;
                 return m with { Intentions = m.Intentions.Select((x, k) => k == f ? x with { Allow = !x.Allow } : x).ToArray() };
             case RegistryChangeKind.AddIntention:
-                return m with { Intentions = [new IntentionSpec(ch.A % (services.Count + 1) - 1, ch.B % (services.Count + 1) - 1, ch.C % 2 == 0), .. m.Intentions] };
+                return m with { Intentions = [new GeneratedIntention(ch.A % (services.Count + 1) - 1, ch.B % (services.Count + 1) - 1, ch.C % 2 == 0), .. m.Intentions] };
             case RegistryChangeKind.RemoveIntention when m.Intentions.Count > 0:
                 return m with { Intentions = m.Intentions.Where((_, k) => k != ch.A % m.Intentions.Count).ToArray() };
             case RegistryChangeKind.FlipDefault:
                 return m with { DefaultAllow = !m.DefaultAllow };
             case RegistryChangeKind.AddService:
-                var added = new ServiceSpec([new InstanceSpec(ch.B % hosts, (ushort)(3000 + ch.C), 1, HealthStatus.Passing)], [ch.A % services.Count]);
+                var added = new GeneratedService([new GeneratedInstance(ch.B % hosts, (ushort)(3000 + ch.C), 1, HealthStatus.Passing)], [ch.A % services.Count]);
                 return m with { Services = MeshGenerators.UniquePorts([.. services, added]) };
             case RegistryChangeKind.RemoveService when services.Count > 1:
                 return RemoveService(m, s);

@@ -1,8 +1,10 @@
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
+using MeshSim.Control.Simulation;
 using MeshSim.Control.P4;
 using MeshSim.Control.Registry;
+using MeshSim.Testing;
 
 namespace MeshSim.Control.Tests.Properties;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using MeshSim.Control.Simulation;
 using MeshSim.Control.Checking;
 using MeshSim.Control.Compiler;
 using MeshSim.Control.P4;

@@ -1,7 +1,7 @@
 using MeshSim.Control.Registry;
 using MeshSim.Control.Topology;
 
-namespace MeshSim.Control.Tests.Properties;
+namespace MeshSim.Testing;
 
 /// <summary>
 /// The oracle for the P4 target's refusals on generated meshes (which run on P4 switches as

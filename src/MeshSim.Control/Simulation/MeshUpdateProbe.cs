@@ -1,11 +1,12 @@
 using MeshSim.Control.Checking;
+using MeshSim.Control.P4;
 using MeshSim.Control.Compiler;
 using MeshSim.Control.Registry;
 using MeshSim.Control.Topology;
 using MeshSim.Stack.Async;
 using MeshSim.Stack.Sockets;
 
-namespace MeshSim.Control.P4;
+namespace MeshSim.Control.Simulation;
 
 /// <summary>
 /// A registry update under load, for either switch kind (the controller's update properties run it on

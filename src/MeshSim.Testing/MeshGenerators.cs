@@ -2,7 +2,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using MeshSim.Control.Registry;
 
-namespace MeshSim.Control.Tests.Properties;
+namespace MeshSim.Testing;
 
 /// <summary>
 /// FsCheck generators: 1–8 switches (tree or full mesh), hosts spread over them (several services
@@ -26,27 +26,27 @@ public static class MeshGenerators
         from defaultAllow in Gen.Elements(true, false)
         select new MeshCase(fullMesh, switches, hostSwitch, UniquePorts(services), intentions.ToArray(), defaultAllow);
 
-    private static Gen<ServiceSpec> Service(int hosts, int services) =>
+    private static Gen<GeneratedService> Service(int hosts, int services) =>
         from n in Gen.Choose(1, 5)
         from instances in Gen.ArrayOf(Instance(hosts), n)
         from upstreams in Gen.SubListOf(Enumerable.Range(0, services).ToArray())
-        select new ServiceSpec(instances, upstreams.ToArray());
+        select new GeneratedService(instances, upstreams.ToArray());
 
-    private static Gen<InstanceSpec> Instance(int hosts) =>
+    private static Gen<GeneratedInstance> Instance(int hosts) =>
         from host in Gen.Choose(0, hosts - 1)
         from port in Gen.Choose(1024, 9999)
         from weight in Gen.Frequency((6, Gen.Constant(1)), (3, Gen.Choose(2, 100)), (1, Gen.Constant(0)))
         from health in Gen.Frequency((6, Gen.Constant(HealthStatus.Passing)), (2, Gen.Constant(HealthStatus.Warning)), (2, Gen.Constant(HealthStatus.Critical)))
-        select new InstanceSpec(host, (ushort)port, (ushort)weight, health);
+        select new GeneratedInstance(host, (ushort)port, (ushort)weight, health);
 
-    private static Gen<IntentionSpec> Intention(int services) =>
+    private static Gen<GeneratedIntention> Intention(int services) =>
         from s in Gen.Choose(-1, services - 1)
         from d in Gen.Choose(-1, services - 1)
         from allow in Gen.Elements(true, false)
-        select new IntentionSpec(s, d, allow);
+        select new GeneratedIntention(s, d, allow);
 
     /// <summary>Two instances on one host cannot listen on one port: move later ones up.</summary>
-    public static ServiceSpec[] UniquePorts(IReadOnlyList<ServiceSpec> services)
+    public static GeneratedService[] UniquePorts(IReadOnlyList<GeneratedService> services)
     {
         var used = new HashSet<(int, ushort)>();
         return services.Select(s => s with
@@ -135,12 +135,12 @@ public static class UpdateGenerators
             {
                 ushort port = 40000;
                 while (!used.Add((host, port))) port++;
-                inst.Add(new InstanceSpec(host, port, 1, HealthStatus.Passing)); // appended: existing ids keep their meaning
+                inst.Add(new GeneratedInstance(host, port, 1, HealthStatus.Passing)); // appended: existing ids keep their meaning
             }
             return s with { Instances = inst };
         }).ToArray();
         var intentions = c.Intentions.Select((i, k) => k == flip ? i with { Allow = !i.Allow } : i).ToList();
-        if (extra >= 0) intentions.Insert(0, new IntentionSpec(extra, extra, false)); // exact pair: wins, and is kept by DistinctBy
+        if (extra >= 0) intentions.Insert(0, new GeneratedIntention(extra, extra, false)); // exact pair: wins, and is kept by DistinctBy
         return c with { Services = services, Intentions = intentions };
     }
 }

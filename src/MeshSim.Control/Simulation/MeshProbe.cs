@@ -1,12 +1,13 @@
 using System.Text;
 using MeshSim.Control.Checking;
+using MeshSim.Control.P4;
 using MeshSim.Control.Compiler;
 using MeshSim.Control.Registry;
 using MeshSim.Stack.Async;
 using MeshSim.Stack.Sockets;
 using MeshSim.Wire;
 
-namespace MeshSim.Control.P4;
+namespace MeshSim.Control.Simulation;
 
 /// <summary>What one client connection of a binding saw.</summary>
 /// <param name="Pair">The binding.</param>

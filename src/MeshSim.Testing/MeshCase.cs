@@ -4,24 +4,24 @@ using MeshSim.Control.Registry;
 using MeshSim.Control.Topology;
 using MeshSim.Wire;
 
-namespace MeshSim.Control.Tests.Properties;
+namespace MeshSim.Testing;
 
 /// <summary>A generated instance: which host it is on, its port, weight and health.</summary>
-public sealed record InstanceSpec(int Host, ushort Port, ushort Weight, HealthStatus Health);
+public sealed record GeneratedInstance(int Host, ushort Port, ushort Weight, HealthStatus Health);
 
 /// <summary>A generated service: its instances and the indices of the services it calls.</summary>
-public sealed record ServiceSpec(IReadOnlyList<InstanceSpec> Instances, IReadOnlyList<int> Upstreams);
+public sealed record GeneratedService(IReadOnlyList<GeneratedInstance> Instances, IReadOnlyList<int> Upstreams);
 
 /// <summary>A generated intention; -1 is the wildcard.</summary>
-public sealed record IntentionSpec(int Source, int Destination, bool Allow);
+public sealed record GeneratedIntention(int Source, int Destination, bool Allow);
 
 /// <summary>
 /// A generated mesh, kept as plain indices so that shrinking can drop services, instances and
 /// intentions and still build a valid registry. <see cref="ToString"/> prints the scenario, which
 /// is what FsCheck shows for a (shrunk) counterexample.
 /// </summary>
-public sealed record MeshCase(bool FullMesh, int Switches, IReadOnlyList<int> HostSwitch, IReadOnlyList<ServiceSpec> Services,
-    IReadOnlyList<IntentionSpec> Intentions, bool DefaultAllow)
+public sealed record MeshCase(bool FullMesh, int Switches, IReadOnlyList<int> HostSwitch, IReadOnlyList<GeneratedService> Services,
+    IReadOnlyList<GeneratedIntention> Intentions, bool DefaultAllow)
 {
     public static readonly MeshOptions Options = new(Ipv4Address.Parse("10.255.255.250"), MacAddress.Parse("02:00:00:00:ff:fa"));
 

@@ -1,4 +1,5 @@
 using MeshSim.Control.Checking;
+using MeshSim.Control.P4;
 using MeshSim.Control.Compiler;
 using MeshSim.Control.Registry;
 using MeshSim.Control.Topology;
@@ -10,7 +11,7 @@ using MeshSim.P4.Programs;
 using MeshSim.P4.Simulation;
 using MeshSim.Stack;
 
-namespace MeshSim.Control.P4;
+namespace MeshSim.Control.Simulation;
 
 /// <summary>Which switch model a <see cref="MeshFabric"/> is built from.</summary>
 public enum SwitchKind : byte

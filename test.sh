@@ -30,4 +30,10 @@ awk '/(Passed|Failed)!/ {
      }
      END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' FS='[ ,]+' "$log"
 rm -f "$log"
+
+# The packages as a user gets them: packed, the tool installed from the feed, the example project's
+# passing property passing and its failing one failing with a counterexample meshsim run reproduces.
+if [ "$status" -eq 0 ] && [ "$#" -eq 0 ]; then
+  examples/run.sh || status=1
+fi
 exit "$status"

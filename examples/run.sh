@@ -7,7 +7,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 fail() { echo "examples: $*" >&2; exit 1; }
 tools/pack.sh >/dev/null || fail "tools/pack.sh failed"
-rm -rf artifacts/examples-packages artifacts/tool
+rm -rf artifacts/examples-packages artifacts/tool "$HOME/.nuget/packages/meshsim" "$HOME/.nuget/packages/meshsim.linux-x64" "$HOME/.nuget/packages/meshsim.any"
 dotnet tool install meshsim --tool-path artifacts/tool --add-source artifacts/feed --version 0.2.0 >/dev/null || fail "tool install failed"
 
 cd examples/FirstProperty

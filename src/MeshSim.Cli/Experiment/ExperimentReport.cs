@@ -38,34 +38,67 @@ public static class ExperimentReport
     }
 
     /// <summary>Every cell with both attempts' statistics, the connection counts, and the thesis' row where there is one.</summary>
+    /// <remarks>Written with <see cref="Utf8JsonWriter"/>, not by reflection, so the Native AOT tool writes it too.</remarks>
     public static string ToJson(ExperimentSpec spec, IReadOnlyList<CellResult> cells)
     {
         var s = spec.Sidecar;
-        var doc = new
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
-            experiment = spec.Name,
-            seed = spec.Seed,
-            requests = cells.FirstOrDefault()?.Second.Options.Requests,
-            parameters = new
+            w.WriteStartObject();
+            w.WriteString("experiment", spec.Name);
+            w.WriteNumber("seed", spec.Seed);
+            if (cells.FirstOrDefault() is { } first) w.WriteNumber("requests", first.Second.Options.Requests);
+            else w.WriteNull("requests");
+            w.WriteStartObject("parameters");
+            w.WriteStartObject("sidecar");
+            w.WriteNumber("perRequestCpuMs", s.Costs.PerRequestCpuNs / 1e6);
+            w.WriteNumber("perByteCpuNs", s.Costs.PerByteCpuNs);
+            w.WriteNumber("perRequestWaitMs", s.Costs.PerRequestWaitNs / 1e6);
+            w.WriteNumber("loopbackLatencyMs", s.Costs.LoopbackLatencyNs / 1e6);
+            w.WriteNumber("perPacketMs", s.PerPacketNs / 1e6);
+            w.WriteEndObject();
+            w.WriteStartObject("switch");
+            w.WriteNumber("perPacketMs", spec.Switch.PerPacketNs / 1e6);
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteStartArray("cells");
+            foreach (var c in cells)
             {
-                sidecar = new
-                {
-                    perRequestCpuMs = s.Costs.PerRequestCpuNs / 1e6, perByteCpuNs = s.Costs.PerByteCpuNs,
-                    perRequestWaitMs = s.Costs.PerRequestWaitNs / 1e6, loopbackLatencyMs = s.Costs.LoopbackLatencyNs / 1e6,
-                    perPacketMs = s.PerPacketNs / 1e6,
-                },
-                @switch = new { perPacketMs = spec.Switch.PerPacketNs / 1e6 },
-            },
-            cells = cells.Select(c => new
+                w.WriteStartObject();
+                w.WriteString("test", c.Test);
+                w.WriteString("layout", c.Layout);
+                w.WriteNumber("concurrency", c.Concurrency);
+                w.WriteString("mesh", c.Mesh.ToString().ToLowerInvariant());
+                Stats(w, "firstAttempt", c.First);
+                Stats(w, "secondAttempt", c.Second);
+                w.WriteStartObject("tcpConnections");
+                w.WriteNumber("loopback", c.LoopbackConnections);
+                w.WriteNumber("network", c.NetworkConnections);
+                w.WriteEndObject();
+                w.WriteNumber("proxyTurns", c.ProxyTurns);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("thesis");
+            foreach (var r in ThesisTable4.Rows)
             {
-                test = c.Test, layout = c.Layout, concurrency = c.Concurrency, mesh = c.Mesh.ToString().ToLowerInvariant(),
-                firstAttempt = Stats(c.First), secondAttempt = Stats(c.Second),
-                tcpConnections = new { loopback = c.LoopbackConnections, network = c.NetworkConnections },
-                proxyTurns = c.ProxyTurns,
-            }),
-            thesis = ThesisTable4.Rows,
-        };
-        return JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }) + "\n";
+                w.WriteStartObject();
+                w.WriteString("test", r.Test);
+                w.WriteString("layout", r.Layout);
+                w.WriteNumber("concurrency", r.Concurrency);
+                w.WriteNumber("sidecarAvg", r.SidecarAvg);
+                w.WriteNumber("switchAvg", r.SwitchAvg);
+                w.WriteNumber("sidecarMin", r.SidecarMin);
+                w.WriteNumber("switchMin", r.SwitchMin);
+                w.WriteNumber("sidecarMax", r.SidecarMax);
+                w.WriteNumber("switchMax", r.SwitchMax);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
 
     /// <summary>Writes table.txt, results.json and histograms/*.svg into <paramref name="dir"/>; returns the files written.</summary>
@@ -101,16 +134,23 @@ public static class ExperimentReport
         cells.Where(c => c.Mesh == MeshKind.Sidecar)
              .Select(a => (a, cells.First(b => b.Mesh == MeshKind.Switch && b.Test == a.Test && b.Layout == a.Layout && b.Concurrency == a.Concurrency)));
 
-    private static object Stats(LoadResult r)
+    private static void Stats(Utf8JsonWriter w, string name, LoadResult r)
     {
         var h = r.Latency;
-        return new
-        {
-            count = h.Count, errors = r.Errors, elapsedMs = r.ElapsedNs / 1e6,
-            avgMs = Math.Round(h.Mean / 1e6, 6), minMs = h.Min / 1e6, p50Ms = h.Percentile(50) / 1e6, p90Ms = h.Percentile(90) / 1e6,
-            p99Ms = h.Percentile(99) / 1e6, maxMs = h.Max / 1e6,
-            statusCodes = r.StatusCodes.ToDictionary(kv => kv.Key.ToString(Inv), kv => kv.Value),
-        };
+        w.WriteStartObject(name);
+        w.WriteNumber("count", h.Count);
+        w.WriteNumber("errors", r.Errors);
+        w.WriteNumber("elapsedMs", r.ElapsedNs / 1e6);
+        w.WriteNumber("avgMs", Math.Round(h.Mean / 1e6, 6));
+        w.WriteNumber("minMs", h.Min / 1e6);
+        w.WriteNumber("p50Ms", h.Percentile(50) / 1e6);
+        w.WriteNumber("p90Ms", h.Percentile(90) / 1e6);
+        w.WriteNumber("p99Ms", h.Percentile(99) / 1e6);
+        w.WriteNumber("maxMs", h.Max / 1e6);
+        w.WriteStartObject("statusCodes");
+        foreach (var (code, n) in r.StatusCodes) w.WriteNumber(code.ToString(Inv), n);
+        w.WriteEndObject();
+        w.WriteEndObject();
     }
 
     private static string Ms(double ns) => (ns / 1e6).ToString("0.000", Inv);

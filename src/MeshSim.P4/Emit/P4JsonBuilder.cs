@@ -9,6 +9,8 @@ namespace MeshSim.P4.Emit;
 /// beside the JSON as the readable specification, and <see cref="Loading.P4Loader"/> is the judge.
 /// Ids are assigned in declaration order; the output is deterministic.
 /// </summary>
+/// <remarks>Every <c>JsonArray.Add</c> takes a <see cref="JsonNode"/>: the generic <c>Add&lt;T&gt;</c> the
+/// compiler would otherwise pick needs run-time code generation, which the Native AOT tool has not.</remarks>
 public sealed class P4JsonBuilder
 {
     private readonly string _program;
@@ -32,7 +34,7 @@ public sealed class P4JsonBuilder
         Header("scalars", "scalars_0", metadata: true);
         StandardMetadata();
         foreach (var (n, i) in new[] { "NoError", "PacketTooShort", "NoMatch", "StackOutOfBounds", "HeaderTooShort", "ParserTimeout", "ParserInvalidArgument" }.Select((n, i) => (n, i)))
-            _errors.Add(new JsonArray(n, i));
+            _errors.Add((JsonNode?)(new JsonArray(n, i)));
         Pipe("ingress"); Pipe("egress");
     }
 
@@ -54,8 +56,8 @@ public sealed class P4JsonBuilder
     public P4JsonBuilder HeaderType(string name, params (string Name, int Width)[] fields)
     {
         var fs = new JsonArray();
-        foreach (var (n, w) in fields) fs.Add(new JsonArray(n, w, false));
-        _headerTypes.Add(new JsonObject { ["name"] = name, ["id"] = _headerTypes.Count, ["fields"] = fs });
+        foreach (var (n, w) in fields) fs.Add((JsonNode?)(new JsonArray(n, w, false)));
+        _headerTypes.Add((JsonNode?)(new JsonObject { ["name"] = name, ["id"] = _headerTypes.Count, ["fields"] = fs }));
         return this;
     }
 
@@ -63,15 +65,15 @@ public sealed class P4JsonBuilder
     public P4JsonBuilder VarbitHeaderType(string name, int maxLengthBytes, string varbitField, params (string Name, int Width)[] fixedFields)
     {
         var fs = new JsonArray();
-        foreach (var (n, w) in fixedFields) fs.Add(new JsonArray(n, w, false));
-        fs.Add(new JsonArray(varbitField, "*"));
-        _headerTypes.Add(new JsonObject { ["name"] = name, ["id"] = _headerTypes.Count, ["fields"] = fs, ["max_length"] = maxLengthBytes });
+        foreach (var (n, w) in fixedFields) fs.Add((JsonNode?)(new JsonArray(n, w, false)));
+        fs.Add((JsonNode?)(new JsonArray(varbitField, "*")));
+        _headerTypes.Add((JsonNode?)(new JsonObject { ["name"] = name, ["id"] = _headerTypes.Count, ["fields"] = fs, ["max_length"] = maxLengthBytes }));
         return this;
     }
 
     public P4JsonBuilder Header(string name, string type, bool metadata = false)
     {
-        _headers.Add(new JsonObject { ["name"] = name, ["id"] = _headers.Count, ["header_type"] = type, ["metadata"] = metadata, ["pi_omit"] = true });
+        _headers.Add((JsonNode?)(new JsonObject { ["name"] = name, ["id"] = _headers.Count, ["header_type"] = type, ["metadata"] = metadata, ["pi_omit"] = true }));
         return this;
     }
 
@@ -79,18 +81,18 @@ public sealed class P4JsonBuilder
     public P4JsonBuilder Stack(string name, string type, int size)
     {
         var ids = new JsonArray();
-        for (int i = 0; i < size; i++) { ids.Add(_headers.Count); Header($"{name}[{i}]", type); }
-        _stacks.Add(new JsonObject { ["name"] = name, ["id"] = _stacks.Count, ["header_type"] = type, ["size"] = size, ["header_ids"] = ids });
+        for (int i = 0; i < size; i++) { ids.Add((JsonNode?)(_headers.Count)); Header($"{name}[{i}]", type); }
+        _stacks.Add((JsonNode?)(new JsonObject { ["name"] = name, ["id"] = _stacks.Count, ["header_type"] = type, ["size"] = size, ["header_ids"] = ids }));
         return this;
     }
 
-    public P4JsonBuilder Error(string name) { _errors.Add(new JsonArray(name, _errors.Count)); return this; }
+    public P4JsonBuilder Error(string name) { _errors.Add((JsonNode?)(new JsonArray(name, _errors.Count))); return this; }
 
     public P4JsonBuilder FieldList(string name, params JsonObject[] fields)
     {
         var els = new JsonArray();
-        foreach (var f in fields) els.Add(Own(f));
-        _fieldLists.Add(new JsonObject { ["id"] = _fieldLists.Count + 1, ["name"] = name, ["elements"] = els });
+        foreach (var f in fields) els.Add((JsonNode?)(Own(f)));
+        _fieldLists.Add((JsonNode?)(new JsonObject { ["id"] = _fieldLists.Count + 1, ["name"] = name, ["elements"] = els }));
         return this;
     }
 
@@ -108,50 +110,50 @@ public sealed class P4JsonBuilder
         {
             _b = b;
             _state = new JsonObject { ["name"] = name, ["id"] = b._stateId++, ["parser_ops"] = _ops, ["transitions"] = _transitions, ["transition_key"] = _key };
-            b._states.Add(_state);
+            b._states.Add((JsonNode?)(_state));
         }
-        public ParseStateBuilder Extract(string header) { _ops.Add(Op("extract", new JsonObject { ["type"] = "regular", ["value"] = header })); return this; }
+        public ParseStateBuilder Extract(string header) { _ops.Add((JsonNode?)(Op("extract", new JsonObject { ["type"] = "regular", ["value"] = header }))); return this; }
         /// <summary><c>extract_VL</c>: <paramref name="lengthBits"/> is evaluated before extraction.</summary>
         public ParseStateBuilder ExtractVL(string header, JsonObject lengthBits)
         {
-            _ops.Add(Op("extract_VL", new JsonObject { ["type"] = "regular", ["value"] = header }, new JsonObject { ["type"] = "expression", ["value"] = Own(lengthBits) }));
+            _ops.Add((JsonNode?)(Op("extract_VL", new JsonObject { ["type"] = "regular", ["value"] = header }, new JsonObject { ["type"] = "expression", ["value"] = Own(lengthBits) })));
             return this;
         }
-        public ParseStateBuilder ExtractStack(string stack) { _ops.Add(Op("extract", new JsonObject { ["type"] = "stack", ["value"] = stack })); return this; }
-        public ParseStateBuilder Set(JsonObject dst, JsonObject src) { _ops.Add(Op("set", dst, src)); return this; }
+        public ParseStateBuilder ExtractStack(string stack) { _ops.Add((JsonNode?)(Op("extract", new JsonObject { ["type"] = "stack", ["value"] = stack }))); return this; }
+        public ParseStateBuilder Set(JsonObject dst, JsonObject src) { _ops.Add((JsonNode?)(Op("set", dst, src))); return this; }
         public ParseStateBuilder Verify(JsonObject cond, string error)
         {
             int v = -1;
             foreach (var e in _b._errors) if ((string)e![0]! == error) v = (int)e[1]!;
-            _ops.Add(Op("verify", cond, E.Hex((ulong)v)));
+            _ops.Add((JsonNode?)(Op("verify", cond, E.Hex((ulong)v))));
             return this;
         }
-        public ParseStateBuilder Key(params JsonObject[] parts) { foreach (var p in parts) _key.Add(Own(p)); return this; }
-        public ParseStateBuilder Lookahead(int bitOffset, int width) { _key.Add(new JsonObject { ["type"] = "lookahead", ["value"] = new JsonArray(bitOffset, width) }); return this; }
+        public ParseStateBuilder Key(params JsonObject[] parts) { foreach (var p in parts) _key.Add((JsonNode?)(Own(p))); return this; }
+        public ParseStateBuilder Lookahead(int bitOffset, int width) { _key.Add((JsonNode?)(new JsonObject { ["type"] = "lookahead", ["value"] = new JsonArray(bitOffset, width) })); return this; }
         public ParseStateBuilder Case(string value, string? next, string? mask = null)
         {
-            _transitions.Add(new JsonObject { ["type"] = "hexstr", ["value"] = value, ["mask"] = mask, ["next_state"] = next });
+            _transitions.Add((JsonNode?)(new JsonObject { ["type"] = "hexstr", ["value"] = value, ["mask"] = mask, ["next_state"] = next }));
             return this;
         }
         public ParseStateBuilder Default(string? next)
         {
-            _transitions.Add(new JsonObject { ["type"] = "default", ["value"] = null, ["mask"] = null, ["next_state"] = next });
+            _transitions.Add((JsonNode?)(new JsonObject { ["type"] = "default", ["value"] = null, ["mask"] = null, ["next_state"] = next }));
             return this;
         }
         private static JsonObject Op(string op, params JsonObject[] ps)
         {
-            var a = new JsonArray(); foreach (var p in ps) a.Add(Own(p));
+            var a = new JsonArray(); foreach (var p in ps) a.Add((JsonNode?)(Own(p)));
             return new JsonObject { ["parameters"] = a, ["op"] = op };
         }
     }
 
-    public P4JsonBuilder Deparse(params string[] headers) { foreach (var h in headers) _deparse.Add(h); return this; }
+    public P4JsonBuilder Deparse(params string[] headers) { foreach (var h in headers) _deparse.Add((JsonNode?)(h)); return this; }
 
     // ------------------------------------------------------------------ objects
 
     public P4JsonBuilder Register(string name, int size, int width)
     {
-        _registers.Add(new JsonObject { ["name"] = name, ["id"] = _registers.Count, ["size"] = size, ["bitwidth"] = width });
+        _registers.Add((JsonNode?)(new JsonObject { ["name"] = name, ["id"] = _registers.Count, ["size"] = size, ["bitwidth"] = width }));
         return this;
     }
 
@@ -159,41 +161,41 @@ public sealed class P4JsonBuilder
     {
         var o = new JsonObject { ["name"] = name, ["id"] = _counters.Count, ["is_direct"] = directTable is not null, ["size"] = size };
         if (directTable is not null) o["binding"] = directTable;
-        _counters.Add(o);
+        _counters.Add((JsonNode?)(o));
         return this;
     }
 
     public P4JsonBuilder Meter(string name, int size, bool bytes = false)
     {
-        _meters.Add(new JsonObject { ["name"] = name, ["id"] = _meters.Count, ["is_direct"] = false, ["rate_count"] = 2, ["type"] = bytes ? "bytes" : "packets", ["size"] = size });
+        _meters.Add((JsonNode?)(new JsonObject { ["name"] = name, ["id"] = _meters.Count, ["is_direct"] = false, ["rate_count"] = 2, ["type"] = bytes ? "bytes" : "packets", ["size"] = size }));
         return this;
     }
 
     /// <summary>A calculation over fields (or other inputs): used by checksums and <c>hash()</c>.</summary>
     public P4JsonBuilder Calculation(string name, string algo, params JsonObject[] inputs)
     {
-        var a = new JsonArray(); foreach (var i in inputs) a.Add(Own(i));
-        _calcs.Add(new JsonObject { ["name"] = name, ["id"] = _calcs.Count, ["algo"] = algo, ["input"] = a });
+        var a = new JsonArray(); foreach (var i in inputs) a.Add((JsonNode?)(Own(i)));
+        _calcs.Add((JsonNode?)(new JsonObject { ["name"] = name, ["id"] = _calcs.Count, ["algo"] = algo, ["input"] = a }));
         return this;
     }
 
     public P4JsonBuilder Checksum(string name, string header, string field, string calculation, bool verify, bool update, JsonObject? condition)
     {
-        _checksums.Add(new JsonObject
+        _checksums.Add((JsonNode?)(new JsonObject
         {
             ["name"] = name, ["id"] = _checksums.Count, ["target"] = new JsonArray(header, field), ["type"] = "generic",
             ["calculation"] = calculation, ["verify"] = verify, ["update"] = update, ["if_cond"] = Own(condition),
-        });
+        }));
         return this;
     }
 
     /// <summary>Declares an action; returns its id.</summary>
     public int Action(string name, (string Name, int Width)[] parameters, params JsonObject[] primitives)
     {
-        var rd = new JsonArray(); foreach (var (n, w) in parameters) rd.Add(new JsonObject { ["name"] = n, ["bitwidth"] = w });
-        var prims = new JsonArray(); foreach (var p in primitives) prims.Add(Own(p));
+        var rd = new JsonArray(); foreach (var (n, w) in parameters) rd.Add((JsonNode?)(new JsonObject { ["name"] = n, ["bitwidth"] = w }));
+        var prims = new JsonArray(); foreach (var p in primitives) prims.Add((JsonNode?)(Own(p)));
         int id = _actions.Count;
-        _actions.Add(new JsonObject { ["name"] = name, ["id"] = id, ["runtime_data"] = rd, ["primitives"] = prims });
+        _actions.Add((JsonNode?)(new JsonObject { ["name"] = name, ["id"] = id, ["runtime_data"] = rd, ["primitives"] = prims }));
         _actionIds[name] = (id, parameters.Length);
         return id;
     }
@@ -201,7 +203,7 @@ public sealed class P4JsonBuilder
     /// <summary>A primitive call for an action body.</summary>
     public static JsonObject Prim(string op, params JsonObject[] args)
     {
-        var a = new JsonArray(); foreach (var x in args) a.Add(Own(x));
+        var a = new JsonArray(); foreach (var x in args) a.Add((JsonNode?)(Own(x)));
         return new JsonObject { ["op"] = op, ["parameters"] = a };
     }
 
@@ -213,7 +215,7 @@ public sealed class P4JsonBuilder
 
     public P4JsonBuilder Conditional(string pipeline, string name, JsonObject expression, string? trueNext, string? falseNext)
     {
-        Pipe(pipeline).Conditionals.Add(new JsonObject { ["name"] = name, ["id"] = _condId++, ["expression"] = Own(expression), ["true_next"] = trueNext, ["false_next"] = falseNext });
+        Pipe(pipeline).Conditionals.Add((JsonNode?)(new JsonObject { ["name"] = name, ["id"] = _condId++, ["expression"] = Own(expression), ["true_next"] = trueNext, ["false_next"] = falseNext }));
         return this;
     }
 
@@ -222,10 +224,10 @@ public sealed class P4JsonBuilder
         var o = new JsonObject { ["name"] = name, ["id"] = _profId++, ["max_size"] = maxSize };
         if (selectorAlgo is not null)
         {
-            var a = new JsonArray(); foreach (var i in selectorInputs) a.Add(Own(i));
+            var a = new JsonArray(); foreach (var i in selectorInputs) a.Add((JsonNode?)(Own(i)));
             o["selector"] = new JsonObject { ["algo"] = selectorAlgo, ["input"] = a };
         }
-        Pipe(pipeline).Profiles.Add(o);
+        Pipe(pipeline).Profiles.Add((JsonNode?)(o));
         return this;
     }
 
@@ -255,12 +257,12 @@ public sealed class P4JsonBuilder
                 ["name"] = name, ["id"] = b._tableId++, ["key"] = _key, ["match_type"] = "exact", ["type"] = "simple", ["max_size"] = 1024,
                 ["with_counters"] = false, ["support_timeout"] = false, ["direct_meters"] = null, ["action_ids"] = _actionIds, ["actions"] = _actions,
             };
-            pipe.Tables.Add(_t);
+            pipe.Tables.Add((JsonNode?)(_t));
         }
 
         public TableBuilder Key(string kind, string header, string field, string? name = null, string? mask = null)
         {
-            _key.Add(new JsonObject { ["match_type"] = kind, ["name"] = name ?? $"{header}.{field}", ["target"] = new JsonArray(header, field), ["mask"] = mask });
+            _key.Add((JsonNode?)(new JsonObject { ["match_type"] = kind, ["name"] = name ?? $"{header}.{field}", ["target"] = new JsonArray(header, field), ["mask"] = mask }));
             _kinds.Add(kind);
             _t["match_type"] = _kinds.Contains("range") ? "range" : _kinds.Any(k => k is "ternary" or "optional") ? "ternary" : _kinds.Contains("lpm") ? "lpm" : "exact";
             return this;
@@ -268,7 +270,7 @@ public sealed class P4JsonBuilder
 
         public TableBuilder Actions(params string[] names)
         {
-            foreach (var n in names) { _actions.Add(n); _actionIds.Add(_b._actionIds[n].Id); }
+            foreach (var n in names) { _actions.Add((JsonNode?)(n)); _actionIds.Add((JsonNode?)_b._actionIds[n].Id); }
             return this;
         }
 
@@ -284,7 +286,7 @@ public sealed class P4JsonBuilder
 
         public TableBuilder Default(string action, bool isConst = false, params UInt128[] data)
         {
-            var d = new JsonArray(); foreach (var v in data) d.Add(E.HexStr(v, 8));
+            var d = new JsonArray(); foreach (var v in data) d.Add((JsonNode?)(E.HexStr(v, 8)));
             _t["default_entry"] = new JsonObject { ["action_id"] = _b._actionIds[action].Id, ["action_const"] = isConst, ["action_data"] = d, ["action_entry_const"] = isConst };
             return this;
         }
@@ -297,13 +299,13 @@ public sealed class P4JsonBuilder
         /// <summary>A const entry; <paramref name="matches"/> are JSON match_key objects (see <see cref="Exact"/> etc.).</summary>
         public TableBuilder Entry(string action, int priority, JsonObject[] matches, params (UInt128 Value, int Width)[] data)
         {
-            var mk = new JsonArray(); foreach (var m in matches) mk.Add(Own(m));
-            var d = new JsonArray(); foreach (var (v, w) in data) d.Add(E.HexStr(v, w));
-            _entries.Add(new JsonObject
+            var mk = new JsonArray(); foreach (var m in matches) mk.Add((JsonNode?)(Own(m)));
+            var d = new JsonArray(); foreach (var (v, w) in data) d.Add((JsonNode?)(E.HexStr(v, w)));
+            _entries.Add((JsonNode?)(new JsonObject
             {
                 ["source_info"] = null, ["match_key"] = mk,
                 ["action_entry"] = new JsonObject { ["action_id"] = _b._actionIds[action].Id, ["action_data"] = d }, ["priority"] = priority,
-            });
+            }));
             return this;
         }
 
@@ -341,11 +343,11 @@ public sealed class P4JsonBuilder
         foreach (var name in new[] { "ingress", "egress" })
         {
             var p = Pipe(name);
-            pipelines.Add(new JsonObject
+            pipelines.Add((JsonNode?)(new JsonObject
             {
                 ["name"] = name, ["id"] = pid++, ["init_table"] = p.Init,
                 ["tables"] = p.Tables.DeepClone(), ["action_profiles"] = p.Profiles.DeepClone(), ["conditionals"] = p.Conditionals.DeepClone(),
-            });
+            }));
         }
         return new JsonObject
         {

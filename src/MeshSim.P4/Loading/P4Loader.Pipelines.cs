@@ -418,7 +418,17 @@ internal readonly struct JsonElementBox(JsonElement e)
     public JsonElement AsOperand()
     {
         if (e.ValueKind == JsonValueKind.Object && e.TryGetProperty("type", out _)) return e;
-        var wrapped = System.Text.Json.JsonSerializer.SerializeToElement(new Dictionary<string, JsonElement> { ["type"] = JsonDocument.Parse("\"expression\"").RootElement, ["value"] = e });
-        return wrapped;
+        // Written by hand, not serialised by reflection, so the Native AOT tool loads programs too.
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("type", "expression");
+            w.WritePropertyName("value");
+            e.WriteTo(w);
+            w.WriteEndObject();
+        }
+        using var doc = JsonDocument.Parse(buffer.WrittenMemory);
+        return doc.RootElement.Clone();
     }
 }

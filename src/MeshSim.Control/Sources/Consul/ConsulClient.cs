@@ -60,7 +60,7 @@ public sealed class ConsulClient
     /// <summary><c>PUT /v1/agent/service/register</c>.</summary>
     public async Task RegisterAsync(ConsulServiceRegistration registration, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(BaseAddress, "/v1/agent/service/register")) { Content = JsonContent.Create(registration) };
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(BaseAddress, "/v1/agent/service/register")) { Content = JsonContent.Create(registration, ConsulJson.Default.ConsulServiceRegistration) };
         using var response = await SendAsync(request, "/v1/agent/service/register", ct, ct);
     }
 
@@ -88,7 +88,7 @@ public sealed class ConsulClient
         T? value;
         try
         {
-            value = JsonSerializer.Deserialize<T>(body, JsonOptions);
+            value = (T?)JsonSerializer.Deserialize(body, JsonOptions.GetTypeInfo(typeof(T)));   // the contract from ConsulJson: no reflection
         }
         catch (JsonException ex)
         {
@@ -128,11 +128,8 @@ public sealed class ConsulClient
             : new ConsulUnavailableException(path, detail, null);
     }
 
-    // Missing required fields and nulls where the model has none are bad answers with a JSON path.
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNameCaseInsensitive = false, RespectNullableAnnotations = true, RespectRequiredConstructorParameters = true,
-    };
+    // Source-generated contracts (ConsulJson): missing required fields and unexpected nulls are bad answers.
+    private static readonly JsonSerializerOptions JsonOptions = ConsulJson.Default.Options;
 
     private static string FirstSentence(string message)
     {

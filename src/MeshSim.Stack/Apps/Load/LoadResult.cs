@@ -63,34 +63,54 @@ public sealed class LoadResult
     }
 
     /// <summary>JSON with the same figures (milliseconds as numbers), keys in a fixed order.</summary>
+    /// <remarks>Written with <see cref="Utf8JsonWriter"/>, not by reflection, so the Native AOT tool writes it too.</remarks>
     public string ToJson()
     {
         var h = Latency;
-        var doc = new
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
-            target = $"http://{Options.Target}:{Options.Port}{Options.Path}",
-            connections = Options.Concurrency,
-            requestedQps = Options.Qps,
-            actualQps = Math.Round(ActualQps, 3),
-            elapsedSeconds = ElapsedNs / 1e9,
-            count = h.Count,
-            errors = Errors,
-            latencyMs = new
+            w.WriteStartObject();
+            w.WriteString("target", $"http://{Options.Target}:{Options.Port}{Options.Path}");
+            w.WriteNumber("connections", Options.Concurrency);
+            w.WriteNumber("requestedQps", Options.Qps);
+            w.WriteNumber("actualQps", Math.Round(ActualQps, 3));
+            w.WriteNumber("elapsedSeconds", ElapsedNs / 1e9);
+            w.WriteNumber("count", h.Count);
+            w.WriteNumber("errors", Errors);
+            w.WriteStartObject("latencyMs");
+            w.WriteNumber("min", h.Min / 1e6);
+            w.WriteNumber("avg", Math.Round(h.Mean / 1e6, 6));
+            w.WriteNumber("p50", h.Percentile(50) / 1e6);
+            w.WriteNumber("p90", h.Percentile(90) / 1e6);
+            w.WriteNumber("p99", h.Percentile(99) / 1e6);
+            w.WriteNumber("max", h.Max / 1e6);
+            w.WriteEndObject();
+            w.WriteStartObject("statusCodes");
+            foreach (var (code, n) in StatusCodes) w.WriteNumber(code.ToString(CultureInfo.InvariantCulture), n);
+            w.WriteEndObject();
+            w.WriteBoolean("keepAlive", Options.KeepAlive);
+            w.WriteNumber("connectionsOpened", ConnectionsOpened);
+            w.WriteStartObject("connectFailures");
+            foreach (var (error, n) in ConnectFailures) w.WriteNumber(error.ToString(), n);
+            w.WriteEndObject();
+            w.WriteStartArray("seconds");
+            foreach (var r in Seconds)
             {
-                min = h.Min / 1e6, avg = Math.Round(h.Mean / 1e6, 6), p50 = h.Percentile(50) / 1e6,
-                p90 = h.Percentile(90) / 1e6, p99 = h.Percentile(99) / 1e6, max = h.Max / 1e6,
-            },
-            statusCodes = StatusCodes.ToDictionary(kv => kv.Key.ToString(CultureInfo.InvariantCulture), kv => kv.Value),
-            keepAlive = Options.KeepAlive,
-            connectionsOpened = ConnectionsOpened,
-            connectFailures = ConnectFailures.ToDictionary(kv => kv.Key.ToString(), kv => kv.Value),
-            seconds = Seconds.Select(r => new
-            {
-                second = r.Second, connections = r.ConnectionsOpened, completed = r.Completed, connectFailures = r.ConnectFailures,
-                synRetransmits = r.SynRetransmits, rstsIn = r.RstsIn, rstsOut = r.RstsOut,
-            }),
-        };
-        return JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true });
+                w.WriteStartObject();
+                w.WriteNumber("second", r.Second);
+                w.WriteNumber("connections", r.ConnectionsOpened);
+                w.WriteNumber("completed", r.Completed);
+                w.WriteNumber("connectFailures", r.ConnectFailures);
+                w.WriteNumber("synRetransmits", r.SynRetransmits);
+                w.WriteNumber("rstsIn", r.RstsIn);
+                w.WriteNumber("rstsOut", r.RstsOut);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray());
     }
 }
 

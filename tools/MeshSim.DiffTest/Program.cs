@@ -10,6 +10,7 @@ ulong seed = 1;
 string? outDir = null, bridge = "dt0";
 bool quiet = false, shared = false, stop = false, saveAgreeing = false;
 string netns = "meshsim-dt";
+var record = new List<string>();
 for (int i = 0; i < args.Length; i++)
 {
     string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -27,6 +28,7 @@ for (int i = 0; i < args.Length; i++)
         case "--netns": netns = Next(); break;
         case "--stop": stop = true; break;
         case "--save-agreeing": saveAgreeing = true; break;
+        case "--record": record.Add(Next()); break;
         case "--print-case":
             {
                 var c = CaseGen.Sample(seed, int.Parse(Next()));
@@ -38,9 +40,12 @@ for (int i = 0; i < args.Length; i++)
         case "-h" or "--help":
             Console.WriteLine("usage: MeshSim.DiffTest [--cases N] [--seed S] [--first I | --case I] [--out DIR] [--bridge NAME] [--shrink-per-category K]");
             Console.WriteLine("                        [--netns NAME | --shared] [--stop] [--save-agreeing] [--print-case I] [--quiet]");
+            Console.WriteLine("                        [--record CASE_DIR ...]");
             Console.WriteLine("Needs root (namespaces, veth pairs, libpcap) and Open vSwitch 3.1. By default it starts its own daemons");
             Console.WriteLine("(tools/ovs/ovs-start.sh) in namespace NAME (meshsim-dt), because it flushes conntrack; --stop stops them");
             Console.WriteLine("afterwards. --shared uses the running daemons of $MESHSIM_OVS_RUNDIR (default /tmp/meshsim-ovs) instead.");
+            Console.WriteLine("--record DIR runs a stored case (flows.txt, groups.txt, packets.txt) on the real bridge again and rewrites its");
+            Console.WriteLine("real.json, with this daemon's NAT hash basis; it prints whether MeshSim now agrees. Repeat it for several cases.");
             return 0;
         default: Console.Error.WriteLine($"unknown option {args[i]} (see --help)"); return 2;
     }
@@ -65,6 +70,22 @@ else
     ovs = own.Ovs;
 }
 using var real = new RealOvsBridge(ovs, bridge!, DiffCase.PortCount, own?.Netns);
+if (record.Count > 0)
+{
+    var engine = new DiffEngine(real);
+    int diverged = 0;
+    foreach (var dir in record)
+    {
+        var (c, _) = RegressionCase.Read(dir);
+        var o = engine.Run(c);
+        if (o.Real is null) { Console.Error.WriteLine($"{dir}: real side failed: {o.Error}"); return 3; }
+        RegressionCase.Write(dir, c, o.Real);
+        Console.WriteLine($"{dir}: recorded (NAT hash basis 0x{o.Real.NatHashBasis:x8}); MeshSim {(o.Verdict == Verdict.Agreed ? "agrees" : "diverges:")}");
+        foreach (var d in o.Divergences) { Console.WriteLine("  " + d); diverged++; }
+    }
+    if (stop) { real.Dispose(); own?.Dispose(); }
+    return diverged > 0 ? 1 : 0;
+}
 var run = new DiffRun(new DiffEngine(real))
 {
     OutDir = outDir,

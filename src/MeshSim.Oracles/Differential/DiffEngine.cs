@@ -8,6 +8,11 @@ public sealed class DiffEngine(RealOvsBridge real)
     /// <summary>The real bridge.</summary>
     public RealOvsBridge Real { get; } = real;
 
+    /// <summary>The real daemon's NAT hash basis, probed once (it is drawn when ovs-vswitchd starts).</summary>
+    public uint NatHashBasis => _basis ??= Real.ProbeNatHashBasis();
+
+    private uint? _basis;
+
     /// <summary>Runs <paramref name="c"/> on the real bridge and in MeshSim.</summary>
     public CaseOutcome Run(DiffCase c)
     {
@@ -15,7 +20,8 @@ public sealed class DiffEngine(RealOvsBridge real)
         if (run.SetupError is not null) return new(Verdict.RealSetupRejected, [], run.SetupError, null);
         if (run.RunError is not null) return new(Verdict.RealRunError, [], run.RunError, null);
         var real = RealObservation.From(run);
-        var (model, modelError) = ModelOracle.Run(c);
+        real.NatHashBasis = NatHashBasis;
+        var (model, modelError) = ModelOracle.Run(c, NatHashBasis);
         if (model is null)
             return new(Verdict.Diverged, [new Divergence(DivergenceKind.ModelSetup, "pipeline", "installed", modelError!)], null, real);
         var d = Comparison.Compare(real, model);

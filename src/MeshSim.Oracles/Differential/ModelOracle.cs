@@ -9,8 +9,9 @@ namespace MeshSim.Oracles.Differential;
 /// <summary>Runs a case through MeshSim's <see cref="OpenFlowBridge"/>: the same rule text, the same frames.</summary>
 public static partial class ModelOracle
 {
-    /// <summary>The observation, or the reason MeshSim refused the pipeline.</summary>
-    public static (Observation? Observed, string? SetupError) Run(DiffCase c)
+    /// <summary>The observation, or the reason MeshSim refused the pipeline. <paramref name="natHashBasis"/>
+    /// is the real daemon's (<see cref="Observation.NatHashBasis"/>), so NAT ranges choose alike.</summary>
+    public static (Observation? Observed, string? SetupError) Run(DiffCase c, uint natHashBasis = 0)
     {
         var groups = OvsRuleFile.ParseGroups(string.Join('\n', c.GroupLines));
         if (!groups.Ok) return (null, "groups: " + string.Join("; ", groups.Errors));
@@ -19,6 +20,7 @@ public static partial class ModelOracle
 
         long now = 1_000_000_000;
         var bridge = new OpenFlowBridge("dt", new SimRandom(1), () => now);
+        bridge.Conntrack.NatHashBasis = natHashBasis;
         var obs = new Observation();
         SortedDictionary<uint, List<string>>? current = null;
         for (uint p = 1; p <= DiffCase.PortCount; p++)

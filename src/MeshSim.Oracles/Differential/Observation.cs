@@ -16,6 +16,10 @@ public sealed class Observation
     /// <summary>Group id → "packet_count=P byte_count=B bucket0=P/B ...".</summary>
     public SortedDictionary<uint, string> Groups { get; } = new();
 
+    /// <summary>The real conntrack's NAT hash basis (learned by <see cref="RealOvs.RealOvsBridge.ProbeNatHashBasis"/>),
+    /// with which the model picks the same tuple from a NAT range; 0 for the model's side.</summary>
+    public uint NatHashBasis { get; set; }
+
     /// <summary>Connections, normalised and sorted.</summary>
     public List<string> Conntrack { get; } = new();
 

@@ -7,7 +7,7 @@ namespace MeshSim.Oracles.Differential;
 /// <summary>
 /// A case written out as a regression test: <c>groups.txt</c> and <c>flows.txt</c> (ovs-ofctl
 /// syntax), <c>packets.txt</c> (one "IN_PORT KIND HEX" per line), <c>real.json</c> (what real OVS
-/// did: outputs per packet and port, counters, conntrack) and, for a divergence,
+/// did: outputs per packet and port, counters, conntrack, and its NAT hash basis) and, for a divergence,
 /// <c>divergence.txt</c>. The test suite replays every stored case through MeshSim and compares it
 /// with <c>real.json</c>; no OVS is needed for that.
 /// </summary>
@@ -22,7 +22,7 @@ public static class RegressionCase
         File.WriteAllLines(Path.Combine(dir, "groups.txt"), c.GroupLines);
         File.WriteAllLines(Path.Combine(dir, "flows.txt"), c.Flows);
         File.WriteAllLines(Path.Combine(dir, "packets.txt"), c.Packets.Select(p => $"{p.InPort} {p.Kind} {Convert.ToHexStringLower(p.Frame)}"));
-        File.WriteAllText(Path.Combine(dir, "real.json"), JsonSerializer.Serialize(new Stored(real.Outputs, real.Flows, real.Groups, real.Conntrack), Json));
+        File.WriteAllText(Path.Combine(dir, "real.json"), JsonSerializer.Serialize(new Stored(real.Outputs, real.Flows, real.Groups, real.Conntrack, real.NatHashBasis), Json));
         if (divergences is { Count: > 0 })
         {
             var sb = new StringBuilder();
@@ -32,7 +32,7 @@ public static class RegressionCase
         }
     }
 
-    /// <summary>Reads a stored case and its real observation.</summary>
+    /// <summary>Reads a stored case and its real observation (empty when <c>real.json</c> is not written yet).</summary>
     public static (DiffCase Case, Observation Real) Read(string dir)
     {
         var groups = File.ReadAllLines(Path.Combine(dir, "groups.txt")).Where(l => l.Length > 0).Select(ParseGroup).ToList();
@@ -42,12 +42,15 @@ public static class RegressionCase
             var w = l.Split(' ');
             return new PacketSpec(uint.Parse(w[0], CultureInfo.InvariantCulture), Convert.FromHexString(w[2]), w[1]);
         }).ToList();
-        var s = JsonSerializer.Deserialize<Stored>(File.ReadAllText(Path.Combine(dir, "real.json")))!;
         var obs = new Observation();
+        var realPath = Path.Combine(dir, "real.json");
+        if (!File.Exists(realPath)) return (new DiffCase(groups, flows, packets), obs);   // a new case, not recorded yet
+        var s = JsonSerializer.Deserialize<Stored>(File.ReadAllText(realPath))!;
         obs.Outputs.AddRange(s.Outputs);
         foreach (var (k, v) in s.Flows) obs.Flows[k] = v;
         foreach (var (k, v) in s.Groups) obs.Groups[k] = v;
         obs.Conntrack.AddRange(s.Conntrack);
+        obs.NatHashBasis = s.NatHashBasis;
         return (new DiffCase(groups, flows, packets), obs);
     }
 
@@ -65,5 +68,6 @@ public static class RegressionCase
         List<SortedDictionary<uint, List<string>>> Outputs,
         SortedDictionary<ulong, string> Flows,
         SortedDictionary<uint, string> Groups,
-        List<string> Conntrack);
+        List<string> Conntrack,
+        uint NatHashBasis = 0);
 }

@@ -1,5 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
+using MeshSim.Oracles.Differential;
+using MeshSim.Ovs.Conntrack;
+using MeshSim.Wire;
 
 namespace MeshSim.Oracles.RealOvs;
 
@@ -193,6 +196,39 @@ public sealed class RealOvsBridge : IDisposable
     }
 
     /// <inheritdoc/>
+    /// <summary>
+    /// Learns the daemon's conntrack <c>hash_basis</c> (drawn at random when ovs-vswitchd starts), which
+    /// decides the address and port a NAT range gives a new connection. One UDP packet goes through
+    /// <c>ct(commit,nat(dst=10.0.0.0-10.255.255.255:1-65535))</c>: the address it gets gives the hash
+    /// modulo 2^24, the port the hash modulo 65535; together they fix the hash, and
+    /// <see cref="NatRangeHash.BasisFor"/> runs the hash backwards to the basis.
+    /// </summary>
+    public uint ProbeNatHashBasis()
+    {
+        var src = new FrameFactory.Endpoint(1, AddressPlan.Mac(1), Ipv4Address.Parse("10.200.0.1"), 40000);
+        var dst = new FrameFactory.Endpoint(2, AddressPlan.Mac(2), Ipv4Address.Parse("10.200.0.2"), 5000);
+        var nat = new NatRequest(NatMode.Dst | NatMode.DstPort, 0x0A000000, 0x0AFFFFFF, 1, 65535);
+        const ushort Zone = 1;
+        var run = Run([], [$"table=0,priority=1,udp,actions=ct(commit,zone={Zone},nat(dst=10.0.0.0-10.255.255.255:1-65535)),output:2"],
+                      [(1u, FrameFactory.Udp(src, dst, 8, 1))]);
+        if (run.SetupError is not null || run.RunError is not null || !run.Outputs[0].TryGetValue(2, out var frames) || frames.Count != 1)
+            throw new InvalidOperationException($"NAT hash probe failed: {run.SetupError ?? run.RunError ?? "no frame on port 2"}");
+        var f = frames[0];
+        uint natDst = BinaryPrimitives.ReadUInt32BigEndian(f.AsSpan(14 + 16));
+        ushort natPort = BinaryPrimitives.ReadUInt16BigEndian(f.AsSpan(14 + 20 + 2));
+        var key = new ConnKey(src.Ip.Value, dst.Ip.Value, src.L4Port, dst.L4Port, 0, 0, 17, Zone);
+        uint low = natDst - nat.MinAddr;
+        var found = new List<uint>();
+        for (uint high = 0; high < 256; high++)
+        {
+            uint hash = low | (high << 24);
+            if (hash % 65535 == (uint)(natPort - 1)) found.Add(NatRangeHash.BasisFor(in key, in nat, hash));
+        }
+        if (found.Count != 1)
+            throw new InvalidOperationException($"NAT hash probe: {found.Count} bases fit {new Ipv4Address(natDst)}:{natPort}");
+        return found[0];
+    }
+
     public void Dispose()
     {
         foreach (var c in _captures) c?.Dispose();

@@ -43,6 +43,11 @@ public sealed partial class ConnTracker
     /// <summary>The timeout policy in force.</summary>
     public CtTimeoutPolicy Timeouts { get; }
 
+    /// <summary>The seed of OVS's NAT range hash (<c>ct-&gt;hash_basis</c>, random per real ovs-vswitchd):
+    /// which address and port of a range a new NATed connection gets. 0 unless set, so a simulation
+    /// is reproducible; set it to a real daemon's basis to make the same choices as that daemon.</summary>
+    public uint NatHashBasis { get; set; }
+
     /// <summary>Table size limit (ovs-appctl dpctl/ct-set-maxconns).</summary>
     public int MaxConnections { get; set; }
 

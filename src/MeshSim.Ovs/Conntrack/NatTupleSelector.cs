@@ -15,9 +15,9 @@ namespace MeshSim.Ovs.Conntrack;
 /// wrapping, at most 128 candidates; if that fails and the range is larger, retry from random starts
 /// with 64, 32, 16 candidates.</item>
 /// </list>
-/// The hash differs from OVS's (which is salted randomly per process anyway), so multi-address and
-/// multi-port choices agree with OVS in distribution, not value; single-address, single-port NAT
-/// and "keep the client's port when free" agree exactly.
+/// The hash is OVS's own (<see cref="NatRangeHash"/>) seeded with <see cref="ConnTracker.NatHashBasis"/>:
+/// with the basis of a real ovs-vswitchd (which draws it at random when it starts) every choice is
+/// the real one; the random retry starts after 128 taken ports come from the simulation's seed.
 /// </summary>
 internal static class NatTupleSelector
 {
@@ -26,7 +26,7 @@ internal static class NatTupleSelector
     public static bool TryFind(ConnTracker ct, Connection conn, in NatRequest nat, long nowNs, SimRandom random, out ConnKey rev)
     {
         var key = conn.Key;
-        uint hash = RangeHash(in key, in nat);
+        uint hash = NatRangeHash.Compute(in key, in nat, ct.NatHashBasis);
         bool patProto = key.Proto is 6 or 17;
 
         uint addr;
@@ -100,15 +100,5 @@ internal static class NatTupleSelector
             rev = dstSide ? rev with { DstPort = orig } : rev with { SrcPort = orig };
             return false;
         }
-    }
-
-    private static uint RangeHash(in ConnKey key, in NatRequest nat)
-    {
-        ulong h = 0xcbf29ce484222325UL;
-        void Add(ulong v) { h ^= v; h *= 0x100000001b3UL; h ^= h >> 31; }
-        Add(nat.MinAddr); Add(nat.MaxAddr); Add(((ulong)nat.MaxPort << 16) | nat.MinPort);
-        Add(key.Src); Add(key.Dst); Add(((ulong)key.SrcPort << 16) | key.DstPort);
-        Add(key.Proto); Add(key.Zone);
-        return (uint)(h ^ (h >> 32));
     }
 }

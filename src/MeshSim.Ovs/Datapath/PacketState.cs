@@ -26,6 +26,15 @@ public sealed class PacketState
     /// <summary>Headers as the bytes currently are.</summary>
     public FlowKey Base;
 
+    /// <summary>The headers as the pipeline last committed them (OVS's <c>base_flow</c>): the same as
+    /// <see cref="Base"/> except after a <c>ct(nat)</c> without <c>table=</c>, which rewrote the bytes
+    /// in the datapath while the flow kept the pre-NAT headers. Later header changes are committed
+    /// against this, so a field set back to its pre-NAT value writes nothing, as in OVS.</summary>
+    public FlowKey Committed;
+
+    /// <summary>True when the bytes were rewritten behind the flow's back (<see cref="DatapathRewrote"/>).</summary>
+    private bool _bytesAhead;
+
     /// <summary>The flow the pipeline matches on and modifies.</summary>
     public PacketKey Key;
 
@@ -53,6 +62,8 @@ public sealed class PacketState
         frame[..n].CopyTo(Buffer);
         Length = n;
         FlowExtractor.Extract(Data, inPort, ref Base, ref _counters);
+        Committed = Base;
+        _bytesAhead = false;
         Key = PacketKey.FromFlow(in Base);
         Ct = default;
         RecircId = 0;
@@ -66,6 +77,8 @@ public sealed class PacketState
         other.Data.CopyTo(Buffer);
         Length = other.Length;
         Base = other.Base;
+        Committed = other.Committed;
+        _bytesAhead = other._bytesAhead;
         Key = other.Key;
         Ct = other.Ct;
         RecircId = other.RecircId;
@@ -78,8 +91,20 @@ public sealed class PacketState
     {
         uint inPort = (uint)Key.Get(KeyField.InPort);
         FlowExtractor.Extract(Data, inPort, ref Base, ref _counters);
+        Committed = Base;
+        _bytesAhead = false;
         Key.LoadHeaders(in Base);
         Key.Set(KeyField.InPort, inPort);
+    }
+
+    /// <summary>The datapath changed the bytes (conntrack NAT) but the flow goes on with the headers
+    /// it had: OVS's translation does not see the NAT until a recirculation re-extracts the packet
+    /// (ofproto/trace: "Final flow: unchanged"). Only <see cref="Base"/> follows the bytes.</summary>
+    public void DatapathRewrote()
+    {
+        uint inPort = (uint)Key.Get(KeyField.InPort);
+        FlowExtractor.Extract(Data, inPort, ref Base, ref _counters);
+        _bytesAhead = true;
     }
 
     /// <summary>True when the flow's header fields differ from the bytes.</summary>
@@ -87,7 +112,7 @@ public sealed class PacketState
     {
         get
         {
-            var b = PacketKey.FromFlow(in Base);
+            var b = PacketKey.FromFlow(in Committed);
             // Words 0-6 hold headers; the low 16 bits of words 4-6 are conntrack metadata, and in_port is metadata.
             const ulong InPortBits = 0xFFFF_FFFF_0000_0000UL;
             if (((Key.Words[0] ^ b.Words[0]) & ~InPortBits) != 0) return true;
@@ -103,19 +128,38 @@ public sealed class PacketState
         if (!IsDirty) return;
         var data = Data;
         ulong v;
-        if ((v = Key.Get(KeyField.DlDst)) != Base.EthDst.Value && Length >= 14) new MacAddress(v).Write(data);
-        if ((v = Key.Get(KeyField.DlSrc)) != Base.EthSrc.Value && Length >= 14) new MacAddress(v).Write(data[6..]);
+        if ((v = Key.Get(KeyField.DlDst)) != Committed.EthDst.Value && Length >= 14) new MacAddress(v).Write(data);
+        if ((v = Key.Get(KeyField.DlSrc)) != Committed.EthSrc.Value && Length >= 14) new MacAddress(v).Write(data[6..]);
         CommitVlan();
         data = Data;
         if (Base.EthType == 0x0800 && Base.L3Offset != FlowKey.Absent) CommitIpv4(data);
         else if (Base.EthType == 0x0806 && Base.L3Offset != FlowKey.Absent && Length >= Base.L3Offset + 28) CommitArp(data);
-        Reparse();
+        if (!_bytesAhead)
+        {
+            Reparse();
+            return;
+        }
+        // The bytes still carry the datapath's NAT where the flow did not change a field, so the
+        // flow keeps its own view: only the committed fields move, as base_flow = flow in OVS.
+        uint inPort = (uint)Key.Get(KeyField.InPort);
+        FlowExtractor.Extract(Data, inPort, ref Base, ref _counters);
+        Committed.EthSrc = new MacAddress(Key.Get(KeyField.DlSrc));
+        Committed.EthDst = new MacAddress(Key.Get(KeyField.DlDst));
+        Committed.VlanTci = (ushort)Key.Get(KeyField.VlanTci);
+        Committed.NwSrc = new Ipv4Address((uint)Key.Get(KeyField.NwSrc));
+        Committed.NwDst = new Ipv4Address((uint)Key.Get(KeyField.NwDst));
+        Committed.NwTos = (byte)Key.Get(KeyField.NwTos);
+        Committed.NwTtl = (byte)Key.Get(KeyField.NwTtl);
+        Committed.TpSrc = (ushort)Key.Get(KeyField.TpSrc);
+        Committed.TpDst = (ushort)Key.Get(KeyField.TpDst);
+        Committed.ArpSha = new MacAddress(Key.Get(KeyField.ArpSha));
+        Committed.ArpTha = new MacAddress(Key.Get(KeyField.ArpTha));
     }
 
     private void CommitVlan()
     {
         ushort want = (ushort)Key.Get(KeyField.VlanTci);
-        if (want == Base.VlanTci || Length < 14) return;
+        if (want == Committed.VlanTci || want == Base.VlanTci || Length < 14) return;
         bool tagged = Base.VlanTci != 0;
         bool wantTag = (want & 0x1000) != 0;
         ushort wire = (ushort)(want & ~0x1000);
@@ -140,14 +184,14 @@ public sealed class PacketState
     private void CommitIpv4(Span<byte> data)
     {
         uint v;
-        if ((v = (uint)Key.Get(KeyField.NwSrc)) != Base.NwSrc.Value) HeaderRewriter.SetIpv4Address(data, in Base, source: true, v);
-        if ((v = (uint)Key.Get(KeyField.NwDst)) != Base.NwDst.Value) HeaderRewriter.SetIpv4Address(data, in Base, source: false, v);
-        if ((v = (uint)Key.Get(KeyField.NwTos)) != Base.NwTos) HeaderRewriter.SetTos(data, in Base, (byte)v);
-        if ((v = (uint)Key.Get(KeyField.NwTtl)) != Base.NwTtl) HeaderRewriter.SetTtl(data, in Base, (byte)v);
+        if ((v = (uint)Key.Get(KeyField.NwSrc)) != Committed.NwSrc.Value) HeaderRewriter.SetIpv4Address(data, in Base, source: true, v);
+        if ((v = (uint)Key.Get(KeyField.NwDst)) != Committed.NwDst.Value) HeaderRewriter.SetIpv4Address(data, in Base, source: false, v);
+        if ((v = (uint)Key.Get(KeyField.NwTos)) != Committed.NwTos) HeaderRewriter.SetTos(data, in Base, (byte)v);
+        if ((v = (uint)Key.Get(KeyField.NwTtl)) != Committed.NwTtl) HeaderRewriter.SetTtl(data, in Base, (byte)v);
         ushort sp = (ushort)Key.Get(KeyField.TpSrc), dp = (ushort)Key.Get(KeyField.TpDst);
         if (Base.NwProto == 1)
         {
-            if ((sp != Base.TpSrc || dp != Base.TpDst) && Base.L4Offset != FlowKey.Absent && Length >= Base.L4Offset + 4)
+            if ((sp != Committed.TpSrc || dp != Committed.TpDst) && Base.L4Offset != FlowKey.Absent && Length >= Base.L4Offset + 4)
             {
                 int at = Base.L4Offset;
                 ushort oldWord = BinaryPrimitives.ReadUInt16BigEndian(data[at..]);
@@ -159,8 +203,8 @@ public sealed class PacketState
         }
         else
         {
-            if (sp != Base.TpSrc) HeaderRewriter.SetPort(data, in Base, source: true, sp);
-            if (dp != Base.TpDst) HeaderRewriter.SetPort(data, in Base, source: false, dp);
+            if (sp != Committed.TpSrc) HeaderRewriter.SetPort(data, in Base, source: true, sp);
+            if (dp != Committed.TpDst) HeaderRewriter.SetPort(data, in Base, source: false, dp);
         }
     }
 

@@ -250,6 +250,9 @@ internal sealed class Translator
                     _pkt.Ct.Clear();
                     break;
                 case ResubmitAction r: Resubmit(r.InPort, r.Table ?? table); break;
+                case WriteMetadataAction w:
+                    _pkt.Key.Set(KeyField.Metadata, (_pkt.Key.Get(KeyField.Metadata) & ~w.Mask) | (w.Value & w.Mask));
+                    break;
                 case GotoTableAction g: Resubmit(null, g.Table); break;
                 case GroupAction g: Group(g.GroupId); break;
                 case ControllerAction:
@@ -339,7 +342,7 @@ internal sealed class Translator
         if (_trace is not null && _pkt.IsDirty)
         {
             var sets = new List<string>();
-            DatapathSetText.Describe(in _pkt.Base, in _pkt.Key, sets);
+            DatapathSetText.Describe(in _pkt.Committed, in _pkt.Key, sets);
             foreach (var a in sets) _trace.AddDatapathAction(_pass, a);
         }
         _pkt.Commit();
@@ -462,8 +465,11 @@ internal sealed class Translator
     private void DatapathHash(GroupState g)
     {
         CommitHeaders();
+        // sym_l4 extracts the packet as it is in the datapath: after a ct(nat) without table= that
+        // is the NATed header, which the flow (still pre-NAT) does not show.
+        var packet = PacketKey.FromFlow(in _pkt.Base);
         uint hash = g.HashAlgorithm == DpHashAlgorithm.SymmetricL4
-            ? FlowHash.SymmetricL3L4(in _pkt.Key, g.HashBasis)
+            ? FlowHash.SymmetricL3L4(in packet, g.HashBasis)
             : FlowHash.DatapathL4(in _pkt.Ingress, g.HashBasis);
         _pkt.DpHash = hash;
         uint recircId = ++_nextRecircId;   // OVS spends a recirculation id here, traced or not
@@ -573,11 +579,13 @@ internal sealed class Translator
         if (_mode == CtMode.Live)
         {
             var req = new CtRequest(ct.Commit, ct.Force, zone, nat is null ? null : NatRequest.From(nat)) { SetMark = setMark, SetLabel = setLabel };
-            if (bridge.Conntrack.Execute(_pkt.Data, in _pkt.Base, ref _pkt.Ct, in req, _now)) _pkt.Reparse();
+            bool rewrote = bridge.Conntrack.Execute(_pkt.Data, in _pkt.Base, ref _pkt.Ct, in req, _now);
+            if (rewrote) _pkt.DatapathRewrote();
             if (ct.RecircTable is { } t)
             {
                 var clone = Rent();
                 clone.CopyFrom(_pkt);
+                if (rewrote) clone.Reparse();   // a recirculation re-extracts the flow from the NATed bytes
                 clone.LoadCtIntoKey();
                 clone.RecircId = ++_nextRecircId;
                 bridge.Recirculations++;

@@ -52,6 +52,10 @@ public static partial class OvsFormatter
                 else sb.Append("goto_table:").Append(g.Table);
                 break;
             case GroupAction g: sb.Append("group:").Append(g.GroupId); break;
+            case WriteMetadataAction w:
+                sb.Append("write_metadata:").Append(CHex(w.Value));
+                if (w.Mask != ulong.MaxValue) sb.Append('/').Append(CHex(w.Mask));
+                break;
             case CtAction ct: AppendCt(sb, ct, version); break;
             case CtNatAction n: AppendNat(sb, n.Nat); break;
             default: throw new ArgumentOutOfRangeException(nameof(action), action.GetType().Name, "no formatter for this action");
@@ -207,4 +211,7 @@ public static partial class OvsFormatter
             pos = end;
         }
     }
+
+    // printf's %#x: "0x" before a non-zero value, a bare 0 for zero.
+    private static string CHex(ulong v) => v == 0 ? "0" : "0x" + v.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -10,6 +10,10 @@ public sealed record ResubmitAction(uint? InPort, byte? Table, bool WithCtOrigin
 /// <summary><c>goto_table:T</c>: the instruction; continue in a later table. OVS prints it as <c>resubmit(,T)</c> over OpenFlow 1.0.</summary>
 public sealed record GotoTableAction(byte Table) : OvsAction;
 
+/// <summary><c>write_metadata:V[/M]</c>: the instruction; sets the metadata bits of <see cref="Mask"/> to
+/// those of <see cref="Value"/> (OVS keeps and prints the value as written, bits outside the mask included).</summary>
+public sealed record WriteMetadataAction(ulong Value, ulong Mask) : OvsAction;
+
 /// <summary><c>group:N</c>: execute group N.</summary>
 public sealed record GroupAction(uint GroupId) : OvsAction;
 

@@ -14,23 +14,59 @@ internal static partial class ActionParser
         if (ctx.Depth >= ParseContext.MaxActionDepth) throw ctx.Error(start, "Action nested too deeply");
         var actions = new List<OvsAction>();
         bool drop = false;
-        int gotoOffset = -1;
+        var last = Instruction.ApplyActions;
         var scanner = new KeyValueScanner(text, start, end);
         while (scanner.Next(out var kv))
         {
-            if (gotoOffset >= 0)
-                throw ctx.Error(kv.KeyOffset, $"{kv.Key}: goto_table must be the last instruction; an action may not follow it");
             string key = kv.Key.ToLowerInvariant();
             if (key == "drop") { drop = true; continue; }
             var action = ParseOne(key, kv, text, ctx, check, insideCt);
-            if (action is GotoTableAction) gotoOffset = kv.KeyOffset;
             if (insideCt && action is not (SetFieldAction or LoadAction or MoveAction))
                 throw ctx.Error(kv.KeyOffset, $"{kv.Key} action doesn't support nested action ct");
+            // ofpacts_verify: OpenFlow 1.1+ instructions come once each, in their fixed order.
+            var instruction = InstructionOf(action);
+            if (instruction < last)
+                throw ctx.Error(kv.KeyOffset, $"invalid instruction ordering: {Name(instruction)} must appear before {Name(last)}, for OpenFlow 1.1+ compatibility");
+            if (instruction == last && instruction != Instruction.ApplyActions)
+                throw ctx.Error(kv.KeyOffset, $"duplicate {Name(instruction)} instruction not allowed, for OpenFlow 1.1+ compatibility");
+            last = instruction;
             actions.Add(action);
         }
         if (drop && actions.Count > 0)
             throw ctx.Error(start, "\"drop\" must not be accompanied by any other action or instruction");
         return actions;
+    }
+
+    // The OpenFlow 1.1+ instruction an action belongs to, in the order a flow must list them.
+    private enum Instruction { ApplyActions, WriteMetadata, GotoTable }
+
+    private static Instruction InstructionOf(OvsAction a) => a switch
+    {
+        WriteMetadataAction => Instruction.WriteMetadata,
+        GotoTableAction => Instruction.GotoTable,
+        _ => Instruction.ApplyActions,
+    };
+
+    private static string Name(Instruction i) => i switch
+    {
+        Instruction.WriteMetadata => "write_metadata",
+        Instruction.GotoTable => "goto_table",
+        _ => "apply_actions",
+    };
+
+    // parse_WRITE_METADATA: str_to_be64 on the value and the optional /mask (all ones when absent).
+    private static OvsAction ParseWriteMetadata(KeyValue kv, ParseContext ctx, ActionCheck check)
+    {
+        if (check.IsGroup) throw ctx.Error(kv.KeyOffset, "write_metadata instruction not allowed here");
+        var text = kv.Value;
+        int slash = text.IndexOf('/');
+        var valueText = slash < 0 ? text : text[..slash];
+        ulong mask = ulong.MaxValue;
+        if (slash >= 0 && !CNumber.TryParseAll(text[(slash + 1)..], 0, out mask))
+            throw ctx.Error(kv.ValueOffset + slash + 1, slash + 1 == text.Length ? "missing required numeric argument" : $"invalid numeric format {text[(slash + 1)..]}");
+        if (!CNumber.TryParseAll(valueText, 0, out var value))
+            throw ctx.Error(kv.ValueOffset, valueText.Length == 0 ? "missing required numeric argument" : $"invalid numeric format {valueText}");
+        return new WriteMetadataAction(value, mask);
     }
 
     private static OvsAction ParseOne(string key, KeyValue kv, string text, ParseContext ctx, ActionCheck check, bool insideCt)
@@ -51,6 +87,7 @@ internal static partial class ActionParser
                     throw ctx.Error(kv.KeyOffset, $"goto_table:{gt} must go to a later table than {current} (OFPBIC_BAD_TABLE_ID)");
                 return new GotoTableAction((byte)gt);
             case "resubmit": return ParseResubmit(kv, ctx, check);
+            case "write_metadata": return ParseWriteMetadata(kv, ctx, check);
             case "dec_ttl":
                 if (kv.Value.Length == 0) return new DecTtlAction();
                 // OVS: strtok on ", " and atoi each piece (so junk reads as 0).

@@ -546,9 +546,10 @@ internal sealed class Translator
     private void Conntrack(CtAction ct, byte table)
     {
         ushort zone = ct.ZoneSource is { } zs ? (ushort)ReadSubField(zs) : ct.Zone;
-        // nat(...) written after exec(...) stays inside exec as a CtNatAction; it is the same NAT.
+        // A nat(...) after exec(...) or inside it stays among ct's nested actions as a CtNatAction;
+        // xlate keeps the last one it meets (ctx->ct_nat_action), so the last nat wins.
         var nat = ct.Nat;
-        for (int i = 0; nat is null && i < ct.Exec.Count; i++) if (ct.Exec[i] is CtNatAction na) nat = na.Nat;
+        for (int i = 0; i < ct.Exec.Count; i++) if (ct.Exec[i] is CtNatAction na) nat = na.Nat;
         (uint, uint)? setMark = null;
         (UInt128, UInt128)? setLabel = null;
         if (_trace is not null && nat is not null) Step(TraceKind.Action, NatText(nat));

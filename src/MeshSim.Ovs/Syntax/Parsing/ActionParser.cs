@@ -21,7 +21,7 @@ internal static partial class ActionParser
             string key = kv.Key.ToLowerInvariant();
             if (key == "drop") { drop = true; continue; }
             var action = ParseOne(key, kv, text, ctx, check, insideCt);
-            if (insideCt && action is not (SetFieldAction or LoadAction or MoveAction))
+            if (insideCt && action is not (SetFieldAction or LoadAction or MoveAction or CtNatAction))
                 throw ctx.Error(kv.KeyOffset, $"{kv.Key} action doesn't support nested action ct");
             // ofpacts_verify: OpenFlow 1.1+ instructions come once each, in their fixed order.
             var instruction = InstructionOf(action);
@@ -117,6 +117,8 @@ internal static partial class ActionParser
             case "mod_tp_dst": return ParseMod(kv, OvsFieldId.TpDst, ctx, check);
             case "mod_vlan_vid": return ParseMod(kv, OvsFieldId.DlVlan, ctx, check);
             case "mod_vlan_pcp": return ParseMod(kv, OvsFieldId.DlVlanPcp, ctx, check);
+            // Inside ct(exec(...)) a nat is one more of ct's nested actions, as OVS parses and prints it.
+            case "nat" when insideCt: return new CtNatAction(ParseNat(kv, text, ctx));
             case "nat": throw ctx.Error(kv.KeyOffset, "nat is only valid inside ct(...), e.g. ct(commit,nat(dst=10.0.0.1))");
             case "apply_actions": throw ctx.Error(kv.KeyOffset, "apply_actions is the default instruction");
         }

@@ -98,4 +98,4 @@ Console.WriteLine($"seed {seed}, cases {first}..{first + cases - 1}, OVS run dir
 real.Dispose();
 if (stop) own?.Dispose();
 Console.Write(summary);
-return summary.Count(Verdict.Diverged) > 0 ? 1 : summary.Count(Verdict.Agreed) == summary.Cases ? 0 : 3;
+return summary.Count(Verdict.Diverged) > 0 ? 1 : summary.Aborted is null && summary.Count(Verdict.Agreed) == summary.Cases ? 0 : 3;

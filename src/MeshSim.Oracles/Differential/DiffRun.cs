@@ -22,6 +22,8 @@ public sealed class DiffSummary
     public long Packets;
     /// <summary>Wall-clock time.</summary>
     public TimeSpan Elapsed;
+    /// <summary>Why the run stopped before its last case (the real side kept failing), or null.</summary>
+    public string? Aborted;
 
     /// <summary>Count for a verdict.</summary>
     public int Count(Verdict v) => Verdicts.GetValueOrDefault(v);
@@ -32,6 +34,7 @@ public sealed class DiffSummary
         var sb = new StringBuilder();
         sb.AppendLine($"cases: {Cases} in {Elapsed.TotalSeconds:0.0}s ({Cases / Math.Max(0.001, Elapsed.TotalSeconds):0.0} cases/s, {Packets} packets)");
         foreach (var (v, n) in Verdicts) sb.AppendLine($"  {v}: {n}");
+        if (Aborted is not null) sb.AppendLine("stopped early: " + Aborted);
         sb.AppendLine("divergences by category (minimal cases):");
         if (Divergences.Count == 0) sb.AppendLine("  none");
         foreach (var (cat, list) in Divergences)
@@ -62,6 +65,10 @@ public sealed class DiffRun(DiffEngine engine)
     /// <summary>Also write agreeing cases to <see cref="OutDir"/> (as positive regression cases).</summary>
     public bool SaveAgreeing { get; init; }
 
+    /// <summary>Consecutive real-side run errors after which the run stops: the daemons are gone, and
+    /// every later case would be an error too.</summary>
+    public int MaxConsecutiveRealErrors { get; init; } = 10;
+
     /// <summary>Progress lines (null: quiet).</summary>
     public Action<string>? Log { get; init; }
 
@@ -71,6 +78,7 @@ public sealed class DiffRun(DiffEngine engine)
         var s = new DiffSummary();
         var clock = Stopwatch.StartNew();
         var shrunkKinds = new Dictionary<string, int>();
+        int realErrorsInARow = 0;
         for (int i = first; i < first + count; i++)
         {
             var c = CaseGen.Sample(seed, i);
@@ -83,8 +91,15 @@ public sealed class DiffRun(DiffEngine engine)
             {
                 if (s.RealErrors.Count < 20) s.RealErrors.Add($"case {i}: {o.Verdict}: {o.Error}");
                 Log?.Invoke($"case {i}: {o.Verdict}: {o.Error}");
+                realErrorsInARow = o.Verdict == Verdict.RealRunError ? realErrorsInARow + 1 : 0;
+                if (realErrorsInARow >= MaxConsecutiveRealErrors)
+                {
+                    s.Aborted = $"{realErrorsInARow} real-side errors in a row at case {i} (is ovs-vswitchd still running?)";
+                    break;
+                }
                 continue;
             }
+            realErrorsInARow = 0;
             if (o.Verdict != Verdict.Diverged)
             {
                 if (SaveAgreeing && OutDir is not null) RegressionCase.Write(Path.Combine(OutDir, $"agreed-seed{seed}-case{i}"), c, o.Real!);

@@ -54,8 +54,17 @@ public static class E
     public static JsonObject B2D(JsonObject a) => Op("b2d", null, a);
     public static JsonObject IsValid(string header) => D2B(F(header, "$valid$"));
 
-    /// <summary>A p4c-style expression wrapper: {"type":"expression","value":{"type":"expression","value":{op...}}} is accepted, the plain form is emitted.</summary>
     private static JsonNode Inner(JsonObject o) => o.DeepClone();
+
+    /// <summary>An operand as a primitive's or parser op's parameter. bmv2 hands a parameter's
+    /// <c>value</c> to <c>build_expression</c>, which wants a type/value object, so an expression
+    /// parameter is wrapped once more, as p4c writes it:
+    /// <c>{"type":"expression","value":{"type":"expression","value":{"op":...}}}</c>. Inside
+    /// expressions (operands, conditionals) the single wrapping is right.</summary>
+    public static JsonObject AsParameter(JsonObject o) =>
+        (string?)o["type"] == "expression" && o["value"] is JsonObject { } v && v.ContainsKey("op")
+            ? new JsonObject { ["type"] = "expression", ["value"] = o.Parent is null ? o : o.DeepClone() }
+            : o;
 
     public static string HexStr(ulong v) => "0x" + v.ToString("x", CultureInfo.InvariantCulture).PadLeft(2, '0');
 

@@ -120,7 +120,7 @@ public sealed class P4JsonBuilder
             return this;
         }
         public ParseStateBuilder ExtractStack(string stack) { _ops.Add((JsonNode?)(Op("extract", new JsonObject { ["type"] = "stack", ["value"] = stack }))); return this; }
-        public ParseStateBuilder Set(JsonObject dst, JsonObject src) { _ops.Add((JsonNode?)(Op("set", dst, src))); return this; }
+        public ParseStateBuilder Set(JsonObject dst, JsonObject src) { _ops.Add((JsonNode?)(Op("set", dst, E.AsParameter(src)))); return this; }
         public ParseStateBuilder Verify(JsonObject cond, string error)
         {
             int v = -1;
@@ -203,7 +203,7 @@ public sealed class P4JsonBuilder
     /// <summary>A primitive call for an action body.</summary>
     public static JsonObject Prim(string op, params JsonObject[] args)
     {
-        var a = new JsonArray(); foreach (var x in args) a.Add((JsonNode?)(Own(x)));
+        var a = new JsonArray(); foreach (var x in args) a.Add((JsonNode?)(Own(E.AsParameter(x))));
         return new JsonObject { ["op"] = op, ["parameters"] = a };
     }
 

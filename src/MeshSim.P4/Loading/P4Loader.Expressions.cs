@@ -11,17 +11,19 @@ internal sealed partial class LoaderRun
     public const int MaxExpressionDepth = 128;
     private int _operandDepth;
 
-    /// <summary>Compiles a type/value object used as an operand.</summary>
-    internal Expr Operand(JsonElement tv, string path, P4Action? action = null)
+    /// <summary>Compiles a type/value object used as an operand. <paramref name="parameter"/>: it is
+    /// a primitive's or parser op's parameter, whose <c>expression</c> value bmv2 reads as one more
+    /// type/value object (p4c's double wrapping); inside expressions the value is the op itself.</summary>
+    internal Expr Operand(JsonElement tv, string path, P4Action? action = null, bool parameter = false)
     {
         if (_operandDepth >= MaxExpressionDepth)
             throw new LoadException(path, $"expression nested deeper than the loader's limit of {MaxExpressionDepth} levels");
         _operandDepth++;
-        try { return OperandAt(tv, path, action); }
+        try { return OperandAt(tv, path, action, parameter); }
         finally { _operandDepth--; }
     }
 
-    private Expr OperandAt(JsonElement tv, string path, P4Action? action)
+    private Expr OperandAt(JsonElement tv, string path, P4Action? action, bool parameter)
     {
         string type = Json.Str(tv, "type", path);
         var v = Json.Req(tv, "value", path);
@@ -63,18 +65,25 @@ internal sealed partial class LoaderRun
             {
                 if (v.ValueKind != JsonValueKind.Array || v.GetArrayLength() != 2) throw new LoadException(vp, "expected [register_array, index expression]", Json.Snip(v));
                 var reg = Lookup(Program.Registers, v[0], "register_array", vp + "[0]");
-                return new RegisterExpr(reg, ExprValue(v[1], vp + "[1]", action));
+                return new RegisterExpr(reg, Operand(v[1], vp + "[1]", action));
             }
-            case "expression": return ExprValue(v, vp, action);
+            case "expression":
+                if (!parameter) return ExprValue(v, vp, action);
+                // bmv2: build_expression(parameter["value"]) reads "type" from the value; an op object has none.
+                if (v.ValueKind != JsonValueKind.Object || !v.TryGetProperty("type", out _))
+                    throw new LoadException(vp, "Invalid 'type' in expression: '' (a parameter's expression value is a type/value object: {\"type\":\"expression\",\"value\":{\"op\":...}})", Json.Snip(v));
+                return Operand(v, vp, action);
             case "lookahead": throw new LoadException(path, "lookahead is only allowed in parser transition keys and parser 'set' operations");
             default: throw new LoadException(path + ".type", $"operand type '{type}' is not supported here");
         }
     }
 
-    /// <summary>The <c>value</c> of an <c>expression</c>: an op object, or (as p4c nests it) another type/value object.</summary>
+    /// <summary>The <c>value</c> of an <c>expression</c> operand: the op object (bmv2 reads
+    /// <c>value.op</c>, <c>value.left</c>, <c>value.right</c>; a nested type/value object is refused, as bmv2 has no op "" ).</summary>
     private Expr ExprValue(JsonElement v, string path, P4Action? action)
     {
-        if (v.ValueKind == JsonValueKind.Object && v.TryGetProperty("type", out _) && !v.TryGetProperty("op", out _)) return Operand(v, path, action);
+        if (v.ValueKind == JsonValueKind.Object && !v.TryGetProperty("op", out _) && v.TryGetProperty("type", out _))
+            throw new LoadException(path, "an expression's value here is the {\"op\",\"left\",\"right\"} object itself, not another type/value object", Json.Snip(v));
         string op = Json.Str(v, "op", path);
         JsonElement left = Json.Has(v, "left", out var l) ? l : default;
         JsonElement right = Json.Has(v, "right", out var r) ? r : default;
@@ -195,7 +204,7 @@ internal sealed partial class LoaderRun
         int min = optionalTail ? sig.Length - 1 : sig.Length;
         if (args.Length < min || args.Length > sig.Length)
             throw new LoadException(path, $"primitive '{op}' takes {sig.Length} parameter(s), got {args.Length}");
-        Expr D(int i) => Operand(args[i].Item, args[i].Path, action);
+        Expr D(int i) => Operand(args[i].Item, args[i].Path, action, parameter: true);
         Expr? OptD(int i) => i < args.Length ? D(i) : null;
         Expr LV(int i)
         {

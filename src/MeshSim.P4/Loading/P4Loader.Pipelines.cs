@@ -98,7 +98,7 @@ internal sealed partial class LoaderRun
                 Arity(kind == "extract" ? 1 : 2);
                 string t = Json.Str(ps[0].Item, "type", ps[0].Path);
                 var v = Json.Req(ps[0].Item, "value", ps[0].Path);
-                Expr? len = kind == "extract_VL" ? Operand(ps[1].Item, ps[1].Path) : null;
+                Expr? len = kind == "extract_VL" ? Operand(ps[1].Item, ps[1].Path, parameter: true) : null;
                 if (t == "regular")
                 {
                     int h = ResolveHeader(v, ps[0].Path + ".value");
@@ -119,7 +119,7 @@ internal sealed partial class LoaderRun
                 Arity(2);
                 var dst = Operand(ps[0].Item, ps[0].Path);
                 if (dst is not (FieldExpr or AccessFieldExpr or StackFieldExpr)) throw new LoadException(ps[0].Path, "parser 'set' needs a field destination", Json.Snip(ps[0].Item));
-                Expr src = Json.Str(ps[1].Item, "type", ps[1].Path) == "lookahead" ? LookaheadExpr(ps[1].Item, ps[1].Path) : Operand(ps[1].Item, ps[1].Path);
+                Expr src = Json.Str(ps[1].Item, "type", ps[1].Path) == "lookahead" ? LookaheadExpr(ps[1].Item, ps[1].Path) : Operand(ps[1].Item, ps[1].Path, parameter: true);
                 return new ParserOp { Kind = ParserOpKind.Set, A = dst, B = src };
             }
             case "verify":
@@ -127,7 +127,7 @@ internal sealed partial class LoaderRun
                 return new ParserOp { Kind = ParserOpKind.Verify, A = Operand(ps[0].Item, ps[0].Path), B = Operand(ps[1].Item, ps[1].Path) };
             case "advance":
                 Arity(1);
-                return new ParserOp { Kind = ParserOpKind.Advance, A = Operand(ps[0].Item, ps[0].Path) };
+                return new ParserOp { Kind = ParserOpKind.Advance, A = Operand(ps[0].Item, ps[0].Path, parameter: true) };
             case "shift":
                 Arity(1);
                 return new ParserOp { Kind = ParserOpKind.Advance, A = new BinaryExpr(BinaryOp.Mul, Operand(ps[0].Item, ps[0].Path), new ConstExpr(8)) };
@@ -187,7 +187,7 @@ internal sealed partial class LoaderRun
                 foreach (var (c, cp) in Json.Items(pj, "conditionals", path))
                     Guard(() =>
                     {
-                        var node = new ConditionalNode { Name = Json.Str(c, "name", cp), Condition = Operand(new JsonElementBox(Json.Req(c, "expression", cp)).AsOperand(), cp + ".expression") };
+                        var node = new ConditionalNode { Name = Json.Str(c, "name", cp), Condition = Operand(Json.Req(c, "expression", cp), cp + ".expression") };
                         AddNode(pipe, node, cp);
                         string? tn = Json.OptStr(c, "true_next"), fn = Json.OptStr(c, "false_next");
                         links.Add(() => { node.TrueNext = Node(pipe, tn, cp + ".true_next"); node.FalseNext = Node(pipe, fn, cp + ".false_next"); });
@@ -406,29 +406,8 @@ internal sealed partial class LoaderRun
                 var calc = Lookup(Program.Calculations, Json.Req(c, "calculation", path), "calculation", path + ".calculation");
                 string type = Json.OptStr(c, "type") ?? "generic";
                 if (type != "generic" && type != "ipv4") throw new LoadException(path + ".type", $"checksum type '{type}' is not supported (generic)");
-                Expr? cond = Json.Has(c, "if_cond", out var ic) ? Operand(new JsonElementBox(ic).AsOperand(), path + ".if_cond") : null;
+                Expr? cond = Json.Has(c, "if_cond", out var ic) ? Operand(ic, path + ".if_cond") : null;
                 Program.Checksums.Add(new ChecksumUnit(name, target, calc, Json.Bool(c, "verify", true), Json.Bool(c, "update", true), cond));
             });
-    }
-}
-
-/// <summary>Wraps a bare expression object (conditionals, if_cond) as a type/value operand.</summary>
-internal readonly struct JsonElementBox(JsonElement e)
-{
-    public JsonElement AsOperand()
-    {
-        if (e.ValueKind == JsonValueKind.Object && e.TryGetProperty("type", out _)) return e;
-        // Written by hand, not serialised by reflection, so the Native AOT tool loads programs too.
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteString("type", "expression");
-            w.WritePropertyName("value");
-            e.WriteTo(w);
-            w.WriteEndObject();
-        }
-        using var doc = JsonDocument.Parse(buffer.WrittenMemory);
-        return doc.RootElement.Clone();
     }
 }

@@ -26,6 +26,59 @@ public class LoaderTests
         Assert.Equal(3, p.Tables["MyIngress.ipv4_lpm"].Actions.Count(a => a.Name is "route" or "drop" or "forward"));
     }
 
+    // The first action primitive parameter of type "expression": (action index, primitive index, parameter index).
+    private static (int A, int P, int Q) FirstExpressionParameter(JsonObject j)
+    {
+        var actions = j["actions"]!.AsArray();
+        for (int a = 0; a < actions.Count; a++)
+        {
+            var prims = actions[a]!["primitives"]!.AsArray();
+            for (int p = 0; p < prims.Count; p++)
+            {
+                var ps = prims[p]!["parameters"]!.AsArray();
+                for (int q = 0; q < ps.Count; q++)
+                    if ((string?)ps[q]!["type"] == "expression") return (a, p, q);
+            }
+        }
+        throw new InvalidOperationException("no expression parameter in the program");
+    }
+
+    [Fact]
+    public void An_expression_parameter_is_wrapped_twice_as_bmv2_reads_it()
+    {
+        var j = RouterJson();
+        var (a, p, q) = FirstExpressionParameter(j);
+        var param = j["actions"]![a]!["primitives"]![p]!["parameters"]![q]!;
+        Assert.Equal("expression", (string?)param["value"]!["type"]);   // p4c's (and now the builder's) form
+        Assert.NotNull(param["value"]!["value"]!["op"]);
+    }
+
+    [Fact]
+    public void A_singly_wrapped_expression_parameter_is_refused_as_simple_switch_refuses_it()
+    {
+        var j = RouterJson();
+        var (a, p, q) = FirstExpressionParameter(j);
+        var param = j["actions"]![a]!["primitives"]![p]!["parameters"]![q]!;
+        param["value"] = param["value"]!["value"]!.DeepClone();          // {"type":"expression","value":{"op":...}}
+        var e = SingleError(j);
+        Assert.Equal($"actions[{a}].primitives[{p}].parameters[{q}].value", e.JsonPath);
+        Assert.Contains("Invalid 'type' in expression: ''", e.Message);
+    }
+
+    [Fact]
+    public void A_doubly_wrapped_conditional_is_refused()
+    {
+        var j = RouterJson();
+        var cond = j["pipelines"]![0]!["conditionals"]!.AsArray().FirstOrDefault()
+                   ?? throw new InvalidOperationException("the router has no conditional");
+        cond["expression"] = new JsonObject { ["type"] = "expression", ["value"] = cond["expression"]!.DeepClone() };
+        var r = P4Loader.Load(j.ToJsonString());
+        Assert.False(r.Success);
+        var e = r.Errors[0];   // then the pipeline's reference to the refused node
+        Assert.StartsWith("pipelines[0].conditionals[0].expression", e.JsonPath);
+        Assert.Contains("not another type/value object", e.Message);
+    }
+
     [Fact]
     public void Invalid_json_reports_position()
     {

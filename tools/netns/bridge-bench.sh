@@ -2,7 +2,7 @@
 # bridge-bench.sh [-n COUNT] [-t SECONDS] [-u "RATE ..."] [-p PREFIX]
 # Frame loss and added latency of `meshsim emulate` as a bridge between two real network
 # namespaces, against two baselines with the same namespaces: a direct veth pair and a plain
-# Linux bridge. For each of the three paths it runs ping at 10 ms and 2 ms intervals and in flood
+# Linux bridge; the simulated path twice, on veth pairs (libpcap) and on TAP devices meshsim creates. For each of the three paths it runs ping at 10 ms and 2 ms intervals and in flood
 # mode (COUNT echoes each, default 1000), then iperf3 TCP and iperf3 UDP at each RATE (default
 # "10M 50M 200M") for SECONDS each (default 3), and prints one Markdown table. For the simulated
 # path it also prints the live bridges' own counters: every frame they could not keep up with
@@ -162,6 +162,22 @@ measure "meshsim emulate"
 kill -TERM "$emu_pid"; wait "$emu_pid" || true; emu_pid=""
 teardown
 
+# 4. meshsim emulate on TAP devices: the same switch, each namespace's interface a TAP that
+# meshsim creates (in the root namespace; a TAP keeps its descriptor when moved to another one).
+for ns in "$A" "$B"; do ip netns add "$ns"; ip -n "$ns" link set lo up; ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1; done
+"${meshsim[@]}" emulate -s "$work/bench.yaml" --tap "a=${p}ta" --tap "b=${p}tb" >"$work/emulate-tap.log" 2>&1 &
+emu_pid=$!
+for _ in $(seq 1 200); do grep -q "running in real time" "$work/emulate-tap.log" && break; kill -0 "$emu_pid" 2>/dev/null || break; sleep 0.1; done
+grep -q "running in real time" "$work/emulate-tap.log" || die "meshsim emulate --tap did not start: $(cat "$work/emulate-tap.log")"
+ip link set "${p}ta" netns "$A"; ip link set "${p}tb" netns "$B"
+ip -n "$A" link set "${p}ta" address 02:00:00:99:00:01 up; ip -n "$A" addr add 10.99.0.1/24 dev "${p}ta"
+ip -n "$B" link set "${p}tb" address 02:00:00:99:00:02 up; ip -n "$B" addr add 10.99.0.2/24 dev "${p}tb"
+measure "meshsim emulate (TAP)"
+# Interfaces down first, so nothing arrives while the run stops and every counter is final.
+ip -n "$A" link set "${p}ta" down; ip -n "$B" link set "${p}tb" down
+kill -TERM "$emu_pid"; wait "$emu_pid" || true; emu_pid=""
+teardown
+
 echo "machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), kernel $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "ping: $count echoes per row, 56-byte payload; iperf3: $seconds s per row, UDP datagrams of 1400 bytes"
 echo
@@ -169,5 +185,5 @@ echo "| path | test | sent | lost | loss / retransmits | RTT avg (mdev, max) / j
 echo "|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
 echo
-echo "meshsim emulate's own figures:"
-grep '^\*\*\* ' "$work/emulate.log" | grep -v "<->\|running in real time" || true
+echo "meshsim emulate's own figures (veth, then TAP):"
+cat "$work/emulate.log" "$work/emulate-tap.log" | grep '^\*\*\* ' | grep -v "<->\|running in real time" || true

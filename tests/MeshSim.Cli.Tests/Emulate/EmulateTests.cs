@@ -15,6 +15,18 @@ namespace MeshSim.Cli.Tests.Emulate;
 [Collection("netns")]
 public class EmulateTests
 {
+    /// <summary>The thesis lab with one external host ext1 (192.168.1.31) on s1:4 that may call public-api and product-api.</summary>
+    internal static string ScenarioText => Scenario;
+
+    /// <summary>Also ext2 (192.168.1.32) on s2:4, the one instance of service realweb (VIP port 9500 → 8000), which ext1 may call.</summary>
+    internal static string TwoExternalHostsScenario => Scenario
+            .Replace("  - { name: ext1, ip: 192.168.1.31/24, mac: \"00:00:00:00:00:31\", external: true }",
+                     "  - { name: ext1, ip: 192.168.1.31/24, mac: \"00:00:00:00:00:31\", external: true }\n  - { name: ext2, ip: 192.168.1.32/24, mac: \"00:00:00:00:00:32\", external: true }")
+            .Replace("  - { a: \"ext1\", b: \"s1:4\", latency: 50us, rate: 1Gbps }",
+                     "  - { a: \"ext1\", b: \"s1:4\", latency: 50us, rate: 1Gbps }\n  - { a: \"ext2\", b: \"s2:4\", latency: 50us, rate: 1Gbps }")
+            .Replace("upstreams: { public-api: 9191, product-api: 9341 }", "upstreams: { public-api: 9191, product-api: 9341, realweb: 9500 }")
+            .Replace("services:\n", "services:\n  - name: realweb\n    instances: [ { host: ext2, port: 8000 } ]\n");
+
     private static string Scenario => File.ReadAllText(Path.Combine(ThesisLabTests.Repo, "scenarios", "thesis-lab.yaml"))
         .Replace("  - { name: db1, ip: 192.168.1.21/24, mac: \"00:00:00:00:00:04\" }",
                  "  - { name: db1, ip: 192.168.1.21/24, mac: \"00:00:00:00:00:04\" }\n  - { name: ext1, ip: 192.168.1.31/24, mac: \"00:00:00:00:00:31\", external: true }")
@@ -60,13 +72,7 @@ public class EmulateTests
     public async Task Two_real_namespaces_talk_through_the_simulated_switch_with_conntrack_nat()
     {
         NetnsFixture.RequireOrSkip();
-        var yaml = Scenario
-            .Replace("  - { name: ext1, ip: 192.168.1.31/24, mac: \"00:00:00:00:00:31\", external: true }",
-                     "  - { name: ext1, ip: 192.168.1.31/24, mac: \"00:00:00:00:00:31\", external: true }\n  - { name: ext2, ip: 192.168.1.32/24, mac: \"00:00:00:00:00:32\", external: true }")
-            .Replace("  - { a: \"ext1\", b: \"s1:4\", latency: 50us, rate: 1Gbps }",
-                     "  - { a: \"ext1\", b: \"s1:4\", latency: 50us, rate: 1Gbps }\n  - { a: \"ext2\", b: \"s2:4\", latency: 50us, rate: 1Gbps }")
-            .Replace("upstreams: { public-api: 9191, product-api: 9341 }", "upstreams: { public-api: 9191, product-api: 9341, realweb: 9500 }")
-            .Replace("services:\n", "services:\n  - name: realweb\n    instances: [ { host: ext2, port: 8000 } ]\n");
+        var yaml = TwoExternalHostsScenario;
         using var client = new NetnsFixture("em2", "192.168.1.31/24", mac: "00:00:00:00:00:31");
         using var server = new NetnsFixture("em3", "192.168.1.32/24", mac: "00:00:00:00:00:32");
         var www = Directory.CreateTempSubdirectory("msim-www-");

@@ -8,10 +8,12 @@ using MeshSim.Io.Live;
 namespace MeshSim.Cli.Commands.Emulate;
 
 /// <summary>
-/// <c>meshsim emulate [-s SCENARIO] --attach HOST=IFACE ... [--duration 30s]</c>: runs the scenario in real
-/// time (virtual time follows the wall clock) and bridges each external host's switch port to a real
-/// Linux interface, so real programs (curl, python http.server) talk through the simulated switches to
-/// simulated services. Needs root (or CAP_NET_RAW) to capture and inject on the interfaces.
+/// <c>meshsim emulate [-s SCENARIO] (--attach HOST=IFACE | --tap HOST=TAP [--configure]) ... [--duration 30s]</c>:
+/// runs the scenario in real time (virtual time follows the wall clock) and bridges each external
+/// host's switch port to a real Linux interface: an existing one (a veth end) through libpcap, or a
+/// TAP device it creates (and removes on exit), so real programs (curl, ping, python http.server)
+/// talk through the simulated switches to simulated services. Needs root (or CAP_NET_RAW /
+/// CAP_NET_ADMIN) for the interfaces.
 /// </summary>
 public static class EmulateCommand
 {
@@ -19,9 +21,11 @@ public static class EmulateCommand
     public static Command Create()
     {
         var o = new ScenarioOptions();
-        var attach = new Option<string[]>("--attach") { Description = "HOST=IFACE: bridge external host HOST's switch port to interface IFACE", Required = true, AllowMultipleArgumentsPerToken = true };
+        var attach = new Option<string[]>("--attach") { Description = "HOST=IFACE: bridge external host HOST's switch port to the existing interface IFACE (a veth end)", AllowMultipleArgumentsPerToken = true };
+        var tap = new Option<string[]>("--tap") { Description = "HOST=TAP: create TAP device TAP (removed on exit) and bridge external host HOST's switch port to it", AllowMultipleArgumentsPerToken = true };
+        var configure = new Option<bool>("--configure") { Description = "give each --tap device its host's MAC and address from the scenario and bring it up (otherwise it is only up, unconfigured)" };
         var duration = new Option<string?>("--duration") { Description = "stop after this long (default: until Ctrl-C)" };
-        var command = o.AddTo(new Command("emulate", "Run a scenario in real time, bridged to real interfaces") { attach, duration });
+        var command = o.AddTo(new Command("emulate", "Run a scenario in real time, bridged to real interfaces") { attach, tap, configure, duration });
         command.SetAction((ParseResult p, CancellationToken ct) => o.Invoke(p, "emulate", (spec, seed, output) =>
         {
             long untilNs = long.MaxValue;
@@ -31,19 +35,28 @@ public static class EmulateCommand
             var bridges = new List<LiveBridge>();
             try
             {
-                foreach (var a in p.GetValue(attach)!)
+                var attachments = (p.GetValue(attach) ?? []).Select(a => (Option: "--attach", Text: a))
+                    .Concat((p.GetValue(tap) ?? []).Select(a => (Option: "--tap", Text: a))).ToList();
+                if (attachments.Count == 0) throw new UsageException("emulate needs at least one --attach HOST=IFACE or --tap HOST=TAP");
+                foreach (var (option, a) in attachments)
                 {
                     var eq = a.IndexOf('=');
-                    if (eq <= 0) throw new UsageException($"--attach: expected HOST=IFACE, got \"{a}\"");
+                    if (eq <= 0) throw new UsageException($"{option}: expected HOST={(option == "--tap" ? "TAP" : "IFACE")}, got \"{a}\"");
                     var host = a[..eq];
+                    var iface = a[(eq + 1)..];
                     if (!world.ExternalPorts.TryGetValue(host, out var port))
-                        throw new UsageException($"--attach: '{host}' is not an external host of the scenario (external: {string.Join(", ", world.ExternalPorts.Keys)}; mark a host `external: true`)");
+                        throw new UsageException($"{option}: '{host}' is not an external host of the scenario (external: {string.Join(", ", world.ExternalPorts.Keys)}; mark a host `external: true`)");
                     LiveBridge bridge;
-                    try { bridge = new LiveBridge(world.Network, $"live-{host}", a[(eq + 1)..], loop); }
+                    try
+                    {
+                        ILiveLink link = option == "--tap" ? new TapLink(iface) : new PcapLink(iface);
+                        if (option == "--tap" && p.GetValue(configure)) TapSetup.Configure(iface, spec.Hosts.First(h => h.Name == host));
+                        bridge = new LiveBridge(world.Network, $"live-{host}", link, loop);
+                    }
                     catch (InvalidOperationException ex) { throw new UsageException(ex.Message); }
                     bridges.Add(bridge);
                     world.Network.Connect(port, bridge.Port, new LinkOptions(LatencyNs: 0, BitsPerSecond: 0));
-                    output.WriteLine($"*** {host} ({port}) <-> {a[(eq + 1)..]}");
+                    output.WriteLine($"*** {host} ({port}) <-> {iface}" + (option == "--tap" ? " (TAP)" : ""));
                 }
                 output.WriteLine("*** running in real time" + (untilNs == long.MaxValue ? "; Ctrl-C or SIGTERM stops" : $" for {ScalarValues.FormatDuration(untilNs)}"));
                 output.Flush();

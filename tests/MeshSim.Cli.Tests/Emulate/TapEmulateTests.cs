@@ -29,17 +29,54 @@ public class TapEmulateTests
     public void Emulate_creates_a_configured_tap_that_real_ping_and_curl_use_and_removes_it()
     {
         NetnsFixture.RequireOrSkip("/usr/bin/curl");
-        const string Ns = "msim-tap1", Tap = "mstap1";
+        EmulateOnTap(EmulateTests.ScenarioText, "msim-tap1", "mstap1", ns =>
+        {
+            var (pingCode, ping) = NetnsFixture.Run($"ip netns exec {ns} ping -c 20 -i 0.05 -q 192.168.1.11", 30_000);
+            Assert.True(pingCode == 0, ping);
+            Assert.Contains(" 0% packet loss", ping);
+            Console.WriteLine($"tap: {ping.Split('\n').LastOrDefault(l => l.StartsWith("rtt", StringComparison.Ordinal))}");
+            CurlThroughTheVip(ns);
+        }, minimumFrames: 25);   // 20 pings, ARP, the TCP exchange
+    }
+
+    /// <summary>The same through the P4 mesh program: its VIP table, ARP responder and reverse translation.</summary>
+    [SkippableFact]
+    public void Emulate_on_a_tap_serves_real_curl_through_the_p4_mesh()
+    {
+        NetnsFixture.RequireOrSkip("/usr/bin/curl");
+        var p4 = EmulateTests.WithExternalHost(File.ReadAllText(Path.Combine(MeshSim.Cli.Tests.Run.ThesisLabTests.Repo, "scenarios", "thesis-lab-p4.yaml")));
+        EmulateOnTap(p4, "msim-tap5", "mstap5", ns =>
+        {
+            CurlThroughTheVip(ns);
+            var (code, body) = NetnsFixture.Run($"ip netns exec {ns} curl -s -o /dev/null -w '%{{http_code}} %{{size_download}}' --max-time 10 http://192.168.1.250:9341/", 20_000);
+            Assert.True(code == 0, body);
+            Assert.Equal("200 2048", body.Trim());
+            Assert.Contains("02:00:00:00:00:fa", NetnsFixture.Run($"ip -n {ns} neigh show 192.168.1.250", 5_000).Output);
+        }, minimumFrames: 8);
+    }
+
+    private static void CurlThroughTheVip(string ns)
+    {
+        var (curlCode, curl) = NetnsFixture.Run($"ip netns exec {ns} curl -s -o /dev/null -w '%{{http_code}} %{{remote_ip}}' --max-time 10 http://192.168.1.250:9191/", 20_000);
+        Assert.True(curlCode == 0, curl);
+        Assert.Equal("200 192.168.1.250", curl.Trim());
+    }
+
+    // Runs `meshsim emulate --tap ext1=TAP --configure` inside a fresh namespace, waits for the TAP to come
+    // up configured, runs the checks, stops the run and checks its counters and that the TAP is gone.
+    private static void EmulateOnTap(string yaml, string Ns, string Tap, Action<string> checks, int minimumFrames)
+    {
         NetnsFixture.Run($"ip netns del {Ns}", 10_000);
         Sh($"ip netns add {Ns}");
         Sh($"ip -n {Ns} link set lo up");
         var scenario = Path.Combine(Path.GetTempPath(), $"msim-tap-{Environment.ProcessId}.yaml");
-        File.WriteAllText(scenario, EmulateTests.ScenarioText);
+        File.WriteAllText(scenario, yaml);
         var psi = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { "netns", "exec", Ns, "dotnet", Path.Combine(AppContext.BaseDirectory, "meshsim.dll"),
                                   "emulate", "-s", scenario, "--tap", $"ext1={Tap}", "--configure", "--duration", "60s" })
             psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
+        bool tapLeft = true;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
         try
@@ -55,19 +92,14 @@ public class TapEmulateTests
                 Thread.Sleep(200);
             }
             Assert.Contains("00:00:00:00:00:31", NetnsFixture.Run($"ip -n {Ns} link show {Tap}", 5_000).Output);
-            var (pingCode, ping) = NetnsFixture.Run($"ip netns exec {Ns} ping -c 20 -i 0.05 -q 192.168.1.11", 30_000);
-            Assert.True(pingCode == 0, ping);
-            Assert.Contains(" 0% packet loss", ping);
-            var (curlCode, curl) = NetnsFixture.Run($"ip netns exec {Ns} curl -s -o /dev/null -w '%{{http_code}} %{{remote_ip}}' --max-time 10 http://192.168.1.250:9191/", 20_000);
-            Assert.True(curlCode == 0, curl);
-            Assert.Equal("200 192.168.1.250", curl.Trim());
-            Console.WriteLine($"tap: {ping.Split('\n').LastOrDefault(l => l.StartsWith("rtt", StringComparison.Ordinal))}");
+            checks(Ns);
         }
         finally
         {
             // Down first, so the kernel sends nothing more while the run stops; then SIGTERM ends it normally and it prints its counters.
             NetnsFixture.Run($"ip -n {Ns} link set {Tap} down; sleep 0.2; kill -TERM {p.Id}", 5_000);
             if (!p.WaitForExit(20_000)) p.Kill(true);
+            tapLeft = LinkExists(Tap, Ns);
             NetnsFixture.Run($"ip netns del {Ns}", 10_000);
             File.Delete(scenario);
         }
@@ -77,7 +109,8 @@ public class TapEmulateTests
         var m = System.Text.RegularExpressions.Regex.Match(counters, @"received (\d+), captured (\d+), lost 0 ");
         Assert.True(m.Success, counters);
         Assert.Equal(m.Groups[1].Value, m.Groups[2].Value);
-        Assert.True(long.Parse(m.Groups[1].Value) >= 25, counters);   // 20 pings, ARP, the TCP exchange
+        Assert.True(long.Parse(m.Groups[1].Value) >= minimumFrames, counters);
+        Assert.False(tapLeft, "the TAP outlived the run");
     }
 
     [SkippableFact]

@@ -7,18 +7,19 @@
 #           (ct(commit,zone=1,nat(dst=server)) on requests, ct(zone=1,nat) on replies)
 #   normal  the client calls the server's own address; the bridge runs scenarios/churn/normal.flows
 #           (actions=NORMAL: no conntrack at all)
-# Prints one row per second (from 0, as meshsim does): connections completed, connection failures, the client's SYN
-# retransmissions and all retransmitted segments (nstat TcpExtTCPSynRetrans, TcpRetransSegs,
-# read in the client's namespace), the conntrack entries dpctl/dump-conntrack lists in zone 1 by
-# state, and dpctl/ct-get-nconns (entries still in the table, expired ones included: the
-# difference is what expired but was not yet removed by OVS's cleaner).
+# It prints the kernel and OVS versions, then one row per second (from 0, as meshsim does):
+# requests completed, failures, the client's SYN retransmissions and all retransmitted segments
+# (nstat TcpExtTCPSynRetrans and TcpRetransSegs in the client's namespace), dpctl/ct-get-nconns
+# (entries in the table, expired ones the cleaner has not removed yet included) and the live
+# entries dpctl/dump-conntrack lists in zone 1, in all and by state, at the end of that second.
 #
-# Needs root, iproute2, python3, iproute2's nstat and openvswitch-switch (ovsdb-server,
-# ovs-vswitchd; userspace datapath only, no kernel module). Its ovs-vswitchd runs in a namespace of
-# its own with its own run directory, so an Open vSwitch already running here is not touched (two
-# userspace ovs-vswitchd cannot share one namespace). Everything it creates starts with PREFIX
-# (environment, default "mschurn-") and is removed on exit, also on failure or Ctrl-C.
-# CHURN_KEEP=DIR keeps ovs-vswitchd's log and coverage counters there.
+# Needs root, iproute2 (ip, nstat), python3 and openvswitch-switch (ovsdb-server, ovs-vswitchd;
+# userspace datapath only, no kernel module). Its ovs-vswitchd runs in a namespace of its own with
+# its own run directory, so an Open vSwitch already running here is not touched (two userspace
+# ovs-vswitchd cannot share one namespace). Everything it creates starts with PREFIX (environment,
+# default "mschurn-") and is removed on exit, also on failure or Ctrl-C.
+# LEAD (default 3): seconds between the datapath's creation and the client's start.
+# CHURN_KEEP=DIR: keep the daemon's log, coverage counters, flows and conntrack table there.
 set -euo pipefail
 mode="${1:-vip}"; seconds="${2:-20}"; p="${PREFIX:-mschurn-}"
 here="$(cd "$(dirname "$0")" && pwd)"; repo="$(cd "$here/../.." && pwd)"

@@ -33,7 +33,8 @@ public class ChurnCliffTests
         Assert.True(before > 3000, $"{before:0} conn/s before the onset");
         int onset = s.FindIndex(r => r.Completed < before / 4);
         Assert.InRange(onset, 6, 8);
-        // The trigger: every client port has been used once, and its reply tuple is still held.
+        // The trigger: as many reply tuples are held (live or expired) as the client has ports, so the
+        // tuples around its ports are taken and some new connections find none.
         Assert.True(conntrack.Single(c => c.Second == onset + 1).InTable >= ClientPorts, "the tuples around the client's ports are all held");
         var after = s.Skip(onset + 1).ToList();
         Assert.All(after, r => Assert.InRange(r.Completed, 50, before / 4));

@@ -16,6 +16,7 @@ public sealed partial class Host
     private readonly IsnGenerator _isn;
     private readonly TcpSink _tcpSink;
     private ushort _nextEphemeral;
+    private LinuxPortChooser? _linuxPorts;
 
     /// <summary>Open connections (any state but CLOSED), for inspection.</summary>
     public int TcpConnectionCount => _tcp.Count;
@@ -54,6 +55,13 @@ public sealed partial class Host
 
     private ushort AllocateEphemeral(Ipv4Address local, Ipv4Address remote, ushort remotePort)
     {
+        if (Options.Tcp.PortChoice == EphemeralPortChoice.Linux)
+        {
+            _linuxPorts ??= new LinuxPortChooser(Sim.Random($"host/{Name}/tcp-ports"));
+            return _linuxPorts.Choose(local, remote, remotePort, Options.Tcp.EphemeralFirst, Options.Tcp.EphemeralLast,
+                       p => !_listeners.ContainsKey(p) && !_tcp.ContainsKey(new ConnKey(local, p, remote, remotePort)))
+                   ?? throw new TcpException(TcpError.NoPortAvailable, $"{Name}: no free ephemeral port towards {remote}:{remotePort}");
+        }
         int first = Options.Tcp.EphemeralFirst, count = Options.Tcp.EphemeralLast - first + 1;
         for (int i = 0; i < count; i++)
         {

@@ -4,14 +4,17 @@ using MeshSim.Stack.Async;
 namespace MeshSim.Cli.Run;
 
 /// <summary>Conntrack entries of one switch at one virtual second, by zone and state.</summary>
-/// <param name="Second">Whole virtual seconds since the run started.</param>
+/// <param name="Second">Whole virtual seconds since the churn traffic started.</param>
 /// <param name="Switch">The OVS switch.</param>
 /// <param name="Counts">Live entries per (zone, state); state is dpctl's TCP state, or the protocol name.</param>
-public sealed record ConntrackSample(int Second, string Switch, IReadOnlyDictionary<(ushort Zone, string State), int> Counts);
+/// <param name="InTable">Every entry still in the table, expired ones the cleaner has not removed yet
+/// included (<c>dpctl/ct-get-nconns</c>); the difference to the live ones is what is expired but held.</param>
+public sealed record ConntrackSample(int Second, string Switch, IReadOnlyDictionary<(ushort Zone, string State), int> Counts, int InTable = 0);
 
 /// <summary>
 /// Counts every OVS switch's live conntrack entries once per virtual second, as a script polling
-/// <c>ovs-appctl dpctl/dump-conntrack</c> would; churn runs (keep-alive off) turn it on.
+/// <c>ovs-appctl dpctl/dump-conntrack</c> and <c>dpctl/ct-get-nconns</c> would; churn runs
+/// (keep-alive off) turn it on when their traffic starts.
 /// </summary>
 public sealed class ConntrackSampler
 {
@@ -46,7 +49,7 @@ public sealed class ConntrackSampler
                 var key = (c.Key.Zone, c.DumpState ?? ProtoName(c.Key.Proto));
                 counts[key] = counts.GetValueOrDefault(key) + 1;
             }
-            Samples.Add(new ConntrackSample(second, name, counts));
+            Samples.Add(new ConntrackSample(second, name, counts, sw.Bridge.Conntrack.Count));
         }
         sim.Schedule(SimTime.Second, Sample);
     }

@@ -26,9 +26,9 @@ public static class RunReportText
         }
         if (r.Conntrack is { Count: > 0 } ct)
         {
-            sb.Append("\n*** conntrack entries by zone and state, each virtual second\n");
+            sb.Append("\n*** conntrack entries each virtual second: in the table (expired included), live by zone and state\n");
             foreach (var sample in ct)
-                sb.Append(CultureInfo.InvariantCulture, $"  {sample.Second,4}s {sample.Switch}: {(sample.Counts.Count == 0 ? "empty" : string.Join(" ", sample.Counts.Select(kv => $"zone={kv.Key.Zone},{kv.Key.State}={kv.Value}")))}\n");
+                sb.Append(CultureInfo.InvariantCulture, $"  {sample.Second,4}s {sample.Switch}: in-table={sample.InTable} {(sample.Counts.Count == 0 ? "empty" : string.Join(" ", sample.Counts.Select(kv => $"zone={kv.Key.Zone},{kv.Key.State}={kv.Value}")))}\n");
         }
         sb.Append("\n*** expectations\n");
         int width = r.Verdicts.Count == 0 ? 0 : r.Verdicts.Max(v => v.Expectation.Length);
@@ -77,6 +77,7 @@ public static class RunReportText
                     w.WriteStartObject();
                     w.WriteNumber("second", sample.Second);
                     w.WriteString("switch", sample.Switch);
+                    w.WriteNumber("inTable", sample.InTable);
                     w.WriteStartArray("entries");
                     foreach (var ((zone, state), n) in sample.Counts)
                     {

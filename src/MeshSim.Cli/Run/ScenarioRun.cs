@@ -61,8 +61,10 @@ public static class ScenarioRun
                 KeepAlive = t.KeepAlive, DurationNs = t.DurationNs > 0 ? t.DurationNs : SimTime.Second,
             })));
         }
-        // Churn runs want to see the connection table grow and drain.
-        var sampler = spec.Traffic.Any(t => !t.KeepAlive) && world.Switches.Count > 0 ? new ConntrackSampler(world) : null;
+        // Churn runs want to see the connection table grow and drain, second by second of their traffic.
+        ConntrackSampler? sampler = null;
+        if (spec.Traffic.Where(t => !t.KeepAlive).Select(t => (long?)t.StartNs).Min() is { } churnStart && world.Switches.Count > 0)
+            sim.Schedule(churnStart, () => sampler = new ConntrackSampler(world));
         // Advance until every run has finished, or the scenario's time limit.
         while (sim.Now < spec.UntilNs && (runs.Any(r => r.Task is null || !r.Task.IsCompleted)) && sim.NextEventTime is { } next)
             sim.RunUntil(Math.Min(spec.UntilNs, next));

@@ -13,6 +13,7 @@ using MeshSim.Stack;
 using MeshSim.Stack.Apps.HashiCups;
 using MeshSim.Stack.Apps.Http;
 using MeshSim.Stack.Async;
+using MeshSim.Stack.Sockets;
 using MeshSim.Wire;
 using Endpoint = MeshSim.Stack.Apps.HashiCups.Endpoint;
 
@@ -116,7 +117,7 @@ public sealed class ScenarioWorld
     private void BuildTopology()
     {
         foreach (var h in Spec.Hosts.Where(h => !h.External))
-            _hosts[h.Name] = new Host(Network, h.Name, new HostOptions { Cores = h.Cores });
+            _hosts[h.Name] = new Host(Network, h.Name, new HostOptions { Cores = h.Cores, Tcp = new TcpConfig { PortChoice = h.Ports } });
         foreach (var s in Spec.Switches)
         {
             if (s.Kind == "ovs") _switches[s.Name] = new OpenFlowSwitch(Network, s.Name);

@@ -1,3 +1,4 @@
+using MeshSim.Stack.Sockets;
 using MeshSim.Wire;
 
 namespace MeshSim.Cli.Scenario;
@@ -32,7 +33,8 @@ public sealed record MeshSpec(Ipv4Address VirtualIp, MacAddress VirtualMac, stri
 
 /// <summary>A host. An <see cref="External"/> host is not simulated: its switch port is left free for
 /// <c>meshsim emulate --attach</c> to bridge to a real interface with that address and MAC.</summary>
-public sealed record HostSpec(string Name, Ipv4Address Ip, MacAddress Mac, int PrefixLength, int Cores, Position At, bool External = false);
+public sealed record HostSpec(string Name, Ipv4Address Ip, MacAddress Mac, int PrefixLength, int Cores, Position At, bool External = false,
+    EphemeralPortChoice Ports = EphemeralPortChoice.Sequential);
 
 /// <summary>
 /// A switch. For <c>kind: ovs</c>, <see cref="FlowsFile"/>/<see cref="GroupsFile"/> replace compiled rules with

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MeshSim.Stack.Sockets;
 using MeshSim.Wire;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -85,15 +86,16 @@ public static class ScenarioLoader
 
     private static HostSpec BindHost(YamlNodeReader node)
     {
-        var m = node.Mapping("a host (name, ip, mac)");
+        var m = node.Mapping("a host (name, ip, mac, cores, external, ports)");
         var name = Name(m.Required("name", "the host's name"));
         var ipNode = m.Required("ip", "an IPv4 address, optionally with /prefix");
         var (ip, prefix) = IpWithPrefix(ipNode);
         var mac = Mac(m.Required("mac", "a MAC address such as \"00:00:00:00:00:01\""));
         var cores = m.Optional("cores") is { } c ? PositiveInt(c) : 2;
         var external = m.Optional("external") is { } e && Bool(e);
+        var ports = m.Optional("ports") is { } pn && OneOf(pn, "sequential", "linux") == "linux" ? EphemeralPortChoice.Linux : EphemeralPortChoice.Sequential;
         m.Finish();
-        return new HostSpec(name, ip, mac, prefix, cores, node.At, external);
+        return new HostSpec(name, ip, mac, prefix, cores, node.At, external, ports);
     }
 
     private static SwitchSpec BindSwitch(YamlNodeReader node)

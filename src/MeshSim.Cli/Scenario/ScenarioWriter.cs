@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using MeshSim.Stack.Sockets;
 
 namespace MeshSim.Cli.Scenario;
 
@@ -22,7 +23,7 @@ public static class ScenarioWriter
         w.Append($"mesh: {{ virtual_ip: {Q(s.Mesh.VirtualIp.ToString())}, virtual_mac: {Q(s.Mesh.VirtualMac.ToString())}, arp: {Q(s.Mesh.Arp)} }}\n");
         w.Append("hosts:").Append(s.Hosts.Count == 0 ? " []\n" : "\n");
         foreach (var h in s.Hosts)
-            w.Append($"  - {{ name: {Q(h.Name)}, ip: {Q($"{h.Ip}/{h.PrefixLength}")}, mac: {Q(h.Mac.ToString())}, cores: {I(h.Cores)}, external: {B(h.External)} }}\n");
+            w.Append($"  - {{ name: {Q(h.Name)}, ip: {Q($"{h.Ip}/{h.PrefixLength}")}, mac: {Q(h.Mac.ToString())}, cores: {I(h.Cores)}, external: {B(h.External)}{(h.Ports == EphemeralPortChoice.Linux ? ", ports: linux" : "")} }}\n");
         w.Append("switches:").Append(s.Switches.Count == 0 ? " []\n" : "\n");
         foreach (var sw in s.Switches)
         {

@@ -15,12 +15,34 @@ public sealed partial class ConnTracker
         {
             Count = Count, CommitsDroppedFull = CommitsDroppedFull, NatExhausted = NatExhausted,
             InvalidPackets = InvalidPackets, Lookups = Lookups,
+            CleanerPasses = CleanerPasses, CleanedConnections = CleanedConnections,
+            _nextCleanNs = _nextCleanNs, _nextSweepList = _nextSweepList, _nextExpList = _nextExpList,
         };
         var copies = new Dictionary<Connection, Connection>(ReferenceEqualityComparer.Instance);
-        foreach (var (key, conn) in _byKey)
+        Connection Copy(Connection c) => copies.TryGetValue(c, out var x) ? x : copies[c] = new Connection(c);
+        // Same lists and chains, in the same order, so the copy's cleaner and lookups behave alike.
+        for (int i = 0; i < _expLists.Length; i++)
         {
-            if (!copies.TryGetValue(conn, out var c)) copies[conn] = c = new Connection(conn);
-            copy._byKey[key] = c;
+            Connection? prev = null;
+            for (var c = _expLists[i]; c is not null; c = c.ExpNext)
+            {
+                var n = Copy(c);
+                n.ExpList = i;
+                n.ExpPrev = prev;
+                if (prev is null) copy._expLists[i] = n; else prev.ExpNext = n;
+                prev = n;
+            }
+        }
+        foreach (var (key, head) in _chains)
+        {
+            copy._chains[key] = Copy(head);
+            for (var c = head; c is not null; c = c.NextUnder(in key))
+            {
+                var next = c.NextUnder(in key);
+                var n = Copy(c);
+                if (c.Key.Equals(key)) n.NextOrig = next is null ? null : Copy(next);
+                else n.NextRev = next is null ? null : Copy(next);
+            }
         }
         return copy;
     }
@@ -36,6 +58,7 @@ public sealed partial class Connection
         Mark = o.Mark;
         Label = o.Label;
         ExpiresNs = o.ExpiresNs;
+        IsRemoved = o.IsRemoved;
         TimeoutState = o.TimeoutState;
         Tcp = o.Tcp is null ? null : new TcpTracker(o.Tcp);
         Simple = o.Simple;

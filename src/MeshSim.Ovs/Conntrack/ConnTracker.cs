@@ -17,27 +17,34 @@ namespace MeshSim.Ovs.Conntrack;
 /// <see cref="CtTimeoutPolicy"/>.</item>
 /// <item>NAT: on commit the reply key is chosen so that it is unique (nat_get_unique_tuple): an
 /// address from the range by hash, then the original/hashed port, then the next ports in range
-/// (at most 128 tries, halving on retries from a random start); a tuple still held by a live
-/// connection is skipped, one held only by an expired connection is reused.</item>
+/// (at most 128 tries, halving on retries from a random start). A tuple is taken while any
+/// connection in the table holds it: a NATed connection's reply tuple stays taken after the
+/// connection expires, until the cleaner removes it.</item>
+/// <item>Expired is not removed: an expired connection is invisible to lookups but stays in the
+/// table (and in <see cref="Count"/>) until the clean thread's schedule reaches it
+/// (<see cref="RunCleaner"/>, <see cref="CtCleaner"/>). A SYN that reopens a closed connection
+/// expires the old one and commits a new one beside it; a reply to an expired NATed connection
+/// finds its reply tuple, misses the parent and is +inv.</item>
 /// <item>The table is bounded (<see cref="MaxConnections"/>, OVS's default 3,000,000): a commit
 /// into a full table creates nothing and is counted in <see cref="CommitsDroppedFull"/>.</item>
 /// </list>
 /// Where MeshSim differs: IPv4 only; fragments are +inv (no reassembly); no ALGs (FTP/TFTP); no
-/// zone limits or timeout policies per zone; expired connections are removed when touched or by
-/// <see cref="Sweep"/> instead of by a cleaner thread; a bare <c>nat</c> on the commit of a new
-/// connection translates nothing.
+/// zone limits or timeout policies per zone; the cleaner's passes are exact in virtual time (the
+/// real thread drifts by its own run time); a bare <c>nat</c> on the commit of a new connection
+/// translates nothing.
 /// </summary>
 public sealed partial class ConnTracker
 {
-    private readonly Dictionary<ConnKey, Connection> _byKey = new();
     private readonly SimRandom _random;
 
-    /// <summary>Creates a tracker; <paramref name="random"/> drives NAT port retries (OVS uses random_uint32 there).</summary>
-    public ConnTracker(SimRandom random, CtTimeoutPolicy? timeouts = null, int maxConnections = 3_000_000)
+    /// <summary>Creates a tracker; <paramref name="random"/> drives NAT port retries (OVS uses random_uint32 there).
+    /// <paramref name="createdNs"/> is when the datapath created it: its cleaner passes run then and every 20 s after.</summary>
+    public ConnTracker(SimRandom random, CtTimeoutPolicy? timeouts = null, int maxConnections = 3_000_000, long createdNs = 0)
     {
         _random = random;
         Timeouts = timeouts ?? CtTimeoutPolicy.Default;
         MaxConnections = maxConnections;
+        _nextCleanNs = createdNs;
     }
 
     /// <summary>The timeout policy in force.</summary>
@@ -51,7 +58,8 @@ public sealed partial class ConnTracker
     /// <summary>Table size limit (ovs-appctl dpctl/ct-set-maxconns).</summary>
     public int MaxConnections { get; set; }
 
-    /// <summary>Connections currently in the table (expired ones count until removed, as in OVS).</summary>
+    /// <summary>Connections currently in the table, expired ones included until the cleaner removes
+    /// them (OVS's n_conn, <c>dpctl/ct-get-nconns</c>), as of the latest call given a time.</summary>
     public int Count { get; private set; }
 
     /// <summary>Commits refused because the table was full (OVS's conntrack_full coverage counter).</summary>
@@ -71,6 +79,7 @@ public sealed partial class ConnTracker
     /// re-reads its headers.</summary>
     public bool Execute(Span<byte> frame, in FlowKey flow, ref CtMetadata md, in CtRequest req, long nowNs)
     {
+        if (nowNs >= _nextCleanNs) RunCleaner(nowNs);
         bool rewritten = false;
         var conn = md.Cached;
         if (md.State == (CtState.Invalid | CtState.Tracked) || md.State == CtState.Invalid)
@@ -103,35 +112,40 @@ public sealed partial class ConnTracker
         return rewritten;
     }
 
-    /// <summary>Looks a tuple up as the datapath would (expired entries are invisible). For tests and traces.</summary>
+    /// <summary>The live connection a packet with this tuple belongs to, as the datapath would find it
+    /// (expired connections are invisible; a NAT reply tuple of an expired one leads nowhere). For
+    /// tests and traces.</summary>
     public Connection? Find(in ConnKey key, long nowNs, out bool reply)
     {
-        Lookups++;
-        reply = false;
-        if (!_byKey.TryGetValue(key, out var c)) return null;
-        if (c.IsExpired(nowNs)) return null;
-        reply = !c.Key.Equals(key);
-        return c;
+        if (nowNs >= _nextCleanNs) RunCleaner(nowNs);
+        var c = LookupNode(in key, nowNs, out reply, out bool unNat);
+        if (c is null || !unNat) return c;
+        reply = true;
+        return c.IsExpired(nowNs) ? null : c;
     }
 
-    /// <summary>All live connections, in a stable order (zone, then original tuple).</summary>
-    public IEnumerable<Connection> Connections(long nowNs) =>
-        _byKey.Values.Distinct().Where(c => !c.IsExpired(nowNs))
+    /// <summary>True when a tuple is taken for a new NAT reply tuple or commit: some connection still
+    /// in the table answers to it, an expired NATed connection's reply tuple included.</summary>
+    public bool IsTupleTaken(in ConnKey key, long nowNs)
+    {
+        if (nowNs >= _nextCleanNs) RunCleaner(nowNs);
+        return IsTupleInUse(in key, nowNs);
+    }
+
+    /// <summary>All live connections, in a stable order (zone, then original tuple), as
+    /// <c>dpctl/dump-conntrack</c> lists them (expired ones it skips).</summary>
+    public IEnumerable<Connection> Connections(long nowNs)
+    {
+        RunCleaner(nowNs);
+        return AllInTable().Where(c => !c.IsExpired(nowNs)).ToList()
             .OrderBy(c => c.Key.Zone).ThenBy(c => c.Key.Proto).ThenBy(c => c.Key.Src).ThenBy(c => c.Key.Dst)
             .ThenBy(c => c.Key.SrcPort).ThenBy(c => c.Key.DstPort);
-
-    /// <summary>Removes expired connections; returns how many.</summary>
-    public int Sweep(long nowNs)
-    {
-        var dead = _byKey.Values.Where(c => c.IsExpired(nowNs)).Distinct().ToList();
-        foreach (var c in dead) Delete(c);
-        return dead.Count;
     }
 
     /// <summary>Removes every connection, or those of one zone (dpctl/flush-conntrack).</summary>
     public void Flush(ushort? zone = null)
     {
-        foreach (var c in _byKey.Values.Distinct().Where(c => zone is null || c.Key.Zone == zone).ToList()) Delete(c);
+        foreach (var c in AllInTable().Where(c => zone is null || c.Key.Zone == zone).ToList()) Remove(c);
     }
 
     private bool ProcessOne(Span<byte> frame, in FlowKey flow, ref CtMetadata md, ConnKey key, bool related, in CtRequest req, long nowNs)
@@ -140,23 +154,37 @@ public sealed partial class ConnTracker
         ushort zone = req.Zone;
         if (md.State != CtState.None && md.Zone != zone) md.State = CtState.None;   // new zone, fresh state
 
-        // initial_conn_lookup: an already NATed packet is found by its reverse key.
+        // initial_conn_lookup: an already NATed packet is found by its reverse key. Found under a
+        // NAT reply tuple, the node is OVS's nat_conn, whose own key is that reply tuple.
         bool natted = (md.State & (CtState.SrcNat | CtState.DstNat)) != 0;
         var lookupKey = natted ? key.Reverse() : key;
-        var conn = Find(in lookupKey, nowNs, out bool reply);
-        if (natted)
+        var conn = LookupNode(in lookupKey, nowNs, out bool reply, out bool unNat);
+        if (unNat) reply = false;
+        if (natted && conn is not null)
         {
-            if (conn is not null)
-            {
-                reply = !reply;
-                key = reply ? conn.RevKey : conn.Key;
-            }
+            reply = !reply;
+            key = reply ^ unNat ? conn.RevKey : conn.Key;
         }
 
         if (req.Force && reply && conn is not null)
         {
-            Delete(conn);   // force: a connection seen from the wrong direction is replaced
+            // force: a connection seen from the wrong direction is expired (a nat_conn never expires).
+            if (!unNat) ForceExpire(conn);
             conn = null;
+        }
+
+        if (conn is not null && unNat)
+        {
+            // process_one: the nat_conn leads to its parent, looked up again with the packet's tuple.
+            if (conn.IsExpired(nowNs) || !(key.Equals(conn.Key) || key.Equals(conn.RevKey)))
+            {
+                // "Missing parent conn": the reply tuple is still held, its connection is gone.
+                md.State |= CtState.Invalid;
+                WriteMetadata(ref md, zone, null, null);
+                md.Cached = null;
+                return false;
+            }
+            reply = !key.Equals(conn.Key);
         }
 
         bool createNew = false;
@@ -179,7 +207,7 @@ public sealed partial class ConnTracker
         if (createNew)
         {
             conn = null;
-            if (Find(in key, nowNs, out _) is null)
+            if (!IsTupleInUse(in key, nowNs))
                 (conn, rewritten) = NotFound(frame, in flow, ref md, key, related, in req, nowNs);
         }
 
@@ -244,7 +272,7 @@ public sealed partial class ConnTracker
                 md.State = CtState.Invalid;
                 return false;
             case CtUpdate.New:
-                Delete(conn);
+                ForceExpire(conn);   // it stays in the table, its NAT reply tuple held, until the cleaner runs
                 return true;
             default:
                 md.State |= CtState.New;
@@ -292,12 +320,8 @@ public sealed partial class ConnTracker
 
         if (Count >= MaxConnections)
         {
-            Sweep(nowNs);                       // OVS's cleaner would have removed these by now
-            if (Count >= MaxConnections)
-            {
-                CommitsDroppedFull++;
-                return (null, false);
-            }
+            CommitsDroppedFull++;   // conntrack_full: expired entries count until the cleaner removes them
+            return (null, false);
         }
 
         var conn = new Connection(in key, nowNs);
@@ -359,31 +383,9 @@ public sealed partial class ConnTracker
         }
     }
 
-    internal bool IsTupleInUse(in ConnKey key, long nowNs) =>
-        _byKey.TryGetValue(key, out var c) && !c.IsExpired(nowNs);
-
     private void SetExpiry(Connection conn, CtTimeout tm, long nowNs)
     {
         conn.TimeoutState = tm;
         conn.ExpiresNs = nowNs + Timeouts.Nanoseconds(tm);
-    }
-
-    private void Insert(Connection conn)
-    {
-        // A key still present here belongs to an expired connection (lookups skipped it): retire it.
-        foreach (var k in new[] { conn.Key, conn.RevKey })
-            if (_byKey.TryGetValue(k, out var stale)) Delete(stale);
-        _byKey[conn.Key] = conn;
-        _byKey[conn.RevKey] = conn;
-        Count++;
-    }
-
-    private void Delete(Connection conn)
-    {
-        bool removed = false;
-        if (_byKey.TryGetValue(conn.Key, out var a) && a == conn) { _byKey.Remove(conn.Key); removed = true; }
-        if (_byKey.TryGetValue(conn.RevKey, out var b) && b == conn) { _byKey.Remove(conn.RevKey); removed = true; }
-        if (removed) Count--;
-        conn.ExpiresNs = long.MinValue;
     }
 }

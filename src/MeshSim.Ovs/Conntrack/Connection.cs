@@ -63,8 +63,20 @@ public sealed partial class Connection
     public (TcpPeerState Original, TcpPeerState Reply)? TcpStates =>
         Tcp is null ? null : (Tcp.Peers[0].State, Tcp.Peers[1].State);
 
-    /// <summary>True when <paramref name="nowNs"/> is at or past expiry.</summary>
+    /// <summary>True when <paramref name="nowNs"/> is at or past expiry. An expired connection is
+    /// invisible to lookups but stays in the table, its NAT reply tuple still taken, until
+    /// <see cref="IsRemoved"/>.</summary>
     public bool IsExpired(long nowNs) => nowNs >= ExpiresNs;
+
+    /// <summary>True once the cleaner (or a flush) has taken the connection out of the table.</summary>
+    public bool IsRemoved { get; internal set; }
+
+    // Table links (ConnTracker.Table.cs): the next connection under the same original tuple, under
+    // the same reply tuple, and the neighbours in the cleaner's expiration list.
+    internal Connection? NextOrig, NextRev, ExpPrev, ExpNext;
+    internal int ExpList;
+
+    internal Connection? NextUnder(in ConnKey key) => Key.Equals(key) ? NextOrig : NextRev;
 
     /// <summary>The TCP state as <c>dpctl/dump-conntrack</c> prints it (null for other protocols).</summary>
     public string? DumpState => Tcp is null ? null : TcpStateName(Tcp.Peers[0].State, Tcp.Peers[1].State);

@@ -52,3 +52,22 @@ public sealed class CtTimeoutPolicy
     /// <summary>The timeout of <paramref name="state"/> in nanoseconds.</summary>
     public long Nanoseconds(CtTimeout state) => _ns[(int)state];
 }
+
+/// <summary>
+/// The schedule of OVS 3.1's conntrack clean thread (lib/conntrack.c, lib/conntrack-private.h): an
+/// expired connection is only removed, and its NAT reply tuple only freed, when a pass reaches it.
+/// </summary>
+public static class CtCleaner
+{
+    /// <summary>conntrack_clean's next wake-up when a pass walked the whole table: 20 s.</summary>
+    public const long IntervalNs = 20_000_000_000L;
+
+    /// <summary>CT_CLEAN_MIN_INTERVAL_MS: the wait after a pass the budget stopped early, 200 ms.</summary>
+    public const long MinIntervalNs = 200_000_000L;
+
+    /// <summary>A pass stops after the list in which it walked more than n_conn_limit / 64 entries.</summary>
+    public const int BudgetDivisor = 64;
+
+    /// <summary>N_EXP_LISTS: connections are spread round-robin over 100 expiration lists.</summary>
+    public const int ExpirationLists = 100;
+}

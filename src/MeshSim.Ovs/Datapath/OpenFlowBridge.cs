@@ -28,8 +28,9 @@ public sealed class OpenFlowBridge
     private readonly SortedDictionary<uint, BridgePort> _ports = new();
     private readonly Translator _translator;
 
-    /// <summary>Creates a bridge named <paramref name="name"/>.</summary>
-    public OpenFlowBridge(string name, SimRandom random, Func<long> clock) : this(name, clock, new ConnTracker(random)) { }
+    /// <summary>Creates a bridge named <paramref name="name"/>. Its connection tracker is created with it,
+    /// so the tracker's cleaner runs at <paramref name="clock"/>'s current time and every 20 s after.</summary>
+    public OpenFlowBridge(string name, SimRandom random, Func<long> clock) : this(name, clock, new ConnTracker(random, createdNs: clock())) { }
 
     /// <summary>A bridge over an existing connection table (a live trace's replica).</summary>
     internal OpenFlowBridge(string name, Func<long> clock, ConnTracker conntrack)

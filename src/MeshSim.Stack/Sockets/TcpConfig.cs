@@ -29,4 +29,6 @@ public sealed record TcpConfig
     public ushort EphemeralFirst { get; init; } = 32768;
     /// <summary>Last ephemeral port.</summary>
     public ushort EphemeralLast { get; init; } = 60999;
+    /// <summary>How connect() picks its port within the range: in order (default) or as Linux does.</summary>
+    public EphemeralPortChoice PortChoice { get; init; } = EphemeralPortChoice.Sequential;
 }

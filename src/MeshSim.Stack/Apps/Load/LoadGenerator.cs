@@ -14,6 +14,9 @@ namespace MeshSim.Stack.Apps.Load;
 /// Latency is request write to full response (connect included without keep-alive), in virtual time.
 /// Every virtual second the run records connections opened, requests completed, connect failures
 /// and the host's SYN retransmissions and RSTs (<see cref="LoadResult.Seconds"/>).
+/// A run for a duration ends at the latest one request timeout after the duration: requests still
+/// in flight then (a connect stuck in SYN retransmissions) are abandoned and counted in
+/// <see cref="LoadResult.Abandoned"/>, as a load generator with a deadline gives up on them.
 /// </summary>
 public sealed class LoadGenerator
 {
@@ -43,6 +46,7 @@ public sealed class LoadGenerator
         g._sampledAt = g._start;
         g._last = Snapshot.Of(host, g._result);
         host.Sim.Schedule(SimTime.Second, g.Sample);
+        if (options.Requests == 0) host.Sim.Schedule(options.DurationNs + options.TimeoutNs, g.Abandon);
         for (int i = 0; i < options.Concurrency; i++) { int w = i; host.Sim.Spawn(() => g.Worker(w)); }
         return g._done;
     }
@@ -69,7 +73,19 @@ public sealed class LoadGenerator
         else _finished = true;
     }
 
-    private bool _finished;
+    private bool _finished, _abandoned;
+
+    // The deadline of a run for a duration: whoever is still running is left behind.
+    private void Abandon()
+    {
+        if (_finished) return;
+        _abandoned = true;
+        _result.Abandoned = _running;
+        _result.ElapsedNs = _host.Sim.Now - _start;
+        if (_host.Sim.Now > _sampledAt) Sample();
+        _finished = true;
+        _done.SetResult(_result);
+    }
 
     private bool TakeTicket()
     {
@@ -95,11 +111,14 @@ public sealed class LoadGenerator
             {
                 try
                 {
-                    conn = new HttpConnection(await _host.ConnectAsync(_o.Target, _o.Port));
+                    var socket = await _host.ConnectAsync(_o.Target, _o.Port);
+                    if (_abandoned) { socket.Abort(); return; }
+                    conn = new HttpConnection(socket);
                     _result.ConnectionsOpened++;
                 }
                 catch (TcpException e)
                 {
+                    if (_abandoned) return;
                     _result.Errors++;
                     _result.ConnectFailures[e.Error] = _result.ConnectFailures.GetValueOrDefault(e.Error) + 1;
                     if (interval == 0) await sim.Delay(SimTime.Millisecond);  // do not spin on a dead target
@@ -110,6 +129,7 @@ public sealed class LoadGenerator
             {
                 await conn.WriteRequestAsync(_request, $"{_o.Target}:{_o.Port}");
                 var response = await WithTimeout(conn.ReadResponseAsync(), conn);
+                if (_abandoned) { conn.Socket.Abort(); return; }
                 _result.Latency.Record(sim.Now - t0);
                 _result.StatusCodes[response.Status] = _result.StatusCodes.GetValueOrDefault(response.Status) + 1;
                 if (!_o.KeepAlive || string.Equals(response.Header("Connection"), "close", StringComparison.OrdinalIgnoreCase))
@@ -121,6 +141,7 @@ public sealed class LoadGenerator
             }
             catch (Exception e) when (e is TcpException or HttpFramingException or TimeoutException)
             {
+                if (_abandoned) { conn?.Socket.Abort(); return; }
                 _result.Errors++;
                 conn?.Socket.Abort();
                 conn = null;
@@ -128,6 +149,7 @@ public sealed class LoadGenerator
             }
         }
         conn?.Socket.Close();
+        if (_abandoned) return;
         _result.ElapsedNs = Math.Max(_result.ElapsedNs, sim.Now - _start);
         if (--_running == 0)
         {

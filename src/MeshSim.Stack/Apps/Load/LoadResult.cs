@@ -26,6 +26,9 @@ public sealed class LoadResult
     public long ConnectFailureCount => ConnectFailures.Values.Sum();
     /// <summary>One row per virtual second of the run (the last may be partial).</summary>
     public List<LoadSecond> Seconds { get; } = new();
+    /// <summary>Requests still in flight when a run for a duration reached its deadline (duration plus one
+    /// request timeout) and gave up on them.</summary>
+    public int Abandoned { get; internal set; }
     /// <summary>Virtual time from start to the last completion.</summary>
     public long ElapsedNs { get; internal set; }
 
@@ -52,6 +55,7 @@ public sealed class LoadResult
         sb.AppendLine(inv, $"# target 99% {LatencyHistogram.Ms(h.Percentile(99))} ms");
         foreach (var (code, n) in StatusCodes) sb.AppendLine(inv, $"Code {code} : {n} ({100.0 * n / Math.Max(1, Completed):0.0} %)");
         if (Errors > 0) sb.AppendLine(inv, $"Errors : {Errors}");
+        if (Abandoned > 0) sb.AppendLine(inv, $"Abandoned : {Abandoned} still in flight at the deadline");
         if (!o.KeepAlive || ConnectFailures.Count > 0)
         {
             sb.AppendLine(inv, $"Connections : {ConnectionsOpened} opened, {ConnectFailureCount} failed{string.Concat(ConnectFailures.Select(kv => $", {kv.Value} {kv.Key}"))}");
@@ -78,6 +82,7 @@ public sealed class LoadResult
             w.WriteNumber("elapsedSeconds", ElapsedNs / 1e9);
             w.WriteNumber("count", h.Count);
             w.WriteNumber("errors", Errors);
+            if (Abandoned > 0) w.WriteNumber("abandoned", Abandoned);
             w.WriteStartObject("latencyMs");
             w.WriteNumber("min", h.Min / 1e6);
             w.WriteNumber("avg", Math.Round(h.Mean / 1e6, 6));

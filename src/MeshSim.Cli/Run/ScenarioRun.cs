@@ -52,7 +52,7 @@ public static class ScenarioRun
         foreach (var t in spec.Traffic)
         {
             var (address, port, path) = ParseUrl(spec, t);
-            var host = world.SourceHost(t.From);
+            var host = world.SourceHost(t.From, t.FromAt.Or(t.At));
             var index = runs.Count;
             runs.Add((t, null));
             sim.Schedule(t.StartNs, () => runs[index] = (t, LoadGenerator.Run(host, new LoadOptions
@@ -85,7 +85,7 @@ public static class ScenarioRun
             {
                 var client = world.Spec.Services.First(s => s.Name == p.Client);
                 var to = world.UpstreamEndpoint(client, p.Upstream);
-                var host = world.SourceHost(p.Host ?? p.Client);
+                var host = world.SourceHost(p.Host ?? p.Client, p.Source.At);
                 var connect = host.ConnectAsync(to.Address, to.Port);
                 bool done = world.RunUntilDone(connect, ProbeTimeoutNs);
                 bool established = done && !connect.IsFaulted;

@@ -79,7 +79,8 @@ public sealed class ScenarioWorld
     /// <summary>"tables: A, B" in name order, for messages that point at table_dump.</summary>
     public static string TableList(P4Switch sw) => "tables: " + string.Join(", ", sw.Program.Tables.Keys.Order(StringComparer.Ordinal));
 
-    private UsageException NoSwitch(string name) => new($"no switch named '{name}' (switches: {string.Join(", ", SwitchNames)})");
+    private UsageException NoSwitch(string name) =>
+        new($"no switch named '{name}'" + (Usage.Suggestions.Closest(name, SwitchNames) is { } near ? $" (did you mean '{near}'?)" : $" (switches: {string.Join(", ", SwitchNames)})"));
 
     /// <summary>Builds the world; <paramref name="seed"/> overrides the scenario's.</summary>
     /// <exception cref="ScenarioException">The scenario and the controller disagree (bad rule file, conflicting bindings).</exception>
@@ -283,12 +284,17 @@ public sealed class ScenarioWorld
     }
 
     /// <summary>The host a traffic run or probe starts from: a host by name, or the first instance's host of a service.</summary>
-    public Host SourceHost(string serviceOrHost)
+    /// <param name="serviceOrHost">The name.</param>
+    /// <param name="at">Where the scenario names it; null when it came from the command line.</param>
+    /// <exception cref="ScenarioException">The name (written at <paramref name="at"/>) runs on no simulated host.</exception>
+    /// <exception cref="Commands.UsageException">The same, for a name given on the command line.</exception>
+    public Host SourceHost(string serviceOrHost, Position? at = null)
     {
         if (_hosts.TryGetValue(serviceOrHost, out var h)) return h;
         var name = Spec.Services.FirstOrDefault(s => s.Name == serviceOrHost)?.Instances[0].Host ?? serviceOrHost;
-        return _hosts.TryGetValue(name, out h) ? h
-            : throw new ScenarioException(Spec.SourcePath, new Position(1, 1, ""), $"'{serviceOrHost}' runs on no simulated host (external hosts are real machines)");
+        if (_hosts.TryGetValue(name, out h)) return h;
+        var message = $"'{serviceOrHost}' runs on no simulated host (external hosts are real machines)";
+        throw at is { } p ? new ScenarioException(Spec.SourcePath, p, message) : new Commands.UsageException(message);
     }
 
     /// <summary>Runs virtual time until <paramref name="task"/> completes (or <paramref name="limitNs"/> passes); true when it completed.</summary>

@@ -25,7 +25,7 @@ public static class EmulateCommand
         command.SetAction((ParseResult p, CancellationToken ct) => o.Invoke(p, "emulate", (spec, seed, output) =>
         {
             long untilNs = long.MaxValue;
-            if (p.GetValue(duration) is { } d && !ScalarValues.TryDuration(d, out untilNs)) throw new UsageException($"--duration: expected a duration such as \"30s\", got \"{d}\"");
+            if (p.GetValue(duration) is { } d && !ScalarValues.TryDuration(d, out untilNs)) throw new UsageException($"--duration: expected a duration such as 30s, got '{d}'");
             var world = ScenarioWorld.Build(spec, seed);
             var loop = new RealTimeLoop(world.Network.Sim);
             var bridges = new List<LiveBridge>();
@@ -34,7 +34,7 @@ public static class EmulateCommand
                 foreach (var a in p.GetValue(attach)!)
                 {
                     var eq = a.IndexOf('=');
-                    if (eq <= 0) throw new UsageException($"--attach: expected HOST=IFACE, got \"{a}\"");
+                    if (eq <= 0) throw new UsageException($"--attach: expected HOST=IFACE, got '{a}'");
                     var host = a[..eq];
                     if (!world.ExternalPorts.TryGetValue(host, out var port))
                         throw new UsageException($"--attach: '{host}' is not an external host of the scenario (external: {string.Join(", ", world.ExternalPorts.Keys)}; mark a host `external: true`)");

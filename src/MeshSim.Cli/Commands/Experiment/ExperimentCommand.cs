@@ -26,7 +26,7 @@ public static class ExperimentCommand
             var error = p.InvocationConfiguration.Error;
             try
             {
-                if (p.GetValue(requests) is { } n && n < 1) { error.WriteLine($"meshsim experiment: --requests: expected a positive integer, got {n}"); return Task.FromResult(ExitCodes.BadInput); }
+                if (p.GetValue(requests) is { } n && n < 1) throw new UsageException($"--requests: expected a whole number of 1 or more, got '{n}'");
                 var spec = ExperimentLoader.LoadPath(p.GetValue(path)!);
                 if (p.GetValue(seed) is { } s) spec = spec with { Seed = s };
                 var clock = Stopwatch.StartNew();
@@ -42,10 +42,9 @@ public static class ExperimentCommand
                 error.WriteLine($"meshsim experiment: {cells.Count} runs in {clock.Elapsed.TotalSeconds:0.0} s of wall time");
                 return Task.FromResult(cells.Any(c => c.First.Errors + c.Second.Errors > 0) ? ExitCodes.ExpectationFailed : ExitCodes.Ok);
             }
-            catch (Exception ex) when (ex is ScenarioException or RegistryException or FileNotFoundException or DirectoryNotFoundException)
+            catch (Exception ex) when (CommandErrors.IsBadInput(ex))
             {
-                error.WriteLine($"meshsim experiment: {ex.Message}");
-                return Task.FromResult(ExitCodes.BadInput);
+                return Task.FromResult(CommandErrors.Report(error, "experiment", ex));
             }
         });
         return command;

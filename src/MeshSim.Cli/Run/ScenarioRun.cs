@@ -38,8 +38,9 @@ public static class ScenarioRun
     /// <summary>How long a reach probe waits for the response once connected (the upstream may call its own upstreams).</summary>
     public const long ExchangeTimeoutNs = 2_000_000_000;
 
-    /// <summary>Builds the world and runs it.</summary>
-    public static RunReport Execute(ScenarioSpec spec, ulong? seed = null, Action<ScenarioWorld>? beforeRun = null)
+    /// <summary>Builds the world and runs it; <paramref name="progress"/> hears the virtual time now and the
+    /// scenario's limit as time advances (often: the listener throttles).</summary>
+    public static RunReport Execute(ScenarioSpec spec, ulong? seed = null, Action<ScenarioWorld>? beforeRun = null, Action<long, long>? progress = null)
     {
         var expectations = Expectation.ParseAll(spec);
         var world = ScenarioWorld.Build(spec, seed);
@@ -65,7 +66,10 @@ public static class ScenarioRun
         var sampler = spec.Traffic.Any(t => !t.KeepAlive) && world.Switches.Count > 0 ? new ConntrackSampler(world) : null;
         // Advance until every run has finished, or the scenario's time limit.
         while (sim.Now < spec.UntilNs && (runs.Any(r => r.Task is null || !r.Task.IsCompleted)) && sim.NextEventTime is { } next)
+        {
             sim.RunUntil(Math.Min(spec.UntilNs, next));
+            progress?.Invoke(sim.Now, spec.UntilNs);
+        }
 
         sampler?.Stop();
 

@@ -170,6 +170,9 @@ public sealed class ScenarioWorld
         return host.AddInterface(h.Mac, h.Ip, h.PrefixLength).Port;
     }
 
+    /// <summary>A file the scenario names, as a path relative to where the scenario was named from (as messages show it).</summary>
+    private string Shown(string file) => Path.IsPathRooted(file) || Spec.SourcePath.StartsWith('<') ? Path.Combine(BaseDir, file) : Path.Combine(Path.GetDirectoryName(Spec.SourcePath) ?? "", file);
+
     private string BaseDir => Path.GetDirectoryName(Path.GetFullPath(Spec.SourcePath.StartsWith('<') ? "." : Spec.SourcePath))!;
 
     private MeshSim.P4.Model.P4Program LoadProgram(SwitchSpec s)
@@ -177,7 +180,10 @@ public sealed class ScenarioWorld
         var path = Path.Combine(BaseDir, s.ProgramFile!);
         if (!File.Exists(path)) throw new ScenarioException(Spec.SourcePath, s.At, $"program file '{path}' does not exist");
         var load = P4Loader.LoadFile(path);
-        return load.Success ? load.Program! : throw new ScenarioException(Spec.SourcePath, s.At, $"{path}: {load.Errors[0]}");
+        // The problem is in the program file, so that is where the error points (the scenario only names the file).
+        return load.Success ? load.Program!
+            : throw TutorialProblems.ToException(Shown(s.ProgramFile!), [.. load.Errors.Take(1).Select(e => new LabProblem(null, e.Line > 0 ? "" : e.JsonPath,
+                e.Snippet is null ? e.Message : $"{e.Message} (in {e.Snippet})", Line: e.Line, Column: e.Column))]);
     }
 
     /// <summary>
@@ -209,8 +215,10 @@ public sealed class ScenarioWorld
         {
             var path = Path.Combine(BaseDir, runtime);
             if (!File.Exists(path)) throw new ScenarioException(Spec.SourcePath, s.At, $"runtime file '{path}' does not exist");
-            var errors = RuntimeJson.Apply(sw.Program, File.ReadAllText(path), runtime);
-            if (errors.Count > 0) throw new ScenarioException(Spec.SourcePath, s.At, errors[0]);
+            var problems = RuntimeJson.ApplyChecked(sw.Program, File.ReadAllText(path));
+            // The problem is in the runtime file, so that is where the error points (the scenario only names the file).
+            if (problems.Count > 0)
+                throw TutorialProblems.ToException(Shown(runtime), problems.Select(p => new LabProblem(null, p.Path, p.Message, p.Field, p.Line, p.Column)).ToList());
         }
         if (s.CommandsFile is { } commands)
         {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using MeshSim.Cli.Experiment;
+using MeshSim.Cli.Progress;
 using MeshSim.Cli.Scenario;
 using MeshSim.Control.Registry;
 
@@ -30,7 +31,14 @@ public static class ExperimentCommand
                 var spec = ExperimentLoader.LoadPath(p.GetValue(path)!);
                 if (p.GetValue(seed) is { } s) spec = spec with { Seed = s };
                 var clock = Stopwatch.StartNew();
-                var cells = ExperimentRunner.Run(spec, p.GetValue(requests));
+                int total = spec.Tests.Count * spec.Layouts.Count * spec.Concurrency.Count * 2, done = 0;
+                IReadOnlyList<CellResult> cells;
+                using (var progress = TerminalProgress.For(error))
+                {
+                    progress.Show(0, total, () => $"0/{total} cells", force: true);
+                    cells = ExperimentRunner.Run(spec, p.GetValue(requests), cell =>
+                        progress.Show(++done, total, () => $"{done}/{total} cells, last {cell.Test} {cell.Layout} c={cell.Concurrency} {cell.Mesh.ToString().ToLowerInvariant()}", force: true));
+                }
                 clock.Stop();
                 output.Write(p.GetValue(json) ? ExperimentReport.ToJson(spec, cells) : ExperimentReport.ToText(spec, cells));
                 if (p.GetValue(outDir) is { } dir)

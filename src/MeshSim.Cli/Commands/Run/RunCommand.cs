@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MeshSim.Cli.Metrics;
+using MeshSim.Cli.Progress;
 using MeshSim.Cli.Run;
 using MeshSim.Cli.Scenario;
 using MeshSim.Control.Registry;
@@ -47,6 +48,7 @@ public static class RunCommand
                 var pcapDir = p.GetValue(pcap) ?? spec.Capture?.Directory;
                 NetworkCapture? capture = null;
                 RunMetrics? runMetrics = null;
+                using var progress = TerminalProgress.For(error);
                 var report = ScenarioRun.Execute(spec, p.GetValue(seed), world =>
                 {
                     if (metricsFile is not null || seriesFile is not null) runMetrics = RunMetrics.Attach(world, intervalNs, keepSeries: seriesFile is not null);
@@ -54,7 +56,8 @@ public static class RunCommand
                     capture = spec.Capture?.Format == "pcapng"
                         ? NetworkCapture.PcapNg(world.Network, Path.Combine(pcapDir, spec.Name + ".pcapng"))
                         : NetworkCapture.PcapPerPort(world.Network, pcapDir, spec.Name);
-                });
+                }, (now, until) => progress.Show(now, until, () => $"{ScalarValues.FormatDuration(now)} of {ScalarValues.FormatDuration(until)} virtual time"));
+                progress.Dispose();
                 capture?.Dispose();
                 if (runMetrics is not null)
                 {

@@ -99,6 +99,15 @@ public class UsageErrorTests
     }
 
     [Fact]
+    public void The_lab_shell_offers_the_nearest_command_too()
+    {
+        var (_, output, _) = Lab.LabProcess.Run("pingal\ndump-flow s1\nfrobnicate\n", "lab");
+        Assert.Contains("*** error: unknown command 'pingal' (did you mean 'pingall'? type help for the list)\n", output);
+        Assert.Contains("*** error: unknown command 'dump-flow' (did you mean 'dump-flows'? type help for the list)\n", output);
+        Assert.Contains("*** error: unknown command 'frobnicate' (type help for the list)\n", output);
+    }
+
+    [Fact]
     public void A_missing_scenario_file_is_named_as_typed()
     {
         var (code, _, error) = Run("run", "no-such-scenario.yaml");

@@ -39,7 +39,15 @@ public static class MeshSimCommand
         var config = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         try
         {
-            return await root.Parse(args).InvokeAsync(config);
+            var parse = root.Parse(args);
+            // Usage errors are ours to word: one line and exit code 2, never System.CommandLine's
+            // help screen with exit code 1 (which scripts would read as a failed expectation).
+            if (Usage.CommandLineProblem.Find(parse, args) is { } problem)
+            {
+                await error.WriteLineAsync(problem.ToString());
+                return ExitCodes.BadInput;
+            }
+            return await parse.InvokeAsync(config);
         }
         catch (Exception ex)
         {

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using MeshSim.Cli.Run;
 using MeshSim.Cli.Scenario;
-using MeshSim.Control.Registry;
 
 namespace MeshSim.Cli.Commands;
 
@@ -32,18 +31,13 @@ public sealed class ScenarioOptions
     /// <summary>Loads the scenario and runs <paramref name="body"/>; bad input becomes a message and exit code 2.</summary>
     public Task<int> Invoke(ParseResult p, string commandName, Func<ScenarioSpec, ulong?, TextWriter, int> body)
     {
-        var error = p.InvocationConfiguration.Error;
         try
         {
             return Task.FromResult(body(EmbeddedScenarios.LoadOrDefault(p.GetValue(Scenario), p.GetValue(Program), LimitOption.Read(p)), p.GetValue(Seed), p.InvocationConfiguration.Output));
         }
-        catch (Exception ex) when (ex is ScenarioException or RegistryException or FileNotFoundException or DirectoryNotFoundException or UsageException)
+        catch (Exception ex) when (CommandErrors.IsBadInput(ex))
         {
-            error.WriteLine($"meshsim {commandName}: {ex.Message}");
-            return Task.FromResult(ExitCodes.BadInput);
+            return Task.FromResult(CommandErrors.Report(p, commandName, ex));
         }
     }
 }
-
-/// <summary>A command-line argument that makes no sense for the scenario (an unknown host, a bad URL).</summary>
-public sealed class UsageException(string message) : Exception(message);

@@ -19,15 +19,34 @@ public static class ExperimentReport
         var sb = new StringBuilder();
         sb.Append(Inv, $"*** {spec.Name}: {cells.Count} runs, {cells.FirstOrDefault()?.Second.Options.Requests} requests each (second attempt; seed {spec.Seed})\n");
         sb.Append("    sidecar = Consul Connect style (AKS column), switch = OVS mesh (AZ-OVS column); times in ms\n\n");
-        sb.Append(Inv, $"{"Type",-9}{"Pods",-5}{"Par",5} | {"Average",17} | {"Min",17} | {"Max",19} | {"ratio",6} {"thesis",6} | {"p50",15} | {"p90",15} | {"p99",17}\n");
-        sb.Append(Inv, $"{"",-9}{"",-5}{"",5} | {"sidecar",8} {"switch",8} | {"sidecar",8} {"switch",8} | {"sidecar",9} {"switch",9} | {"",6} {"",6} | {"sidecar",7} {"switch",7} | {"sidecar",7} {"switch",7} | {"sidecar",8} {"switch",8}\n");
-        foreach (var (sidecar, sw) in Pairs(cells))
+        // Each value column is as wide as its widest value (never narrower than the layout's usual width), so
+        // rows with four-digit milliseconds still line up under their headings.
+        var rows = Pairs(cells).Select(pair =>
         {
-            var a = sidecar.Second.Latency; var b = sw.Second.Latency;
+            var (sidecar, sw) = pair;
+            var x = sidecar.Second.Latency; var y = sw.Second.Latency;
             var thesis = ThesisTable4.Find(sidecar.Test, sidecar.Layout, sidecar.Concurrency);
             string thesisRatio = thesis is null ? "-" : (thesis.SidecarAvg / thesis.SwitchAvg).ToString("0.00", Inv);
-            sb.Append(Inv, $"{sidecar.Test,-9}{sidecar.Layout,-5}{sidecar.Concurrency,5} | {Ms(a.Mean),8} {Ms(b.Mean),8} | {Ms(a.Min),8} {Ms(b.Min),8} | {Ms(a.Max),9} {Ms(b.Max),9} | {Ratio(a.Mean, b.Mean),6} {thesisRatio,6} | {Ms(a.Percentile(50)),7} {Ms(b.Percentile(50)),7} | {Ms(a.Percentile(90)),7} {Ms(b.Percentile(90)),7} | {Ms(a.Percentile(99)),8} {Ms(b.Percentile(99)),8}\n");
-        }
+            return (Lead: string.Create(Inv, $"{sidecar.Test,-9}{sidecar.Layout,-5}{sidecar.Concurrency,5}"), Values: new[]
+            {
+                Ms(x.Mean), Ms(y.Mean), Ms(x.Min), Ms(y.Min), Ms(x.Max), Ms(y.Max), Ratio(x.Mean, y.Mean), thesisRatio,
+                Ms(x.Percentile(50)), Ms(y.Percentile(50)), Ms(x.Percentile(90)), Ms(y.Percentile(90)), Ms(x.Percentile(99)), Ms(y.Percentile(99)),
+            });
+        }).ToList();
+        int[] widths = [8, 8, 8, 8, 9, 9, 6, 6, 7, 7, 7, 7, 8, 8];
+        foreach (var r in rows)
+            for (int i = 0; i < widths.Length; i++) widths[i] = Math.Max(widths[i], r.Values[i].Length);
+        string[] groups = ["Average", "Min", "Max", "", "p50", "p90", "p99"];
+        string[] labels = ["sidecar", "switch", "sidecar", "switch", "sidecar", "switch", "", "", "sidecar", "switch", "sidecar", "switch", "sidecar", "switch"];
+        string Line(string lead, Func<int, string> cell) =>
+            lead + string.Concat(Enumerable.Range(0, groups.Length).Select(g => $" | {cell(2 * g).PadLeft(widths[2 * g])} {cell(2 * g + 1).PadLeft(widths[2 * g + 1])}"));
+        // The ratio group's heading is its two column names; the others span their pair of columns.
+        string heading = string.Create(Inv, $"{"Type",-9}{"Pods",-5}{"Par",5}") + string.Concat(Enumerable.Range(0, groups.Length).Select(g => g == 3
+            ? $" | {"ratio".PadLeft(widths[6])} {"thesis".PadLeft(widths[7])}"
+            : $" | {groups[g].PadLeft(widths[2 * g] + 1 + widths[2 * g + 1])}"));
+        sb.Append(heading).Append('\n');
+        sb.Append(Line(string.Create(Inv, $"{"",-9}{"",-5}{"",5}"), i => labels[i])).Append('\n');
+        foreach (var r in rows) sb.Append(Line(r.Lead, i => r.Values[i])).Append('\n');
         sb.Append("\n*** first attempt (cold ARP caches, every connection opened) vs second, average ms\n");
         foreach (var (sidecar, sw) in Pairs(cells))
             sb.Append(Inv, $"{sidecar.Test,-9}{sidecar.Layout,-5}{sidecar.Concurrency,5} | sidecar {Ms(sidecar.First.Latency.Mean),8} -> {Ms(sidecar.Second.Latency.Mean),8}   max {Ms(sidecar.First.Latency.Max),9} -> {Ms(sidecar.Second.Latency.Max),9} | switch {Ms(sw.First.Latency.Mean),8} -> {Ms(sw.Second.Latency.Mean),8}   max {Ms(sw.First.Latency.Max),9} -> {Ms(sw.Second.Latency.Max),9} | TCP conns sidecar {sidecar.LoopbackConnections}+{sidecar.NetworkConnections} switch {sw.LoopbackConnections}+{sw.NetworkConnections}\n");

@@ -117,6 +117,6 @@ public sealed class MeshWorld
     public (Host Host, Endpoint Target) LoadTarget(LoadTestSpec test)
     {
         var client = World.Spec.Services.First(s => s.Name == test.From);
-        return (World.SourceHost(test.From), World.UpstreamEndpoint(client, test.Upstream));
+        return (World.SourceHost(test.From, test.At), World.UpstreamEndpoint(client, test.Upstream));
     }
 }

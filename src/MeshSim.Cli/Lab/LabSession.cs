@@ -96,7 +96,8 @@ public sealed class LabSession
             throw new UsageException($"a host can 'ping IP' or 'curl URL', not '{words[1]}'");
         }
         if (World.Hosts.ContainsKey(words[0])) throw new UsageException($"what should {words[0]} do? try '{words[0]} ping IP' or '{words[0]} curl URL'");
-        throw new UsageException($"unknown command '{words[0]}' (type help for the list)");
+        var near = Usage.Suggestions.Closest(words[0], Commands.Select(c => c.Usage.Split(' ')[0]).Where(w => w != "HOST").Concat(["quit"]));
+        throw new UsageException($"unknown command '{words[0]}' ({(near is null ? "" : $"did you mean '{near}'? ")}type help for the list)");
     }
 
     private static string Help()
@@ -119,7 +120,7 @@ public sealed class LabSession
 
     private string Ping(string from, string ip)
     {
-        if (!Ipv4Address.TryParse(ip, out var address)) throw new UsageException($"expected an IPv4 address such as 192.168.1.12, got \"{ip}\"");
+        if (!Ipv4Address.TryParse(ip, out var address)) throw new UsageException($"expected an IPv4 address such as 192.168.1.12, got '{ip}'");
         var task = World.Hosts[from].PingAsync(address);
         if (!World.RunUntilDone(task, 2_000_000_000L) || task.Result is not { } rtt) return $"{from} -> {ip}: no reply within 1 s\n";
         return string.Create(CultureInfo.InvariantCulture, $"{from} -> {ip}: reply, time={rtt / 1e6:0.000} ms\n");
@@ -149,7 +150,7 @@ public sealed class LabSession
             ?? throw new UsageException($"no traffic run named '{name}' (runs: {(World.Spec.Traffic.Count == 0 ? "none" : string.Join(", ", World.Spec.Traffic.Select(x => x.Name)))})");
         var uri = new Uri(t.Url);
         if (!Ipv4Address.TryParse(uri.Host, out var address)) throw new UsageException($"traffic '{name}': url host must be an IPv4 address");
-        var task = LoadGenerator.Run(World.SourceHost(t.From), new LoadOptions
+        var task = LoadGenerator.Run(World.SourceHost(t.From, t.FromAt.Or(t.At)), new LoadOptions
         {
             Target = address, Port = (ushort)(uri.IsDefaultPort ? 80 : uri.Port), Path = uri.PathAndQuery,
             Requests = t.Requests, Concurrency = t.Concurrency, Qps = t.Qps,

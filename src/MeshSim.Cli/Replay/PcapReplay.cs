@@ -1,3 +1,4 @@
+using MeshSim.Cli.Commands;
 using MeshSim.Cli.Run;
 using MeshSim.Cli.Scenario;
 using MeshSim.Engine;
@@ -37,10 +38,12 @@ public static class PcapReplay
     public static Result Run(ScenarioSpec spec, string switchName, IReadOnlyList<Input> inputs, bool originalTiming, string? outDir)
     {
         var world = ScenarioWorld.Build(spec);
-        if (world.P4Switches.ContainsKey(switchName)) throw new ScenarioException(spec.SourcePath, new Position(1, 1, ""), $"{switchName} is a P4 switch; replay runs captures through an OpenFlow switch (for a P4 program: meshsim p4 run PROGRAM.json --packet HEX)");
-        if (!world.Switches.TryGetValue(switchName, out var sw)) throw new ScenarioException(spec.SourcePath, new Position(1, 1, ""), $"no switch named '{switchName}' (switches: {string.Join(", ", world.SwitchNames)})");
+        // The switch and ports come from --into, so a wrong one is a usage error, not a place in the scenario.
+        if (world.P4Switches.ContainsKey(switchName)) throw new UsageException($"--into: {switchName} is a P4 switch; replay runs captures through an OpenFlow switch (for a P4 program: meshsim p4 run PROGRAM.json --packet HEX)");
+        if (!world.Switches.TryGetValue(switchName, out var sw))
+            throw new UsageException($"--into: no switch named '{switchName}'" + (Usage.Suggestions.Closest(switchName, world.SwitchNames) is { } near ? $" (did you mean '{near}'?)" : $" (switches: {string.Join(", ", world.SwitchNames)})"));
         foreach (var input in inputs)
-            if (sw.FindPort(input.Port) is null) throw new ScenarioException(spec.SourcePath, new Position(1, 1, ""), $"switch {switchName} has no port {input.Port} (ports: {string.Join(", ", sw.Ports.Select(p => p.Number))})");
+            if (sw.FindPort(input.Port) is null) throw new UsageException($"--into: switch {switchName} has no port {input.Port} (ports: {string.Join(", ", sw.Ports.Select(p => p.Number))})");
 
         // Cut the switch loose from the rest of the world: every port now leads to a sink.
         var isolated = new Network(spec.Seed);

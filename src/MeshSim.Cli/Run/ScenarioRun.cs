@@ -38,8 +38,9 @@ public static class ScenarioRun
     /// <summary>How long a reach probe waits for the response once connected (the upstream may call its own upstreams).</summary>
     public const long ExchangeTimeoutNs = 2_000_000_000;
 
-    /// <summary>Builds the world and runs it.</summary>
-    public static RunReport Execute(ScenarioSpec spec, ulong? seed = null, Action<ScenarioWorld>? beforeRun = null)
+    /// <summary>Builds the world and runs it; <paramref name="progress"/> hears the virtual time now and the
+    /// scenario's limit as time advances (often: the listener throttles).</summary>
+    public static RunReport Execute(ScenarioSpec spec, ulong? seed = null, Action<ScenarioWorld>? beforeRun = null, Action<long, long>? progress = null)
     {
         var expectations = Expectation.ParseAll(spec);
         var world = ScenarioWorld.Build(spec, seed);
@@ -52,7 +53,7 @@ public static class ScenarioRun
         foreach (var t in spec.Traffic)
         {
             var (address, port, path) = ParseUrl(spec, t);
-            var host = world.SourceHost(t.From);
+            var host = world.SourceHost(t.From, t.FromAt.Or(t.At));
             var index = runs.Count;
             runs.Add((t, null));
             sim.Schedule(t.StartNs, () => runs[index] = (t, LoadGenerator.Run(host, new LoadOptions
@@ -67,7 +68,10 @@ public static class ScenarioRun
             sim.Schedule(churnStart, () => sampler = new ConntrackSampler(world));
         // Advance until every run has finished, or the scenario's time limit.
         while (sim.Now < spec.UntilNs && (runs.Any(r => r.Task is null || !r.Task.IsCompleted)) && sim.NextEventTime is { } next)
+        {
             sim.RunUntil(Math.Min(spec.UntilNs, next));
+            progress?.Invoke(sim.Now, spec.UntilNs);
+        }
 
         sampler?.Stop();
 
@@ -87,7 +91,7 @@ public static class ScenarioRun
             {
                 var client = world.Spec.Services.First(s => s.Name == p.Client);
                 var to = world.UpstreamEndpoint(client, p.Upstream);
-                var host = world.SourceHost(p.Host ?? p.Client);
+                var host = world.SourceHost(p.Host ?? p.Client, p.Source.At);
                 var connect = host.ConnectAsync(to.Address, to.Port);
                 bool done = world.RunUntilDone(connect, ProbeTimeoutNs);
                 bool established = done && !connect.IsFaulted;

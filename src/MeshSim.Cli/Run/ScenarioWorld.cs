@@ -80,7 +80,8 @@ public sealed class ScenarioWorld
     /// <summary>"tables: A, B" in name order, for messages that point at table_dump.</summary>
     public static string TableList(P4Switch sw) => "tables: " + string.Join(", ", sw.Program.Tables.Keys.Order(StringComparer.Ordinal));
 
-    private UsageException NoSwitch(string name) => new($"no switch named '{name}' (switches: {string.Join(", ", SwitchNames)})");
+    private UsageException NoSwitch(string name) =>
+        new($"no switch named '{name}'" + (Usage.Suggestions.Closest(name, SwitchNames) is { } near ? $" (did you mean '{near}'?)" : $" (switches: {string.Join(", ", SwitchNames)})"));
 
     /// <summary>Builds the world; <paramref name="seed"/> overrides the scenario's.</summary>
     /// <exception cref="ScenarioException">The scenario and the controller disagree (bad rule file, conflicting bindings).</exception>
@@ -170,6 +171,9 @@ public sealed class ScenarioWorld
         return host.AddInterface(h.Mac, h.Ip, h.PrefixLength).Port;
     }
 
+    /// <summary>A file the scenario names, as a path relative to where the scenario was named from (as messages show it).</summary>
+    private string Shown(string file) => Path.IsPathRooted(file) || Spec.SourcePath.StartsWith('<') ? Path.Combine(BaseDir, file) : Path.Combine(Path.GetDirectoryName(Spec.SourcePath) ?? "", file);
+
     private string BaseDir => Path.GetDirectoryName(Path.GetFullPath(Spec.SourcePath.StartsWith('<') ? "." : Spec.SourcePath))!;
 
     private MeshSim.P4.Model.P4Program LoadProgram(SwitchSpec s)
@@ -177,7 +181,10 @@ public sealed class ScenarioWorld
         var path = Path.Combine(BaseDir, s.ProgramFile!);
         if (!File.Exists(path)) throw new ScenarioException(Spec.SourcePath, s.At, $"program file '{path}' does not exist");
         var load = P4Loader.LoadFile(path);
-        return load.Success ? load.Program! : throw new ScenarioException(Spec.SourcePath, s.At, $"{path}: {load.Errors[0]}");
+        // The problem is in the program file, so that is where the error points (the scenario only names the file).
+        return load.Success ? load.Program!
+            : throw TutorialProblems.ToException(Shown(s.ProgramFile!), [.. load.Errors.Take(1).Select(e => new LabProblem(null, e.Line > 0 ? "" : e.JsonPath,
+                e.Snippet is null ? e.Message : $"{e.Message} (in {e.Snippet})", Line: e.Line, Column: e.Column))]);
     }
 
     /// <summary>
@@ -209,8 +216,10 @@ public sealed class ScenarioWorld
         {
             var path = Path.Combine(BaseDir, runtime);
             if (!File.Exists(path)) throw new ScenarioException(Spec.SourcePath, s.At, $"runtime file '{path}' does not exist");
-            var errors = RuntimeJson.Apply(sw.Program, File.ReadAllText(path), runtime);
-            if (errors.Count > 0) throw new ScenarioException(Spec.SourcePath, s.At, errors[0]);
+            var problems = RuntimeJson.ApplyChecked(sw.Program, File.ReadAllText(path));
+            // The problem is in the runtime file, so that is where the error points (the scenario only names the file).
+            if (problems.Count > 0)
+                throw TutorialProblems.ToException(Shown(runtime), problems.Select(p => new LabProblem(null, p.Path, p.Message, p.Field, p.Line, p.Column)).ToList());
         }
         if (s.CommandsFile is { } commands)
         {
@@ -284,12 +293,17 @@ public sealed class ScenarioWorld
     }
 
     /// <summary>The host a traffic run or probe starts from: a host by name, or the first instance's host of a service.</summary>
-    public Host SourceHost(string serviceOrHost)
+    /// <param name="serviceOrHost">The name.</param>
+    /// <param name="at">Where the scenario names it; null when it came from the command line.</param>
+    /// <exception cref="ScenarioException">The name (written at <paramref name="at"/>) runs on no simulated host.</exception>
+    /// <exception cref="Commands.UsageException">The same, for a name given on the command line.</exception>
+    public Host SourceHost(string serviceOrHost, Position? at = null)
     {
         if (_hosts.TryGetValue(serviceOrHost, out var h)) return h;
         var name = Spec.Services.FirstOrDefault(s => s.Name == serviceOrHost)?.Instances[0].Host ?? serviceOrHost;
-        return _hosts.TryGetValue(name, out h) ? h
-            : throw new ScenarioException(Spec.SourcePath, new Position(1, 1, ""), $"'{serviceOrHost}' runs on no simulated host (external hosts are real machines)");
+        if (_hosts.TryGetValue(name, out h)) return h;
+        var message = $"'{serviceOrHost}' runs on no simulated host (external hosts are real machines)";
+        throw at is { } p ? new ScenarioException(Spec.SourcePath, p, message) : new Commands.UsageException(message);
     }
 
     /// <summary>Runs virtual time until <paramref name="task"/> completes (or <paramref name="limitNs"/> passes); true when it completed.</summary>

@@ -15,7 +15,7 @@ internal static class TutorialWorld
     {
         var specs = spec.Hosts.ToDictionary(h => h.Name, StringComparer.Ordinal);
         var baseDir = Path.GetDirectoryName(Path.GetFullPath(spec.SourcePath))!;
-        var errors = lab.Build(network, baseDir, null, h =>
+        var errors = lab.BuildChecked(network, baseDir, null, h =>
         {
             var s = specs[h.Name];
             var host = new Host(network, h.Name, new HostOptions { Cores = s.Cores });
@@ -30,8 +30,8 @@ internal static class TutorialWorld
         {
             // A switch that failed to load also fails every link to it; those follow-on errors only hide the cause.
             var failed = lab.Switches.Where(s => !nodes.ContainsKey(s.Name)).Select(s => $"'{s.Name}-p").ToList();
-            var causes = errors.Where(e => !(e.StartsWith("links[", StringComparison.Ordinal) && failed.Any(f => e.Contains(f, StringComparison.Ordinal)))).Distinct();
-            throw new ScenarioException(spec.SourcePath, new Position(1, 1, ""), string.Join("; ", causes));
+            var causes = errors.Where(e => !(e.File is null && e.Path.StartsWith("links[", StringComparison.Ordinal) && failed.Any(f => e.Message.Contains(f, StringComparison.Ordinal)))).Distinct().ToList();
+            throw TutorialProblems.ToException(spec.SourcePath, causes);
         }
         foreach (var s in lab.Switches) switches[s.Name] = (P4Switch)nodes[s.Name];
     }

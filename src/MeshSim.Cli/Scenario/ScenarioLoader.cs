@@ -36,6 +36,7 @@ public static class ScenarioLoader
 
     private static ScenarioSpec Bind(MappingReader root, string file, ScenarioLimits limits)
     {
+        root.Keys("limits", "name", "description", "seed", "until", "mesh", "hosts", "switches", "links", "services", "intentions", "traffic", "capture", "expect");
         if (root.Optional("limits") is { } lim) limits = ScenarioLimitsReader.Raise(limits, lim);
         var name = root.Required("name", "the scenario's name").Text("a name");
         var description = root.Optional("description")?.Text("text");
@@ -86,21 +87,22 @@ public static class ScenarioLoader
 
     private static HostSpec BindHost(YamlNodeReader node)
     {
-        var m = node.Mapping("a host (name, ip, mac, cores, external, ports)");
+        var m = node.Mapping("a host (name, ip, mac)").Keys("name", "ip", "mac", "cores", "external", "ports");
         var name = Name(m.Required("name", "the host's name"));
         var ipNode = m.Required("ip", "an IPv4 address, optionally with /prefix");
         var (ip, prefix) = IpWithPrefix(ipNode);
-        var mac = Mac(m.Required("mac", "a MAC address such as \"00:00:00:00:00:01\""));
+        var macNode = m.Required("mac", "a MAC address such as \"00:00:00:00:00:01\"");
+        var mac = Mac(macNode);
         var cores = m.Optional("cores") is { } c ? PositiveInt(c) : 2;
         var external = m.Optional("external") is { } e && Bool(e);
         var ports = m.Optional("ports") is { } pn && OneOf(pn, "sequential", "linux") == "linux" ? EphemeralPortChoice.Linux : EphemeralPortChoice.Sequential;
         m.Finish();
-        return new HostSpec(name, ip, mac, prefix, cores, node.At, external, ports);
+        return new HostSpec(name, ip, mac, prefix, cores, node.At, external, ports) { IpAt = ipNode.At, MacAt = macNode.At };
     }
 
     private static SwitchSpec BindSwitch(YamlNodeReader node)
     {
-        var m = node.Mapping("a switch (name, kind)");
+        var m = node.Mapping("a switch (name, kind)").Keys("name", "kind", "flows", "groups", "program", "commands", "runtime");
         var name = Name(m.Required("name", "the switch's name"));
         var kind = m.Optional("kind") is { } k ? OneOf(k, "ovs", "p4") : "ovs";
         var flows = m.Optional("flows") is { } f ? OnlyFor(f, kind, "ovs", "flows").Text("a flows file path") : null;
@@ -131,7 +133,7 @@ public static class ScenarioLoader
         }
         else
         {
-            var m = node.Mapping("a link: [a, b] or {a, b, latency, rate, queue, loss}");
+            var m = node.Mapping("a link: [a, b] or {a, b, latency, rate, queue, loss}").Keys("a", "b", "latency", "rate", "queue", "loss");
             a = m.Required("a", "one end, \"node\" or \"node:port\"");
             b = m.Required("b", "the other end");
             if (m.Optional("latency") is { } l) latency = Duration(l);
@@ -140,37 +142,42 @@ public static class ScenarioLoader
             if (m.Optional("loss") is { } lo) loss = Probability(lo);
             m.Finish();
         }
-        return new LinkSpec(End(a), End(b), latency, rate, queue, loss, node.At);
+        return new LinkSpec(End(a), End(b), latency, rate, queue, loss, node.At) { AAt = a.At, BAt = b.At };
     }
 
     private static ServiceSpec BindService(YamlNodeReader node)
     {
-        var m = node.Mapping("a service (name, instances, upstreams, app)");
+        var m = node.Mapping("a service (name, instances, upstreams, app)").Keys("name", "instances", "upstreams", "app");
         var name = Name(m.Required("name", "the service's name"));
         var instances = m.Required("instances", "a list of instances {host, port}").Sequence().Select(BindInstance).ToList();
         if (instances.Count == 0) throw m.Self.Error("a service needs at least one instance");
         var upstreams = new SortedDictionary<string, ushort>(StringComparer.Ordinal);
+        var upstreamsAt = new Dictionary<string, Position>(StringComparer.Ordinal);
         if (m.Optional("upstreams") is { } up)
         {
             var um = up.Mapping("upstreams: service name -> local bind port on the virtual IP");
-            foreach (var (key, value) in um.Entries())
+            foreach (var (key, keyAt, value) in um.KeyedEntries())
+            {
                 upstreams[key] = Port(value);
+                upstreamsAt[key] = keyAt;
+            }
         }
         var app = BindApp(m.Optional("app"));
         m.Finish();
-        return new ServiceSpec(name, instances, upstreams, app, node.At);
+        return new ServiceSpec(name, instances, upstreams, app, node.At) { UpstreamsAt = upstreamsAt };
     }
 
     private static InstanceSpec BindInstance(YamlNodeReader node)
     {
-        var m = node.Mapping("an instance {host, port, weight, healthy, tags}");
-        var host = Name(m.Required("host", "the host it runs on"));
+        var m = node.Mapping("an instance {host, port, weight, healthy, tags}").Keys("host", "port", "weight", "healthy", "tags");
+        var hostNode = m.Required("host", "the host it runs on");
+        var host = Name(hostNode);
         var port = Port(m.Required("port", "its TCP port"));
         var weight = m.Optional("weight") is { } w ? PositiveInt(w) : 1;
         var healthy = m.Optional("healthy") is not { } h || Bool(h);
         var tags = m.Optional("tags") is { } t ? t.Sequence("a list of tags").Select(x => x.Text("a tag")).ToList() : [];
         m.Finish();
-        return new InstanceSpec(host, port, weight, healthy, tags, node.At);
+        return new InstanceSpec(host, port, weight, healthy, tags, node.At) { HostAt = hostNode.At };
     }
 
     private static AppSpec BindApp(YamlNodeReader? node)
@@ -196,19 +203,23 @@ public static class ScenarioLoader
 
     private static IntentionSpec BindIntention(YamlNodeReader node)
     {
-        var m = node.Mapping("an intention {source, destination, action}");
-        var src = m.Required("source", "a service name or *").Text("a service name or *");
-        var dst = m.Required("destination", "a service name or *").Text("a service name or *");
+        var m = node.Mapping("an intention {source, destination, action}").Keys("source", "destination", "action");
+        var srcNode = m.Required("source", "a service name or *");
+        var dstNode = m.Required("destination", "a service name or *");
+        var src = srcNode.Text("a service name or *");
+        var dst = dstNode.Text("a service name or *");
         var action = OneOf(m.Required("action", "allow or deny"), "allow", "deny");
         m.Finish();
-        return new IntentionSpec(src, dst, action, node.At);
+        return new IntentionSpec(src, dst, action, node.At) { SourceAt = srcNode.At, DestinationAt = dstNode.At };
     }
 
     private static TrafficSpec BindTraffic(YamlNodeReader node)
     {
-        var m = node.Mapping("a load run {name, from, url, requests, duration, concurrency, qps, keepalive, start}");
+        var m = node.Mapping("a load run {name, from, url, requests, duration, concurrency, qps, keepalive, start}")
+            .Keys("name", "from", "url", "requests", "duration", "concurrency", "qps", "keepalive", "start");
         var name = Name(m.Required("name", "a name for the run"));
-        var from = Name(m.Required("from", "the client service or host"));
+        var fromNode = m.Required("from", "the client service or host");
+        var from = Name(fromNode);
         var url = m.Required("url", "an http:// URL").Text("an http:// URL");
         if (!url.StartsWith("http://", StringComparison.Ordinal)) throw m.Required("url", "").Error($"expected an http:// URL, got \"{url}\"");
         var requests = m.Optional("requests") is { } r ? PositiveInt(r) : 100;
@@ -225,12 +236,12 @@ public static class ScenarioLoader
             requests = 0;
         }
         m.Finish();
-        return new TrafficSpec(name, from, url, requests, concurrency, qps, start, node.At, keepAlive, duration);
+        return new TrafficSpec(name, from, url, requests, concurrency, qps, start, node.At, keepAlive, duration) { FromAt = fromNode.At };
     }
 
     private static CaptureSpec BindCapture(YamlNodeReader node)
     {
-        var m = node.Mapping("capture {dir, format}");
+        var m = node.Mapping("capture {dir, format}").Keys("dir", "format");
         var dir = m.Required("dir", "a directory for capture files").Text("a directory");
         var format = m.Optional("format") is { } f ? OneOf(f, "pcap", "pcapng") : "pcap";
         m.Finish();

@@ -47,6 +47,7 @@ public static class ScenarioModels
             }
             else throw new ScenarioException(s.SourcePath, link.At, "a link between two hosts bypasses the mesh; link hosts to switches");
         }
+        ControllerInputChecks.Hosts(s, attachments.Select(a => a.Name));
         var ids = s.Switches.Select((sw, i) => new SwitchNode(sw.Name, (ushort)(i + 1)));
         return Wrap(s, () => new NetworkTopology(ids, attachments, links));
     }
@@ -54,6 +55,7 @@ public static class ScenarioModels
     /// <summary>The registry snapshot: one instance id per (service, index), addresses taken from the hosts.</summary>
     public static ServiceRegistry Registry(ScenarioSpec s)
     {
+        ControllerInputChecks.Registry(s);
         var hosts = s.Hosts.ToDictionary(h => h.Name, StringComparer.Ordinal);
         var services = s.Services.Select(svc => new Service(
             svc.Name,
@@ -77,6 +79,6 @@ public static class ScenarioModels
     private static T Wrap<T>(ScenarioSpec s, Func<T> build)
     {
         try { return build(); }
-        catch (RegistryException ex) { throw new ScenarioException(s.SourcePath, new Position(1, 1, ""), ex.Message); }
+        catch (RegistryException ex) { throw new ScenarioException(s.SourcePath, RegistryErrorPosition.Locate(s, ex.Message), ex.Message); }
     }
 }

@@ -26,26 +26,34 @@ public static class TutorialScenario
     public static ScenarioSpec Load(string text, string path, string? program = null)
     {
         if (program is not null && !File.Exists(program)) throw new ScenarioException(path, new Position(1, 1, ""), $"--program: file '{program}' does not exist");
-        var lab = TutorialLab.Parse(text, out var errors)
-            ?? throw new ScenarioException(path, new Position(1, 1, ""), string.Join("; ", errors));
-        var hosts = new List<HostSpec>();
-        foreach (var h in lab.Hosts)
+        var lab = TutorialLab.ParseChecked(text, out var problems)
+            ?? throw TutorialProblems.ToException(path, problems);
+        // Positions of the members errors below name, so each points at its host in the topology.
+        Position At(string member)
         {
-            var at = new Position(1, 1, $"hosts.{h.Name}");
+            var (line, column) = JsonPositions.Locate(text, member);
+            return new Position(line, column, member);
+        }
+        var hosts = new List<HostSpec>();
+        foreach (var (h, i) in lab.Hosts.Select((h, i) => (h, i)))
+        {
+            // Hosts are an object by name, or (older labs) a list of names: the later position is the one that exists.
+            Position byName = At($"hosts.{h.Name}"), byIndex = At($"hosts[{i}]");
+            var at = (byIndex.Line, byIndex.Column).CompareTo((byName.Line, byName.Column)) > 0 ? byIndex with { Path = byName.Path } : byName;
             if (h.Ip is null || h.Mac is null)
                 throw new ScenarioException(path, at, "expected {\"ip\": \"a.b.c.d/n\", \"mac\": \"xx:xx:xx:xx:xx:xx\"} (the older list-of-names form leaves addressing to Mininet, which MeshSim does not imitate)");
             int slash = h.Ip.IndexOf('/');
             if (slash < 0 || !Ipv4Address.TryParse(h.Ip.AsSpan(0, slash), out var ip)
                 || !int.TryParse(h.Ip.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var prefix) || prefix > 32)
-                throw new ScenarioException(path, at, $"ip: expected an address with prefix such as \"10.0.1.1/24\", got \"{h.Ip}\"");
-            if (!MacAddress.TryParse(h.Mac, out var mac)) throw new ScenarioException(path, at, $"mac: expected xx:xx:xx:xx:xx:xx, got \"{h.Mac}\"");
-            if (TutorialHostCommands.Parse(h, out var error) is null) throw new ScenarioException(path, new Position(1, 1, ""), error!);
+                throw new ScenarioException(path, At($"hosts.{h.Name}.ip"), $"expected an address with prefix such as \"10.0.1.1/24\", got \"{h.Ip}\"");
+            if (!MacAddress.TryParse(h.Mac, out var mac)) throw new ScenarioException(path, At($"hosts.{h.Name}.mac"), $"expected xx:xx:xx:xx:xx:xx, got \"{h.Mac}\"");
+            if (TutorialHostCommands.Parse(h, out var error) is null) throw new ScenarioException(path, At($"hosts.{h.Name}.commands") with { Path = "" }, error!);
             hosts.Add(new HostSpec(h.Name, ip, mac, prefix, Cores: 2, at));
         }
-        var switches = lab.Switches.Select(s => new SwitchSpec(s.Name, "p4", null, null, new Position(1, 1, $"switches.{s.Name}"),
+        var switches = lab.Switches.Select(s => new SwitchSpec(s.Name, "p4", null, null, At($"switches.{s.Name}"),
             program ?? s.Program, s.CliInput, s.RuntimeJson)).ToList();
         var links = lab.Links.Select((l, i) => new LinkSpec(End(l.A), End(l.B), l.LatencyNs, l.BitsPerSecond ?? 1_000_000_000, 1000, 0,
-            new Position(1, 1, $"links[{i}]"))).ToList();
+            At($"links[{i}]"))).ToList();
         var name = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(path))) is { Length: > 0 } dir ? dir : "p4-tutorial";
         return new ScenarioSpec(name, "a P4 tutorials lab", 1, 10_000_000_000L,
             new MeshSpec(Ipv4Address.Any, default, "responder"), hosts, switches, links, [],

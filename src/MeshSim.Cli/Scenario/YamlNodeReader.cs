@@ -1,3 +1,4 @@
+using MeshSim.Cli.Usage;
 using YamlDotNet.RepresentationModel;
 
 namespace MeshSim.Cli.Scenario;
@@ -60,6 +61,17 @@ internal sealed class MappingReader(string file, YamlMappingNode map, string pat
         }
     }
 
+    /// <summary>The keys in file order with where each key is written, for errors about the key itself.</summary>
+    public IEnumerable<(string Key, Position KeyAt, YamlNodeReader Value)> KeyedEntries()
+    {
+        foreach (var (k, v) in map.Children)
+        {
+            var key = (k as YamlScalarNode)?.Value ?? throw new YamlNodeReader(file, k, path).Error("expected a plain key");
+            _known.Add(key);
+            yield return (key, new YamlNodeReader(file, k, Join(key)).At, new YamlNodeReader(file, v, Join(key)));
+        }
+    }
+
     public YamlNodeReader? Optional(string key)
     {
         _known.Add(key);
@@ -68,8 +80,24 @@ internal sealed class MappingReader(string file, YamlMappingNode map, string pat
         return null;
     }
 
-    public YamlNodeReader Required(string key, string expected) =>
-        Optional(key) ?? throw Self.Error($"missing key '{key}' ({expected})");
+    /// <summary>Declares every key this mapping may hold, so a missing required key can be told from a
+    /// misspelt one before all of them have been read.</summary>
+    public MappingReader Keys(params string[] keys)
+    {
+        _known.UnionWith(keys);
+        return this;
+    }
+
+    /// <summary>The value of <paramref name="key"/>; when it is absent but an unread key is a near miss
+    /// of it (<c>acton:</c> for <c>action:</c>), the error points at that key rather than the mapping.</summary>
+    public YamlNodeReader Required(string key, string expected)
+    {
+        if (Optional(key) is { } value) return value;
+        foreach (var (k, _) in map.Children)
+            if (k is YamlScalarNode s && s.Value is { } name && !_known.Contains(name) && Suggestions.Closest(name, [key]) == key)
+                throw new YamlNodeReader(file, k, Join(name)).Error($"unknown key '{name}'; did you mean '{key}'?");
+        throw Self.Error($"missing key '{key}' ({expected})");
+    }
 
     /// <summary>Fails on the first key that was never read, suggesting the closest known one.</summary>
     public void Finish()
@@ -77,38 +105,11 @@ internal sealed class MappingReader(string file, YamlMappingNode map, string pat
         foreach (var (k, _) in map.Children)
         {
             if (k is not YamlScalarNode s || s.Value is null || _known.Contains(s.Value)) continue;
-            var hint = Closest(s.Value, _known);
+            var hint = Suggestions.Closest(s.Value, _known);
             var reader = new YamlNodeReader(file, k, Join(s.Value));
             throw reader.Error($"unknown key '{s.Value}'" + (hint is null ? $" (expected one of: {string.Join(", ", _known.Order(StringComparer.Ordinal))})" : $"; did you mean '{hint}'?"));
         }
     }
 
     private string Join(string key) => path.Length == 0 ? key : $"{path}.{key}";
-
-    private static string? Closest(string word, IEnumerable<string> candidates)
-    {
-        string? best = null;
-        int bestDistance = int.MaxValue;
-        foreach (var c in candidates.Order(StringComparer.Ordinal))
-        {
-            int d = Levenshtein(word, c);
-            if (d < bestDistance) { bestDistance = d; best = c; }
-        }
-        return bestDistance <= Math.Max(2, word.Length / 3) ? best : null;
-    }
-
-    private static int Levenshtein(string a, string b)
-    {
-        var prev = new int[b.Length + 1];
-        var cur = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++) prev[j] = j;
-        for (int i = 1; i <= a.Length; i++)
-        {
-            cur[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-                cur[j] = Math.Min(Math.Min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            (prev, cur) = (cur, prev);
-        }
-        return prev[b.Length];
-    }
 }

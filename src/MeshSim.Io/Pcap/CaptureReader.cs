@@ -15,8 +15,20 @@ public sealed record CapturedFrame(int Index, long TimestampNs, byte[] Data, int
     public bool IsCut => Data.Length < OriginalLength;
 }
 
-/// <summary>A problem in a capture file: where (byte offset) and what.</summary>
-public sealed record CaptureProblem(long FileOffset, string Message)
+/// <summary>How a capture file ends early, in the two cases Wireshark's readers tell apart.</summary>
+public enum CaptureCut
+{
+    /// <summary>The file is not cut short (the problem is something else).</summary>
+    None,
+    /// <summary>The file ends inside a packet record or block (wiretap's WTAP_ERR_SHORT_READ on a record).</summary>
+    InPacket,
+    /// <summary>The file ends inside the file header, before any packet could start.</summary>
+    InHeader,
+}
+
+/// <summary>A problem in a capture file: where (byte offset) and what; <see cref="Cut"/> says whether
+/// it is the file ending early, which readers such as tshark report in words of their own.</summary>
+public sealed record CaptureProblem(long FileOffset, string Message, CaptureCut Cut = CaptureCut.None)
 {
     /// <inheritdoc/>
     public override string ToString() => $"byte {FileOffset}: {Message}";
@@ -49,7 +61,7 @@ public static class CaptureReader
         var problems = new List<CaptureProblem>();
         if (file.Length < 4)
         {
-            problems.Add(new CaptureProblem(0, $"file of {file.Length} bytes is too short for a capture header"));
+            problems.Add(new CaptureProblem(0, $"file of {file.Length} bytes is too short for a capture header", CaptureCut.InHeader));
             return new Result(frames, problems);
         }
         uint magicLe = BinaryPrimitives.ReadUInt32LittleEndian(file);
@@ -62,7 +74,7 @@ public static class CaptureReader
 
     private static void ReadPcap(ReadOnlySpan<byte> file, List<CapturedFrame> frames, List<CaptureProblem> problems)
     {
-        if (file.Length < 24) { problems.Add(new CaptureProblem(0, $"pcap global header needs 24 bytes, file has {file.Length}")); return; }
+        if (file.Length < 24) { problems.Add(new CaptureProblem(0, $"pcap global header needs 24 bytes, file has {file.Length}", CaptureCut.InHeader)); return; }
         uint magic = BinaryPrimitives.ReadUInt32LittleEndian(file);
         bool little = magic is PcapMagicMicro or PcapMagicNano;
         bool nano = (little ? magic : BinaryPrimitives.ReverseEndianness(magic)) == PcapMagicNano;
@@ -72,11 +84,11 @@ public static class CaptureReader
         int index = 0;
         while (offset < file.Length)
         {
-            if (file.Length - offset < 16) { problems.Add(new CaptureProblem(offset, $"record header needs 16 bytes, {file.Length - offset} left")); return; }
+            if (file.Length - offset < 16) { problems.Add(new CaptureProblem(offset, $"record header needs 16 bytes, {file.Length - offset} left", CaptureCut.InPacket)); return; }
             var h = file[(int)offset..];
             uint sec = U32(h, little), frac = U32(h[4..], little), incl = U32(h[8..], little), orig = U32(h[12..], little);
             if (incl > 262_144) { problems.Add(new CaptureProblem(offset + 8, $"captured length {incl} exceeds the 262144-byte limit")); return; }
-            if (file.Length - offset - 16 < incl) { problems.Add(new CaptureProblem(offset, $"record of {incl} bytes is cut off: {file.Length - offset - 16} bytes left")); return; }
+            if (file.Length - offset - 16 < incl) { problems.Add(new CaptureProblem(offset, $"record of {incl} bytes is cut off: {file.Length - offset - 16} bytes left", CaptureCut.InPacket)); return; }
             if (!nano && frac >= 1_000_000) problems.Add(new CaptureProblem(offset + 4, $"microseconds field {frac} is not below 1000000"));
             long ts = sec * 1_000_000_000L + (nano ? frac : frac * 1000L);
             frames.Add(new CapturedFrame(++index, ts, h.Slice(16, (int)incl).ToArray(), (int)Math.Max(orig, incl), 0, offset));
@@ -92,7 +104,7 @@ public static class CaptureReader
         int index = 0;
         while (offset < file.Length)
         {
-            if (file.Length - offset < 12) { problems.Add(new CaptureProblem(offset, $"block header needs 12 bytes, {file.Length - offset} left")); return; }
+            if (file.Length - offset < 12) { problems.Add(new CaptureProblem(offset, $"block header needs 12 bytes, {file.Length - offset} left", offset == 0 ? CaptureCut.InHeader : CaptureCut.InPacket)); return; }
             var b = file[(int)offset..];
             uint type = BinaryPrimitives.ReadUInt32LittleEndian(b);
             if (type == NgSectionHeader)
@@ -106,7 +118,7 @@ public static class CaptureReader
             else type = U32(b, little);
             uint length = U32(b[4..], little);
             if (length < 12 || length % 4 != 0) { problems.Add(new CaptureProblem(offset + 4, $"block length {length} is not a multiple of 4 of at least 12")); return; }
-            if (length > file.Length - offset) { problems.Add(new CaptureProblem(offset, $"block of {length} bytes is cut off: {file.Length - offset} bytes left")); return; }
+            if (length > file.Length - offset) { problems.Add(new CaptureProblem(offset, $"block of {length} bytes is cut off: {file.Length - offset} bytes left", offset == 0 ? CaptureCut.InHeader : CaptureCut.InPacket)); return; }
             if (U32(b[(int)(length - 4)..], little) != length) { problems.Add(new CaptureProblem(offset + length - 4, $"trailing block length does not repeat {length}")); return; }
             var body = b.Slice(8, (int)length - 12);
             switch (type)

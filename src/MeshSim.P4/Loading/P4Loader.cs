@@ -31,7 +31,11 @@ public static class P4Loader
     {
         JsonDocument doc;
         try { doc = JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { MaxDepth = MaxJsonDepth, AllowTrailingCommas = true }); }
-        catch (JsonException e) { return new P4LoadResult(null, [new LoadError("$", $"not valid JSON: line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {e.Message}")]); }
+        catch (JsonException e)
+        {
+            var (line, column, message) = JsonErrorText.Describe(e, System.Text.Encoding.UTF8.GetString(json));
+            return new P4LoadResult(null, [new LoadError("$", $"not valid JSON: {message}", Line: line, Column: column)]);
+        }
         using (doc)
         {
             if (JsonStrings.FirstUndecodable(doc.RootElement) is { } bad)

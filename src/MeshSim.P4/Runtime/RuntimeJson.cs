@@ -15,24 +15,33 @@ namespace MeshSim.P4.Runtime;
 /// </summary>
 public static class RuntimeJson
 {
-    public static IReadOnlyList<string> Apply(P4Program program, string json, string fileName = "runtime.json")
+    /// <summary>Applies <paramref name="json"/>; each problem as "FILE: PATH: MESSAGE".</summary>
+    public static IReadOnlyList<string> Apply(P4Program program, string json, string fileName = "runtime.json") =>
+        ApplyChecked(program, json).Select(p => $"{fileName}: {p}").ToList();
+
+    /// <summary>Applies <paramref name="json"/>; each problem with the JSON path of the member at fault (or the
+    /// line and column of a syntax error), so the caller can point into the file.</summary>
+    public static IReadOnlyList<RuntimeJsonProblem> ApplyChecked(P4Program program, string json)
     {
-        var errors = new List<string>();
+        var errors = new List<RuntimeJsonProblem>();
         JsonDocument doc;
         try { doc = JsonDocument.Parse(json); }
-        catch (JsonException e) { return [$"{fileName}: not valid JSON: line {e.LineNumber + 1}: {e.Message}"]; }
+        catch (JsonException e)
+        {
+            var (line, column, message) = JsonErrorText.Describe(e, json);
+            return [new RuntimeJsonProblem("", $"not valid JSON: {message}", null, line, column)];
+        }
         using (doc)
         {
             var root = doc.RootElement;
-            if (JsonStrings.FirstUndecodable(root) is { } bad) return [$"{fileName}: {bad}: a string that is not valid UTF-16 (a lone surrogate escape?)"];
-            if (root.ValueKind != JsonValueKind.Object) return [$"{fileName}: $: expected an object"];
+            if (JsonStrings.FirstUndecodable(root) is { } bad) return [new RuntimeJsonProblem(bad, "a string that is not valid UTF-16 (a lone surrogate escape?)")];
+            if (root.ValueKind != JsonValueKind.Object) return [new RuntimeJsonProblem("$", "expected an object")];
             if (root.TryGetProperty("table_entries", out var entries) && entries.ValueKind == JsonValueKind.Array)
             {
                 int i = 0;
                 foreach (var e in entries.EnumerateArray())
                 {
-                    var err = TableEntry(program, e);
-                    if (err is not null) errors.Add($"{fileName}: table_entries[{i}]: {err}");
+                    if (TableEntry(program, e) is { } err) errors.Add(Problem($"table_entries[{i}]", err));
                     i++;
                 }
             }
@@ -41,8 +50,7 @@ public static class RuntimeJson
                 int i = 0;
                 foreach (var g in groups.EnumerateArray())
                 {
-                    var err = Group(program, g, clone: false);
-                    if (err is not null) errors.Add($"{fileName}: multicast_group_entries[{i}]: {err}");
+                    if (Group(program, g, clone: false) is { } err) errors.Add(Problem($"multicast_group_entries[{i}]", err));
                     i++;
                 }
             }
@@ -51,8 +59,7 @@ public static class RuntimeJson
                 int i = 0;
                 foreach (var s in sessions.EnumerateArray())
                 {
-                    var err = Group(program, s, clone: true);
-                    if (err is not null) errors.Add($"{fileName}: clone_session_entries[{i}]: {err}");
+                    if (Group(program, s, clone: true) is { } err) errors.Add(Problem($"clone_session_entries[{i}]", err));
                     i++;
                 }
             }
@@ -60,27 +67,34 @@ public static class RuntimeJson
         return errors;
     }
 
-    private static string? Group(P4Program program, JsonElement g, bool clone)
+    private static RuntimeJsonProblem Problem(string path, (string? Field, string Message) err) =>
+        new(path, err.Message, err.Field is null ? null : $"{path}.{err.Field}");
+
+    /// <summary>Installs a multicast group or clone session; on failure the member at fault (null: the entry) and what is wrong.</summary>
+    private static (string? Field, string Message)? Group(P4Program program, JsonElement g, bool clone)
     {
         string idKey = clone ? "clone_session_id" : "multicast_group_id";
-        if (!g.TryGetProperty(idKey, out var idv) || !idv.TryGetInt32(out var id)) return $"missing integer \"{idKey}\"";
-        if (!g.TryGetProperty("replicas", out var reps) || reps.ValueKind != JsonValueKind.Array) return "missing \"replicas\" array";
+        if (g.ValueKind != JsonValueKind.Object) return (null, "expected an object");
+        if (!g.TryGetProperty(idKey, out var idv) || !idv.TryGetInt32(out var id)) return (g.TryGetProperty(idKey, out _) ? idKey : null, $"missing integer \"{idKey}\"");
+        if (!g.TryGetProperty("replicas", out var reps) || reps.ValueKind != JsonValueKind.Array) return (g.TryGetProperty("replicas", out _) ? "replicas" : null, "missing \"replicas\" array");
         var list = new List<(int Port, int Rid)>();
+        int n = 0;
         foreach (var r in reps.EnumerateArray())
         {
-            if (!r.TryGetProperty("egress_port", out var p) || !p.TryGetInt32(out var port)) return "replica without integer \"egress_port\"";
+            if (r.ValueKind != JsonValueKind.Object || !r.TryGetProperty("egress_port", out var p) || !p.TryGetInt32(out var port)) return ($"replicas[{n}]", "replica without integer \"egress_port\"");
+            n++;
             int rid = r.TryGetProperty("instance", out var inst) && inst.TryGetInt32(out var iv) ? iv : 0;
             list.Add((port, rid));
         }
         if (clone)
         {
-            if (list.Count != 1) return "clone sessions with other than one replica are not supported (simple_switch mirrors to one port)";
+            if (list.Count != 1) return ("replicas", "clone sessions with other than one replica are not supported (simple_switch mirrors to one port)");
             program.Pre.MirrorSessions[id] = list[0].Port;
             return null;
         }
         var pre = program.Pre;
         var r0 = pre.CreateGroup(id);
-        if (r0 != PreOpResult.Success) return $"multicast group {id}: {r0}";
+        if (r0 != PreOpResult.Success) return (idKey, $"multicast group {id}: {r0}");
         foreach (var byRid in list.GroupBy(x => x.Rid).OrderBy(x => x.Key))
         {
             pre.CreateNode(byRid.Key, byRid.Select(x => x.Port), out var h);
@@ -89,34 +103,36 @@ public static class RuntimeJson
         return null;
     }
 
-    private static string? TableEntry(P4Program program, JsonElement e)
+    /// <summary>Installs one table entry; on failure the member at fault (relative to the entry; null: the entry itself) and what is wrong.</summary>
+    private static (string? Field, string Message)? TableEntry(P4Program program, JsonElement e)
     {
-        if (!e.TryGetProperty("table", out var tv) || tv.ValueKind != JsonValueKind.String) return "missing \"table\"";
+        if (e.ValueKind != JsonValueKind.Object) return (null, "expected an object");
+        if (!e.TryGetProperty("table", out var tv) || tv.ValueKind != JsonValueKind.String) return (e.TryGetProperty("table", out _) ? "table" : null, "missing \"table\"");
         string tname = tv.GetString()!;
         if (!program.Tables.TryGetValue(tname, out var table))
         {
             var hits = program.Tables.Where(kv => kv.Key.EndsWith("." + tname, StringComparison.Ordinal)).ToList();
-            if (hits.Count != 1) return $"no table '{tname}'";
+            if (hits.Count != 1) return ("table", $"no table '{tname}'");
             table = hits[0].Value;
         }
-        if (!e.TryGetProperty("action_name", out var an) || an.ValueKind != JsonValueKind.String) return "missing \"action_name\"";
+        if (!e.TryGetProperty("action_name", out var an) || an.ValueKind != JsonValueKind.String) return (e.TryGetProperty("action_name", out _) ? "action_name" : null, "missing \"action_name\"");
         string aname = an.GetString()!;
         var action = table.Actions.FirstOrDefault(a => a.Name == aname)
             ?? table.Actions.FirstOrDefault(a => a.Name.EndsWith("." + aname, StringComparison.Ordinal) || aname.EndsWith("." + a.Name, StringComparison.Ordinal));
-        if (action is null) return $"table '{tname}' has no action '{aname}'";
+        if (action is null) return ("action_name", $"table '{tname}' has no action '{aname}'");
         var data = new UInt128[action.Params.Length];
-        e.TryGetProperty("action_params", out var ps);
+        bool hasParams = e.TryGetProperty("action_params", out var ps);
         for (int i = 0; i < action.Params.Length; i++)
         {
             var (pn, pw) = action.Params[i];
-            if (ps.ValueKind != JsonValueKind.Object || !ps.TryGetProperty(pn, out var pv)) return $"action '{aname}' needs parameter '{pn}'";
-            if (!Value(pv, pw, out data[i], out var err)) return $"action_params.{pn}: {err}";
+            if (ps.ValueKind != JsonValueKind.Object || !ps.TryGetProperty(pn, out var pv)) return (hasParams ? "action_params" : "action_name", $"action '{aname}' needs parameter '{pn}'");
+            if (!Value(pv, pw, out data[i], out var err)) return ($"action_params.{pn}", $"action_params.{pn}: {err}");
         }
         var binding = new ActionBinding(action, data);
         if (e.TryGetProperty("default_action", out var da) && da.ValueKind == JsonValueKind.True)
         {
             var r = table.SetDefault(binding);
-            return r == TableOpResult.Success ? null : $"default action: {r.Code()}";
+            return r == TableOpResult.Success ? null : ("default_action", $"default action: {r.Code()}");
         }
         var match = new MatchParam[table.Key.Length];
         e.TryGetProperty("match", out var m);
@@ -129,7 +145,7 @@ public static class RuntimeJson
                 if (k.Kind is MatchKind.Ternary or MatchKind.Optional) { match[i] = new MatchParam(MatchKind.Ternary, 0, 0); continue; }
                 if (k.Kind == MatchKind.Range) { match[i] = new MatchParam(MatchKind.Range, 0, Bits.Mask(k.Width)); continue; }
                 if (k.Kind == MatchKind.Lpm) { match[i] = new MatchParam(MatchKind.Lpm, 0, 0, 0); continue; }
-                return $"match: missing field '{k.Name}'";
+                return (m.ValueKind == JsonValueKind.Undefined ? null : "match", $"match: missing field '{k.Name}'");
             }
             string? err = null;
             UInt128 a = 0, b = 0;
@@ -163,11 +179,11 @@ public static class RuntimeJson
                     match[i] = new MatchParam(MatchKind.Optional, a, Bits.Mask(k.Width));
                     continue;
             }
-            return $"match.{k.Name}: {err ?? "unsupported match kind"}";
+            return ($"match.{k.Name}", $"match.{k.Name}: {err ?? "unsupported match kind"}");
         }
         int priority = e.TryGetProperty("priority", out var pr) && pr.TryGetInt32(out var p) ? int.MaxValue - p : 0;
         var res = table.AddEntry(match, binding, -1, false, priority, out _);
-        return res == TableOpResult.Success ? null : res.Code();
+        return res == TableOpResult.Success ? null : ((string?)null, res.Code());
     }
 
     private static bool Value(JsonElement v, int width, out UInt128 value, out string error)

@@ -26,16 +26,29 @@ public sealed record TutorialLab(IReadOnlyList<LabHost> Hosts, IReadOnlyList<Lab
     /// <summary>Parses topology.json; errors name the JSON path.</summary>
     public static TutorialLab? Parse(string json, out IReadOnlyList<string> errors)
     {
-        var errs = new List<string>();
-        errors = errs;
+        var lab = ParseChecked(json, out var problems);
+        errors = problems.Select(p => p.ToString()).ToList();
+        return lab;
+    }
+
+    /// <summary>Parses topology.json; each problem with its JSON path (or, for a syntax error, its line and column).</summary>
+    public static TutorialLab? ParseChecked(string json, out IReadOnlyList<LabProblem> problems)
+    {
+        var errs = new List<LabProblem>();
+        problems = errs;
         JsonDocument doc;
         try { doc = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip }); }
-        catch (JsonException e) { errs.Add($"$: not valid JSON: line {e.LineNumber + 1}: {e.Message}"); return null; }
+        catch (JsonException e)
+        {
+            var (line, column, message) = JsonErrorText.Describe(e, json);
+            errs.Add(new LabProblem(null, "", $"not valid JSON: {message}", Line: line, Column: column));
+            return null;
+        }
         using (doc)
         {
             var root = doc.RootElement;
-            if (JsonStrings.FirstUndecodable(root) is { } bad) { errs.Add($"{bad}: a string that is not valid UTF-8 or UTF-16 (a lone surrogate escape?)"); return null; }
-            if (root.ValueKind != JsonValueKind.Object) { errs.Add("$: expected an object with hosts, switches and links"); return null; }
+            if (JsonStrings.FirstUndecodable(root) is { } bad) { errs.Add(Problem($"{bad}", $"a string that is not valid UTF-8 or UTF-16 (a lone surrogate escape?)")); return null; }
+            if (root.ValueKind != JsonValueKind.Object) { errs.Add(Problem("$", "expected an object with hosts, switches and links")); return null; }
             var hosts = new List<LabHost>();
             if (root.TryGetProperty("hosts", out var h))
             {
@@ -45,28 +58,28 @@ public sealed record TutorialLab(IReadOnlyList<LabHost> Hosts, IReadOnlyList<Lab
                     foreach (var n in h.EnumerateArray())
                     {
                         if (n.ValueKind == JsonValueKind.String) hosts.Add(new LabHost(n.GetString()!, null, null, []));
-                        else errs.Add($"hosts[{i}]: expected a host name");
+                        else errs.Add(Problem($"hosts[{i}]", $"expected a host name"));
                         i++;
                     }
                 }
                 else if (h.ValueKind == JsonValueKind.Object)
                     foreach (var p in h.EnumerateObject())
                     {
-                        if (p.Value.ValueKind != JsonValueKind.Object) { errs.Add($"hosts.{p.Name}: expected an object {{ip, mac, commands}}"); continue; }
+                        if (p.Value.ValueKind != JsonValueKind.Object) { errs.Add(Problem($"hosts.{p.Name}", $"expected an object {{ip, mac, commands}}")); continue; }
                         var commands = new List<string>();
                         if (p.Value.TryGetProperty("commands", out var c) && c.ValueKind == JsonValueKind.Array)
                             foreach (var x in c.EnumerateArray())
                                 if (x.ValueKind == JsonValueKind.String) commands.Add(x.GetString()!);
-                                else errs.Add($"hosts.{p.Name}.commands[{commands.Count}]: expected a shell command (a string)");
+                                else errs.Add(Problem($"hosts.{p.Name}.commands[{commands.Count}]", $"expected a shell command (a string)"));
                         hosts.Add(new LabHost(p.Name, Str(p.Value, "ip"), Str(p.Value, "mac"), commands));
                     }
-                else errs.Add("hosts: expected an object or an array");
+                else errs.Add(Problem("hosts", "expected an object or an array"));
             }
             var switches = new List<LabSwitch>();
             if (root.TryGetProperty("switches", out var s) && s.ValueKind == JsonValueKind.Object)
                 foreach (var p in s.EnumerateObject())
                     switches.Add(new LabSwitch(p.Name, Str(p.Value, "runtime_json"), Str(p.Value, "cli_input"), Str(p.Value, "program")));
-            else errs.Add("switches: expected an object");
+            else errs.Add(Problem("switches", "expected an object"));
             var links = new List<LabLink>();
             if (root.TryGetProperty("links", out var l) && l.ValueKind == JsonValueKind.Array)
             {
@@ -74,24 +87,26 @@ public sealed record TutorialLab(IReadOnlyList<LabHost> Hosts, IReadOnlyList<Lab
                 foreach (var link in l.EnumerateArray())
                 {
                     if (link.ValueKind != JsonValueKind.Array || link.GetArrayLength() < 2 || link[0].ValueKind != JsonValueKind.String || link[1].ValueKind != JsonValueKind.String)
-                    { errs.Add($"links[{i}]: expected [a, b, latency?, bandwidth?]"); i++; continue; }
+                    { errs.Add(Problem($"links[{i}]", $"expected [a, b, latency?, bandwidth?]")); i++; continue; }
                     long latency = 0;
-                    if (link.GetArrayLength() > 2 && !TryLatency(link[2], out latency)) errs.Add($"links[{i}][2]: expected a latency such as \"5ms\" (at most {MaxLatencyMs} ms)");
+                    if (link.GetArrayLength() > 2 && !TryLatency(link[2], out latency)) errs.Add(Problem($"links[{i}][2]", $"expected a latency such as \"5ms\" (at most {MaxLatencyMs} ms)"));
                     long? bw = null;
                     if (link.GetArrayLength() > 3)
                     {
                         // Mininet's bw is in Mbit/s; beyond 1 Tbit/s the conversion to bits/s is meaningless.
                         if (link[3].ValueKind == JsonValueKind.Number && link[3].TryGetDouble(out var mbps) && mbps > 0 && mbps <= 1_000_000) bw = (long)(mbps * 1_000_000);
-                        else errs.Add($"links[{i}][3]: expected a bandwidth in Mbit/s between 0 and 1000000");
+                        else errs.Add(Problem($"links[{i}][3]", $"expected a bandwidth in Mbit/s between 0 and 1000000"));
                     }
                     links.Add(new LabLink(link[0].GetString()!, link[1].GetString()!, latency, bw));
                     i++;
                 }
             }
-            else errs.Add("links: expected an array");
+            else errs.Add(Problem("links", "expected an array"));
             return errs.Count > 0 ? null : new TutorialLab(hosts, switches, links);
         }
     }
+
+    private static LabProblem Problem(string path, string message) => new(null, path, message);
 
     /// <summary>The longest link latency a topology may give (one hour), so the conversion to nanoseconds cannot overflow.</summary>
     private const double MaxLatencyMs = 3_600_000;
@@ -121,9 +136,13 @@ public sealed record TutorialLab(IReadOnlyList<LabHost> Hosts, IReadOnlyList<Lab
     /// entries from its runtime JSON and CLI file, hosts from <paramref name="hostFactory"/> (their
     /// first port is linked). Paths resolve against <paramref name="baseDir"/>. Returns errors with file names.
     /// </summary>
-    public IReadOnlyList<string> Build(Network network, string baseDir, string? defaultProgram, Func<LabHost, Node> hostFactory, out Dictionary<string, Node> nodes)
+    public IReadOnlyList<string> Build(Network network, string baseDir, string? defaultProgram, Func<LabHost, Node> hostFactory, out Dictionary<string, Node> nodes) =>
+        BuildChecked(network, baseDir, defaultProgram, hostFactory, out nodes).Select(p => p.ToString()).ToList();
+
+    /// <summary>As <see cref="Build"/>, each problem with the file it is in and where, so a caller can point into that file.</summary>
+    public IReadOnlyList<LabProblem> BuildChecked(Network network, string baseDir, string? defaultProgram, Func<LabHost, Node> hostFactory, out Dictionary<string, Node> nodes)
     {
-        var errors = new List<string>();
+        var errors = new List<LabProblem>();
         nodes = new Dictionary<string, Node>(StringComparer.Ordinal);
         var portsNeeded = new Dictionary<string, uint>(StringComparer.Ordinal);
         foreach (var l in Links)
@@ -141,21 +160,28 @@ public sealed record TutorialLab(IReadOnlyList<LabHost> Hosts, IReadOnlyList<Lab
                     using var d = JsonDocument.Parse(runtimeText);
                     if (programPath is null && d.RootElement.TryGetProperty("bmv2_json", out var bj) && bj.GetString() is { } p) programPath = Path.Combine(baseDir, p);
                 }
-                catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException) { errors.Add($"{s.RuntimeJson}: {e.Message}"); continue; }
+                catch (JsonException e)
+                {
+                    var (line, column, message) = JsonErrorText.Describe(e, runtimeText!);
+                    errors.Add(new LabProblem(s.RuntimeJson, "", $"not valid JSON: {message}", Line: line, Column: column));
+                    continue;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException) { errors.Add(new LabProblem(s.RuntimeJson, "", e.Message)); continue; }
             }
-            if (programPath is null) { errors.Add($"switches.{s.Name}: no program (give one, or bmv2_json in its runtime JSON)"); continue; }
+            if (programPath is null) { errors.Add(new LabProblem(null, $"switches.{s.Name}", "no program (give one, or bmv2_json in its runtime JSON)")); continue; }
             var load = P4Loader.LoadFile(programPath);
-            if (!load.Success) { errors.AddRange(load.Errors.Select(e => $"{programPath}: {e}")); continue; }
+            if (!load.Success) { errors.AddRange(load.Errors.Select(e => new LabProblem(programPath, e.Line > 0 ? "" : e.JsonPath, e.Snippet is null ? e.Message : $"{e.Message} (in {e.Snippet})", Line: e.Line, Column: e.Column))); continue; }
             var node = new P4Switch(network, s.Name, load.Program!, (int)portsNeeded.GetValueOrDefault(s.Name));
-            if (runtimeText is not null) errors.AddRange(RuntimeJson.Apply(load.Program!, runtimeText, s.RuntimeJson!));
+            if (runtimeText is not null)
+                errors.AddRange(RuntimeJson.ApplyChecked(load.Program!, runtimeText).Select(p => new LabProblem(s.RuntimeJson, p.Path, p.Message, p.Field, p.Line, p.Column)));
             if (s.CliInput is not null)
             {
                 try
                 {
                     var (_, failures) = node.Cli.RunScript(File.ReadAllText(Path.Combine(baseDir, s.CliInput)));
-                    errors.AddRange(failures.Select(f => $"{s.CliInput}:{f.Line}: {f.Message.Split('\n')[^1]}"));
+                    errors.AddRange(failures.Select(f => new LabProblem(s.CliInput, "", f.Message.Split('\n')[^1], Line: f.Line)));
                 }
-                catch (IOException e) { errors.Add($"{s.CliInput}: {e.Message}"); }
+                catch (IOException e) { errors.Add(new LabProblem(s.CliInput, "", e.Message)); }
             }
             nodes[s.Name] = node;
         }
@@ -164,7 +190,7 @@ public sealed record TutorialLab(IReadOnlyList<LabHost> Hosts, IReadOnlyList<Lab
         {
             var l = Links[i];
             var a = End(l.A, nodes, out var ea); var b = End(l.B, nodes, out var eb);
-            if (a is null || b is null) { errors.Add($"links[{i}]: {ea ?? eb}"); continue; }
+            if (a is null || b is null) { errors.Add(new LabProblem(null, $"links[{i}]", (ea ?? eb)!)); continue; }
             var options = new LinkOptions(LatencyNs: l.LatencyNs, BitsPerSecond: l.BitsPerSecond ?? LinkOptions.Default.BitsPerSecond);
             network.Connect(a, b, options);
         }

@@ -56,6 +56,6 @@ public class ControlCommandTests
     {
         var (code, _, error) = CliProcess.Run("control", "--push", "dry-run");
         Assert.Equal(2, code);
-        Assert.Equal("meshsim control: give exactly one source: --consul URL or --k8s FILE...\n", error);
+        Assert.Equal("meshsim control: give exactly one source: --consul URL or --k8s FILE...; see 'meshsim control --help'\n", error);
     }
 }

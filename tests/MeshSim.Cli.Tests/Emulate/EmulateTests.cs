@@ -118,6 +118,6 @@ public class EmulateTests
     {
         var (code, _, err) = CliProcess.Run("emulate", "--attach", "h1=lo", "--duration", "1s");
         Assert.Equal(2, code);
-        Assert.Equal("meshsim emulate: --attach: 'h1' is not an external host of the scenario (external: ; mark a host `external: true`)\n", err);
+        Assert.Equal("meshsim emulate: --attach: 'h1' is not an external host of the scenario (external: ; mark a host `external: true`); see 'meshsim emulate --help'\n", err);
     }
 }

@@ -76,7 +76,7 @@ public class ScenarioLimitsTests
     {
         var (code, _, err) = CliProcess.Run("run", "--until", "7200s");
         Assert.Equal(2, code);
-        Assert.Equal("meshsim run: --until: 7200s is more than the limit of 3600 virtual seconds (until); raise it with --limit until=N\n", err);
+        Assert.Equal("meshsim run: --until: 7200s is more than the limit of 3600 virtual seconds (until); raise it with --limit until=N; see 'meshsim run --help'\n", err);
     }
 
     [Fact]

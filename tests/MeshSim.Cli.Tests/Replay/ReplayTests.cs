@@ -77,16 +77,16 @@ public class ReplayTests
     {
         var (code, _, err) = CliProcess.Run("replay", Pcap, "--into", "s1");
         Assert.Equal(2, code);
-        Assert.Equal("meshsim replay: --into: expected SWITCH:PORT such as s1:1, got \"s1\"\n", err);
+        Assert.Equal("meshsim replay: --into: expected SWITCH:PORT such as s1:1, got 's1'; see 'meshsim replay --help'\n", err);
         var (code2, _, err2) = CliProcess.Run("replay", Path.Combine(ThesisLabTests.Repo, "README.md"), "--into", "s1:1");
         Assert.Equal(2, code2);
         Assert.Contains("unknown magic", err2);
         var (code3, _, err3) = CliProcess.Run("replay", Pcap, Pcap, "--into", "s1:1");
         Assert.Equal(2, code3);
-        Assert.Equal("meshsim replay: --into: 2 capture(s) need as many --into, one per capture in the same order; got 1\n", err3);
+        Assert.Equal("meshsim replay: --into: 2 capture(s) need as many --into, one per capture in the same order; got 1; see 'meshsim replay --help'\n", err3);
         var (code4, _, err4) = CliProcess.Run("replay", Pcap, Pcap, "--into", "s1:1", "--into", "s2:1");
         Assert.Equal(2, code4);
-        Assert.Equal("meshsim replay: --into: every capture must enter the same switch, got s1, s2\n", err4);
+        Assert.Equal("meshsim replay: --into: every capture must enter the same switch, got s1, s2; see 'meshsim replay --help'\n", err4);
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public class InspectCommandTests
         Assert.Contains("reply=(src=192.168.1.11,dst=192.168.1.250,sport=20863", ct);   // hairpin SNAT to the VIP for the same-host pair
         var (bad, _, err) = CliProcess.Run("dump-flows", "s7");
         Assert.Equal(2, bad);
-        Assert.Equal("meshsim dump-flows: no switch named 's7' (switches: s1, s2)\n", err);
+        Assert.Equal("meshsim dump-flows: no switch named 's7' (switches: s1, s2); see 'meshsim dump-flows --help'\n", err);
     }
 
     [Fact]
@@ -72,6 +72,6 @@ public class InspectCommandTests
         Assert.DoesNotContain("group:", invalid);
         var (bad, _, err) = CliProcess.Run("trace", "s1", "in_port=1,tcp,nw_dst=foo");   // (999.1.1.1 is accepted: OVS wraps it to 231.1.1.1 too)
         Assert.Equal(2, bad);
-        Assert.Equal("meshsim trace: packet: column 22: foo: invalid IP address\n", err);
+        Assert.Equal("meshsim trace: packet: column 22: foo: invalid IP address; see 'meshsim trace --help'\n", err);
     }
 }

@@ -89,7 +89,8 @@ public class P4ScenarioTests
             File.WriteAllText(s1, File.ReadAllText(s1).Replace("MyIngress.ipv4_forward\", \"action_params\": { \"dstAddr\": \"08:00:00:00:01:11\", ", "MyIngress.ipv4_forward\", \"action_params\": { "));
             var (code, _, error) = Cli("pingall", "-s", Path.Combine(dir, "topology.json"));
             Assert.Equal(2, code);
-            Assert.Contains("s1-runtime.json: table_entries[1]: action 'MyIngress.ipv4_forward' needs parameter 'dstAddr'", error);
+            // The error points into the runtime file, at the entry's action_params, not at topology.json:1:1.
+            Assert.Contains("s1-runtime.json:8:65: table_entries[1].action_params: action 'MyIngress.ipv4_forward' needs parameter 'dstAddr'", error);
         }
         finally { Directory.Delete(dir, true); }
     }
@@ -243,7 +244,7 @@ public class P4ScenarioTests
             File.WriteAllText(topo, """{"hosts": ["h1", "h2"], "switches": {"s1": {}}, "links": [["h1", "s1-p1"], ["h2", "s1-p2"]]}""");
             var old = Cli("pingall", "-s", topo);
             Assert.Equal(2, old.Code);
-            Assert.Contains("topology.json:1:1: hosts.h1: expected {\"ip\"", old.Err);
+            Assert.Contains("topology.json:1:12: hosts.h1: expected {\"ip\"", old.Err);   // at "h1" in the list of names
             var yaml = Cli("pingall", "-s", ThesisOnP4, "--program", topo);
             Assert.Equal(2, yaml.Code);
             Assert.Contains("--program is for a P4 tutorials topology.json", yaml.Err);
@@ -261,7 +262,7 @@ public class P4ScenarioTests
             File.WriteAllText(wire, OwnP4Programs.Wire());
             var (code, _, error) = Cli("pingall", "-s", Path.Combine(dir, "topology.json"), "--program", wire);
             Assert.Equal(2, code);   // the runtime files fill basic.p4's table, which the wire program does not have
-            Assert.Contains("s1-runtime.json: table_entries[0]: no table 'MyIngress.ipv4_lpm'", error);
+            Assert.Contains("s1-runtime.json:6:16: table_entries[0].table: no table 'MyIngress.ipv4_lpm'", error);
         }
         finally { Directory.Delete(dir, true); }
     }

@@ -59,8 +59,9 @@ public class ScenarioLoaderTests
     public void A_link_to_an_unknown_node_is_refused_with_the_known_names()
     {
         var ex = Assert.Throws<ScenarioException>(() => ScenarioLoader.Load(Minimal.Replace("[a, \"s1:1\"]", "[a, \"s9:1\"]"), "t.yaml"));
-        Assert.Contains("link end 's9:1' names no host or switch (known: a, b, s1)", ex.Message);
-        Assert.StartsWith("t.yaml:8:5:", ex.Message);
+        // The error points at the end itself and offers the nearest node.
+        Assert.Contains("link end 's9:1' names no host or switch; did you mean 's1'?", ex.Message);
+        Assert.StartsWith("t.yaml:8:9:", ex.Message);
     }
 
     [Fact]

@@ -85,7 +85,11 @@ public class LoaderTests
         var r = P4Loader.Load("{\"__meta__\": {\"version\": [2, 23]},, }");
         var e = Assert.Single(r.Errors);
         Assert.Equal("$", e.JsonPath);
-        Assert.Contains("line 1", e.Message);
+        // One position, once: line and column as fields, not again inside the message.
+        Assert.Equal((1, 35), (e.Line, e.Column));   // the second comma
+        Assert.StartsWith("not valid JSON: ", e.Message);
+        Assert.DoesNotContain("LineNumber", e.Message);
+        Assert.StartsWith("line 1:35: $: not valid JSON", e.ToString());
     }
 
     [Fact]

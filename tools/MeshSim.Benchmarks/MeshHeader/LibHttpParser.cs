@@ -12,6 +12,9 @@ namespace MeshSim.Benchmarks.MeshHeader;
 public static unsafe class LibHttpParser
 {
     private const string Library = "libhttp_parser.so.2.9";
+
+    /// <summary>The shared library's file name, for messages.</summary>
+    public const string LibraryName = Library;
     private const int HttpRequest = 0;
 
     [StructLayout(LayoutKind.Sequential, Size = 32)]
@@ -54,6 +57,8 @@ public static unsafe class LibHttpParser
     /// <summary>Parses one request head; returns the checksum (method + url + names + values) or -1 on error.</summary>
     public static int Parse(ReadOnlySpan<byte> head, Parser* parser, Settings* settings)
     {
+        // A null parser means setup did not run: never return a figure for a parse that did not happen.
+        if (parser == null || settings == null) throw new InvalidOperationException("http-parser used before its setup allocated the parser");
         http_parser_init(parser, HttpRequest);
         s_checksum = 0;
         s_headersComplete = false;

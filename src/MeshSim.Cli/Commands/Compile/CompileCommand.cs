@@ -40,11 +40,9 @@ public static class CompileCommand
                 outw.Write(report);
                 return Task.FromResult(0);
             }
-            catch (ScenarioException e) { errw.WriteLine($"meshsim compile: {e.Message}"); }
-            catch (RegistryException e) { errw.WriteLine($"meshsim compile: {e.Message}"); }
-            catch (UsageException e) { errw.WriteLine($"meshsim compile: {e.Message}"); }
+            catch (Exception e) when (CommandErrors.IsBadInput(e)) { return Task.FromResult(CommandErrors.Report(errw, "compile", e)); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { errw.WriteLine($"meshsim compile: {e.Message}"); }
-            return Task.FromResult(2);
+            return Task.FromResult(ExitCodes.BadInput);
         });
         return cmd;
     }

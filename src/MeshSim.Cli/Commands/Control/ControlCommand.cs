@@ -36,7 +36,7 @@ public static class ControlCommand
             var loop = new ControlLoop(topology, ScenarioModels.Options(spec), sinks, e => output.WriteLine($"{e.At:HH:mm:ss.fff} {e.Kind,-8} {e.Message}"));
             if (consulUrl is not null)
             {
-                if (!Uri.TryCreate(consulUrl, UriKind.Absolute, out var uri)) throw new UsageException($"--consul: expected a URL such as http://127.0.0.1:8500, got \"{consulUrl}\"");
+                if (!Uri.TryCreate(consulUrl, UriKind.Absolute, out var uri)) throw new UsageException($"--consul: expected a URL such as http://127.0.0.1:8500, got '{consulUrl}'");
                 var watcher = new ConsulWatcher(new ConsulClient(new HttpClient { Timeout = TimeSpan.FromMinutes(6) }, uri, p.GetValue(token)),
                     TimeSpan.FromMinutes(5), new Backoff(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(30), new Random()));
                 using var run = loop.Run([LiveSources.Consul(watcher, "consul")], TimeSpan.FromMilliseconds(p.GetValue(quiet)), TimeSpan.FromMilliseconds(p.GetValue(maxDelay)));
@@ -59,6 +59,6 @@ public static class ControlCommand
         "dry-run" => switches.Select(s => (ISwitchSink)new DryRunSink(s, output)).ToList(),
         "ovs" => switches.Select(s => (ISwitchSink)new OvsOfctlSink(s, s)).ToList(),
         _ when push.StartsWith("ovs:", StringComparison.Ordinal) => switches.Select(s => (ISwitchSink)new OvsOfctlSink(s, push[4..] + s)).ToList(),
-        _ => throw new UsageException($"--push: expected ovs, ovs:PREFIX or dry-run, got \"{push}\""),
+        _ => throw new UsageException($"--push: expected ovs, ovs:PREFIX or dry-run, got '{push}'"),
     };
 }

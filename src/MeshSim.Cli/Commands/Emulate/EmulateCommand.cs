@@ -29,7 +29,7 @@ public static class EmulateCommand
         command.SetAction((ParseResult p, CancellationToken ct) => o.Invoke(p, "emulate", (spec, seed, output) =>
         {
             long untilNs = long.MaxValue;
-            if (p.GetValue(duration) is { } d && !ScalarValues.TryDuration(d, out untilNs)) throw new UsageException($"--duration: expected a duration such as \"30s\", got \"{d}\"");
+            if (p.GetValue(duration) is { } d && !ScalarValues.TryDuration(d, out untilNs)) throw new UsageException($"--duration: expected a duration such as 30s, got '{d}'");
             // Warm the packet paths first on a throwaway run of the same scenario (its own traffic, one
             // virtual second at most): otherwise the first real frames wait for the JIT compiler
             // (a first ping of 30-100 ms against 0.3 ms after). The run's output is discarded.
@@ -46,7 +46,7 @@ public static class EmulateCommand
                 foreach (var (option, a) in attachments)
                 {
                     var eq = a.IndexOf('=');
-                    if (eq <= 0) throw new UsageException($"{option}: expected HOST={(option == "--tap" ? "TAP" : "IFACE")}, got \"{a}\"");
+                    if (eq <= 0) throw new UsageException($"{option}: expected HOST={(option == "--tap" ? "TAP" : "IFACE")}, got '{a}'");
                     var host = a[..eq];
                     var iface = a[(eq + 1)..];
                     if (!world.ExternalPorts.TryGetValue(host, out var port))

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using MeshSim.Cli.Experiment;
+using MeshSim.Cli.Progress;
 using MeshSim.Cli.Scenario;
 using MeshSim.Control.Registry;
 
@@ -26,11 +27,18 @@ public static class ExperimentCommand
             var error = p.InvocationConfiguration.Error;
             try
             {
-                if (p.GetValue(requests) is { } n && n < 1) { error.WriteLine($"meshsim experiment: --requests: expected a positive integer, got {n}"); return Task.FromResult(ExitCodes.BadInput); }
+                if (p.GetValue(requests) is { } n && n < 1) throw new UsageException($"--requests: expected a whole number of 1 or more, got '{n}'");
                 var spec = ExperimentLoader.LoadPath(p.GetValue(path)!);
                 if (p.GetValue(seed) is { } s) spec = spec with { Seed = s };
                 var clock = Stopwatch.StartNew();
-                var cells = ExperimentRunner.Run(spec, p.GetValue(requests));
+                int total = spec.Tests.Count * spec.Layouts.Count * spec.Concurrency.Count * 2, done = 0;
+                IReadOnlyList<CellResult> cells;
+                using (var progress = TerminalProgress.For(error))
+                {
+                    progress.Show(0, total, () => $"0/{total} cells", force: true);
+                    cells = ExperimentRunner.Run(spec, p.GetValue(requests), cell =>
+                        progress.Show(++done, total, () => $"{done}/{total} cells, last {cell.Test} {cell.Layout} c={cell.Concurrency} {cell.Mesh.ToString().ToLowerInvariant()}", force: true));
+                }
                 clock.Stop();
                 output.Write(p.GetValue(json) ? ExperimentReport.ToJson(spec, cells) : ExperimentReport.ToText(spec, cells));
                 if (p.GetValue(outDir) is { } dir)
@@ -42,10 +50,9 @@ public static class ExperimentCommand
                 error.WriteLine($"meshsim experiment: {cells.Count} runs in {clock.Elapsed.TotalSeconds:0.0} s of wall time");
                 return Task.FromResult(cells.Any(c => c.First.Errors + c.Second.Errors > 0) ? ExitCodes.ExpectationFailed : ExitCodes.Ok);
             }
-            catch (Exception ex) when (ex is ScenarioException or RegistryException or FileNotFoundException or DirectoryNotFoundException)
+            catch (Exception ex) when (CommandErrors.IsBadInput(ex))
             {
-                error.WriteLine($"meshsim experiment: {ex.Message}");
-                return Task.FromResult(ExitCodes.BadInput);
+                return Task.FromResult(CommandErrors.Report(error, "experiment", ex));
             }
         });
         return command;

@@ -18,6 +18,9 @@ public static class CliReference
         sb.Append("date. Regenerate with `MESHSIM_UPDATE_DOCS=1 dotnet test tests/MeshSim.Cli.Tests --filter CliReference`.\n\n");
         sb.Append(root.Description).Append("\n\n");
         sb.Append("Exit codes: 0 every expectation held (or the lab is solved), 1 an expectation failed, 2 bad input, 3 internal error.\n\n");
+        sb.Append("A usage error (unknown command or option, a missing or wrong value) is one line on stderr and exit code 2,\n");
+        sb.Append("`meshsim run: unknown option '--sed' (did you mean '--seed'?); see 'meshsim run --help'`; an error in an input\n");
+        sb.Append("file names it as `file:line:column`. A progress line is drawn on stderr only when stderr is a terminal.\n\n");
         foreach (var o in root.Options.Where(o => o.Recursive && Visible(o)))
             sb.Append($"Every command accepts `{o.Name} <{o.Name.TrimStart('-')}>`: {Cell(o.Description)}.\n\n");
         sb.Append("| command | what it does |\n|---|---|\n");

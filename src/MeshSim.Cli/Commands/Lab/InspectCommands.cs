@@ -83,7 +83,7 @@ public static class InspectCommands
         if (!world.Hosts.ContainsKey(from) && world.Spec.Services.All(s => s.Name != from))
             throw new UsageException($"'{from}' is neither a host nor a service (hosts: {string.Join(", ", world.Hosts.Keys)})");
         if (!Uri.TryCreate(url.Contains("://") ? url : "http://" + url, UriKind.Absolute, out var uri) || uri.Scheme != "http" || !Ipv4Address.TryParse(uri.Host, out var address))
-            throw new UsageException($"expected a URL such as http://192.168.1.250:9191/, got \"{url}\" (there is no DNS in the mesh)");
+            throw new UsageException($"expected a URL such as http://192.168.1.250:9191/, got '{url}' (there is no DNS in the mesh)");
         var host = world.SourceHost(from);
         var start = world.Network.Sim.Now;
         var task = new SimHttpClient(host).GetAsync(address, (ushort)(uri.IsDefaultPort ? 80 : uri.Port), uri.PathAndQuery);

@@ -59,10 +59,9 @@ public static class LabCommand
         {
             return Task.FromResult(body());
         }
-        catch (Exception ex) when (ex is ScenarioException or RegistryException or FileNotFoundException or DirectoryNotFoundException or UsageException)
+        catch (Exception ex) when (CommandErrors.IsBadInput(ex))
         {
-            p.InvocationConfiguration.Error.WriteLine($"meshsim {name}: {ex.Message}");
-            return Task.FromResult(ExitCodes.BadInput);
+            return Task.FromResult(CommandErrors.Report(p, name, ex));
         }
     }
 }

@@ -30,18 +30,23 @@ public static class ReplayCommand
             if (targets.Select(t => t.Switch).Distinct(StringComparer.Ordinal).Skip(1).Any())
                 throw new UsageException($"--into: every capture must enter the same switch, got {string.Join(", ", targets.Select(t => t.Switch).Distinct(StringComparer.Ordinal))}");
             var mode = p.GetValue(timing);
-            if (mode is not ("original" or "fast")) throw new UsageException($"--timing: expected original or fast, got \"{mode}\"");
+            if (mode is not ("original" or "fast")) throw new UsageException($"--timing: expected original or fast, got '{mode}'");
             var inputs = new List<PcapReplay.Input>();
+            var cuts = new List<string>();
             for (int i = 0; i < files.Length; i++)
             {
-                if (!File.Exists(files[i])) throw new UsageException($"{files[i]}: no such file");
+                if (!File.Exists(files[i])) throw new InputFileException($"{files[i]}: no such file");
                 var capture = CaptureReader.ReadFile(files[i]);
-                if (capture.Frames.Count == 0 && capture.Problems.Count > 0) throw new UsageException($"{files[i]}: {capture.Problems[0]}");
+                var cut = capture.Problems.Select(c => CaptureCutMessage.For(files[i], c.Cut)).FirstOrDefault(m => m is not null);
+                if (capture.Frames.Count == 0 && capture.Problems.Count > 0) throw new InputFileException(cut ?? $"{files[i]}: {capture.Problems[0]}");
+                if (cut is not null) cuts.Add(cut);
                 inputs.Add(new PcapReplay.Input(targets[i].Port, capture));
             }
             var result = PcapReplay.Run(spec, targets[0].Switch, inputs, mode == "original", p.GetValue(outDir));
             output.Write(p.GetValue(json) ? ReplayReport.ToJson(result) : ReplayReport.ToText(result));
-            return ExitCodes.Ok;
+            // As tshark does: the packets before the cut are replayed and reported, then the cut is an error.
+            foreach (var c in cuts) p.InvocationConfiguration.Error.WriteLine($"meshsim replay: {c}");
+            return cuts.Count > 0 ? ExitCodes.BadInput : ExitCodes.Ok;
         }));
         return command;
     }
@@ -50,7 +55,7 @@ public static class ReplayCommand
     {
         var colon = target.LastIndexOf(':');
         if (colon <= 0 || !uint.TryParse(target.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port))
-            throw new UsageException($"--into: expected SWITCH:PORT such as s1:1, got \"{target}\"");
+            throw new UsageException($"--into: expected SWITCH:PORT such as s1:1, got '{target}'");
         return (target[..colon], port);
     }
 }

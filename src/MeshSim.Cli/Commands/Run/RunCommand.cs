@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MeshSim.Cli.Metrics;
+using MeshSim.Cli.Progress;
 using MeshSim.Cli.Run;
 using MeshSim.Cli.Scenario;
 using MeshSim.Control.Registry;
@@ -35,18 +36,19 @@ public static class RunCommand
                 var spec = EmbeddedScenarios.LoadOrDefault(p.GetValue(scenario), p.GetValue(program), limits);
                 if (p.GetValue(until) is { } u)
                 {
-                    if (!ScalarValues.TryDuration(u, out var ns)) { error.WriteLine($"meshsim run: --until: expected a duration such as \"2s\", got \"{u}\""); return Task.FromResult(ExitCodes.BadInput); }
+                    if (!ScalarValues.TryDuration(u, out var ns)) throw new UsageException($"--until: expected a duration such as 2s, got '{u}'");
                     if (ns > limits.MaxVirtualSeconds * 1_000_000_000)
-                    { error.WriteLine($"meshsim run: --until: {u} is more than the limit of {limits.MaxVirtualSeconds} virtual seconds (until); raise it with --limit until=N"); return Task.FromResult(ExitCodes.BadInput); }
+                        throw new UsageException($"--until: {u} is more than the limit of {limits.MaxVirtualSeconds} virtual seconds (until); raise it with --limit until=N");
                     spec = spec with { UntilNs = ns };
                 }
                 var metricsFile = p.GetValue(metrics);
                 var seriesFile = p.GetValue(series);
                 if (!ScalarValues.TryDuration(p.GetValue(interval)!, out var intervalNs) || intervalNs <= 0)
-                { error.WriteLine($"meshsim run: --metrics-interval: expected a positive duration such as \"1s\", got \"{p.GetValue(interval)}\""); return Task.FromResult(ExitCodes.BadInput); }
+                    throw new UsageException($"--metrics-interval: expected a positive duration such as 1s, got '{p.GetValue(interval)}'");
                 var pcapDir = p.GetValue(pcap) ?? spec.Capture?.Directory;
                 NetworkCapture? capture = null;
                 RunMetrics? runMetrics = null;
+                using var progress = TerminalProgress.For(error);
                 var report = ScenarioRun.Execute(spec, p.GetValue(seed), world =>
                 {
                     if (metricsFile is not null || seriesFile is not null) runMetrics = RunMetrics.Attach(world, intervalNs, keepSeries: seriesFile is not null);
@@ -54,7 +56,8 @@ public static class RunCommand
                     capture = spec.Capture?.Format == "pcapng"
                         ? NetworkCapture.PcapNg(world.Network, Path.Combine(pcapDir, spec.Name + ".pcapng"))
                         : NetworkCapture.PcapPerPort(world.Network, pcapDir, spec.Name);
-                });
+                }, (now, until) => progress.Show(now, until, () => $"{ScalarValues.FormatDuration(now)} of {ScalarValues.FormatDuration(until)} virtual time"));
+                progress.Dispose();
                 capture?.Dispose();
                 if (runMetrics is not null)
                 {
@@ -64,10 +67,9 @@ public static class RunCommand
                 output.Write(p.GetValue(json) ? RunReportText.ToJson(report) : RunReportText.ToText(report));
                 return Task.FromResult(report.AllHeld ? ExitCodes.Ok : ExitCodes.ExpectationFailed);
             }
-            catch (Exception ex) when (ex is ScenarioException or RegistryException or FileNotFoundException or DirectoryNotFoundException or UsageException)
+            catch (Exception ex) when (CommandErrors.IsBadInput(ex))
             {
-                error.WriteLine($"meshsim run: {ex.Message}");
-                return Task.FromResult(ExitCodes.BadInput);
+                return Task.FromResult(CommandErrors.Report(error, "run", ex));
             }
         });
         return command;

@@ -16,9 +16,11 @@ namespace MeshSim.Control.Metrics;
 /// <c>+trk+new</c> SYNs, so each is a connection the group opened).</item>
 /// <item><c>meshsim_mesh_tcp_connections_denied_total</c>: packets of the denied pair flow (Istio has no
 /// TCP denial counter; same labels so it joins with the Istio series).</item>
-/// <item><c>istio_tcp_sent_bytes_total</c>/<c>istio_tcp_received_bytes_total</c> (client → server and
-/// back, as Istio's source reporter counts them) and <c>istio_tcp_connections_closed_total</c>, from the
-/// pair's conntrack entries in the DNAT zone (original tuple client → virtual IP:bind port).</item>
+/// <item><c>istio_tcp_sent_bytes_total</c> (bytes of the response, server → client) and
+/// <c>istio_tcp_received_bytes_total</c> (bytes of the request, client → server), as Istio defines them
+/// (its proxies count the downstream connection: "sent" is what went back to the client), and
+/// <c>istio_tcp_connections_closed_total</c>, from the pair's conntrack entries in the DNAT zone
+/// (original tuple client → virtual IP:bind port).</item>
 /// </list>
 /// Conntrack forgets connections when they expire, so each scrape folds the live entries into totals
 /// kept here: a connection's bytes keep counting after it is gone, provided one scrape saw it at its
@@ -52,7 +54,7 @@ public sealed class ServiceTcpMetrics
             {
                 if (c.Key.Proto != 6 || c.Key.Dst != _vip.Value) continue;
                 if (!_byTuple.TryGetValue((b.Name, c.Key.Src, c.Key.DstPort), out var pair)) continue;
-                _seen[c] = (pair, c.Bytes[0], c.Bytes[1], IsClosed(c));
+                _seen[c] = (pair, Sent: c.Bytes[1], Received: c.Bytes[0], IsClosed(c));
             }
     }
 
@@ -86,8 +88,8 @@ public sealed class ServiceTcpMetrics
         var sb = new StringBuilder();
         Family(sb, "istio_tcp_connections_opened_total", "Connections the mesh opened, from the allowed pair flows' counters.", opened);
         Family(sb, "istio_tcp_connections_closed_total", "Connections conntrack saw closed (FIN or RST), from the pair's conntrack entries.", closed);
-        Family(sb, "istio_tcp_sent_bytes_total", "Bytes client to server (IP lengths, as conntrack counts), from the pair's conntrack entries.", sent);
-        Family(sb, "istio_tcp_received_bytes_total", "Bytes server to client (IP lengths, as conntrack counts), from the pair's conntrack entries.", received);
+        Family(sb, "istio_tcp_sent_bytes_total", "Bytes sent during response, server to client (IP lengths, as conntrack counts), from the pair's conntrack entries.", sent);
+        Family(sb, "istio_tcp_received_bytes_total", "Bytes received during request, client to server (IP lengths, as conntrack counts), from the pair's conntrack entries.", received);
         Family(sb, "meshsim_mesh_tcp_connections_denied_total", "Connection attempts refused by an intention, from the denied pair flows' counters.", denied);
         return sb.ToString();
     }

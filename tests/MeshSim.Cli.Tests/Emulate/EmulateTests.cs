@@ -15,7 +15,7 @@ namespace MeshSim.Cli.Tests.Emulate;
 [Collection("netns")]
 public class EmulateTests
 {
-    private static string Scenario => File.ReadAllText(Path.Combine(ThesisLabTests.Repo, "scenarios", "thesis-lab.yaml"))
+    internal static string Scenario => File.ReadAllText(Path.Combine(ThesisLabTests.Repo, "scenarios", "thesis-lab.yaml"))
         .Replace("  - { name: db1, ip: 192.168.1.21/24, mac: \"00:00:00:00:00:04\" }",
                  "  - { name: db1, ip: 192.168.1.21/24, mac: \"00:00:00:00:00:04\" }\n  - { name: ext1, ip: 192.168.1.31/24, mac: \"00:00:00:00:00:31\", external: true }")
         .Replace("  - { a: \"db1\", b: \"s2:3\", latency: 50us, rate: 1Gbps }",

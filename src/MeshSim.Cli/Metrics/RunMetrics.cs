@@ -22,21 +22,23 @@ public sealed class RunMetrics
     /// <summary>Virtual time between scrapes (<see cref="long.MaxValue"/> when scraped on demand).</summary>
     public long IntervalNs { get; }
 
-    private RunMetrics(ScenarioWorld world, long intervalNs, bool keepSeries, Func<string>? extra)
+    private RunMetrics(ScenarioWorld world, long intervalNs, bool keepSeries, Func<string>? extra, bool switchServices = true)
     {
         _world = world;
         _extra = extra;
         IntervalNs = intervalNs;
-        if (world.Compiled is { } compiled) _services = new ServiceTcpMetrics(compiled, world.Spec.Mesh.VirtualIp);
+        if (switchServices && world.Compiled is { } compiled) _services = new ServiceTcpMetrics(compiled, world.Spec.Mesh.VirtualIp);
         if (keepSeries) _series = new OpenMetricsSeries();
     }
 
     /// <summary>Starts scraping <paramref name="world"/> at time 0 and every <paramref name="intervalNs"/> after;
-    /// <paramref name="extra"/> adds families of its own (the sidecars' series) after the others.</summary>
-    public static RunMetrics Attach(ScenarioWorld world, long intervalNs, bool keepSeries, Func<string>? extra = null)
+    /// <paramref name="extra"/> adds families of its own (the sidecars' series) after the others, and
+    /// <paramref name="switchServices"/> false leaves out the switches' service series (a world whose
+    /// switches do not run the compiled rules, such as the sidecar mesh's plain L2 fabric).</summary>
+    public static RunMetrics Attach(ScenarioWorld world, long intervalNs, bool keepSeries, Func<string>? extra = null, bool switchServices = true)
     {
         if (intervalNs <= 0) throw new ArgumentOutOfRangeException(nameof(intervalNs), "the scrape interval must be positive");
-        var m = new RunMetrics(world, intervalNs, keepSeries, extra);
+        var m = new RunMetrics(world, intervalNs, keepSeries, extra, switchServices);
         m.ScrapeAndReschedule();
         return m;
     }

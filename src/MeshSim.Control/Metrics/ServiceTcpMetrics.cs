@@ -100,11 +100,16 @@ public sealed class ServiceTcpMetrics
             // A reset leaves both sides CLOSED; a fresh connection's original side is SYN_SENT.
             || (s.Original == TcpPeerState.Closed && s.Reply == TcpPeerState.Closed));
 
-    private static void Family(StringBuilder sb, string name, string help, SortedDictionary<(string Source, string Destination), long> values)
+    private static void Family(StringBuilder sb, string name, string help, SortedDictionary<(string Source, string Destination), long> values) =>
+        Family(sb, name, help, "switch", values);
+
+    /// <summary>One counter family of service series labelled as Istio labels them, with <paramref name="reporter"/>
+    /// ("switch" here, "source" for sidecars); shared so every reporter's series join on the same labels.</summary>
+    public static void Family(StringBuilder sb, string name, string help, string reporter, IEnumerable<KeyValuePair<(string Source, string Destination), long>> values)
     {
         sb.Append("# HELP ").Append(name).Append(' ').Append(help).Append("\n# TYPE ").Append(name).Append(" counter\n");
         foreach (var ((src, dst), v) in values)
-            sb.Append(name).Append("{reporter=\"switch\",source_workload=\"").Append(src)
+            sb.Append(name).Append("{reporter=\"").Append(reporter).Append("\",source_workload=\"").Append(src)
               .Append("\",source_canonical_service=\"").Append(src)
               .Append("\",destination_service=\"").Append(dst)
               .Append("\",destination_service_name=\"").Append(dst)

@@ -126,8 +126,8 @@ public sealed class ControlLoop
     private void Log(string kind, string message) => _log(new ControlEvent(_clock.Now, kind, message));
 }
 
-/// <summary>The loop's counters at one instant (see <see cref="ControlLoop.Snapshot"/>).</summary>
-/// <param name="Switches">Per switch, in name order: flows and groups it holds as far as the loop knows, and the updates it refused.</param>
+/// <summary>The loop's counters at one instant (see <see cref="ControlLoop.Snapshot"/>); <c>Switches</c> lists,
+/// per switch in name order, the flows and groups it holds as far as the loop knows and the updates it refused.</summary>
 public sealed record ControlLoopSnapshot(
     int Pushes, int Mods, int RejectedSnapshots, int Outages, int Services, int AllowedPairs, int DeniedPairs, DateTimeOffset? LastPush,
     IReadOnlyList<TimeSpan> Latencies, IReadOnlyList<(string Switch, int Flows, int Groups, int Refused)> Switches);

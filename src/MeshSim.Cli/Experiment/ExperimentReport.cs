@@ -120,7 +120,8 @@ public static class ExperimentReport
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
     }
 
-    /// <summary>Writes table.txt, results.json and histograms/*.svg into <paramref name="dir"/>; returns the files written.</summary>
+    /// <summary>Writes table.txt, results.json, histograms/*.svg and, for cells that kept them, metrics/*.om
+    /// into <paramref name="dir"/>; returns the files written.</summary>
     public static IReadOnlyList<string> Write(string dir, ExperimentSpec spec, IReadOnlyList<CellResult> cells)
     {
         var written = new List<string>();
@@ -137,6 +138,12 @@ public static class ExperimentReport
                 var title = $"{(c.Mesh == MeshKind.Sidecar ? "Sidecar mesh" : "Switch mesh")}: {c.Concurrency} parallel {c.Test} request(s), {c.Layout} ({attempt} attempt)";
                 Put(Path.Combine(svgDir, $"{c.Test.ToLowerInvariant()}-{c.Layout.ToLowerInvariant()}-c{c.Concurrency}-{mesh}-{attempt}.svg"), HistogramSvg.Render(title, Samples(result.Latency)));
             }
+        foreach (var c in cells.Where(c => c.Series is not null))
+        {
+            var metricsDir = Path.Combine(dir, "metrics");
+            Directory.CreateDirectory(metricsDir);
+            Put(Path.Combine(metricsDir, $"{c.Test.ToLowerInvariant()}-{c.Layout.ToLowerInvariant()}-c{c.Concurrency}-{(c.Mesh == MeshKind.Sidecar ? "sidecar" : "switch")}.om"), c.Series!);
+        }
         return written;
     }
 

@@ -83,7 +83,7 @@ public sealed class MeshWorld
                         .Select(j => new Endpoint(inbound[(upstream, j)].Host.Address, inbound[(upstream, j)].Port))
                         .ToList();
                     if (targets.Count == 0) throw new ScenarioException(spec.SourcePath, up.At, $"upstream '{upstream}' of '{svc.Name}' has no healthy instance");
-                    Listen(spec, svc.Instances[i].At, () => proxy.AddUpstream(bindPort, targets), $"upstream bind port {bindPort} ({svc.Name} -> {upstream})");
+                    Listen(spec, svc.Instances[i].At, () => proxy.AddUpstream(bindPort, targets, upstream), $"upstream bind port {bindPort} ({svc.Name} -> {upstream})");
                 }
             }
         return new MeshWorld(world, MeshKind.Sidecar, proxies);

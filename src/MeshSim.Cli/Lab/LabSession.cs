@@ -43,8 +43,11 @@ public sealed class LabSession
     /// <summary>Starts a session over a freshly built world.</summary>
     public LabSession(ScenarioSpec spec, ulong? seed = null) => World = ScenarioWorld.Build(spec, seed);
 
-    // Made at the first metrics command: it keeps the service totals between asks.
+    // Made at the first metrics command or scrape: it keeps the service totals between asks.
     private RunMetrics? _metrics;
+    // Held while a command runs, so a scrape from the /metrics server's thread never meets the world mid-command.
+    private readonly object _gate = new();
+    private string? _lastScrape;
 
     /// <summary>The world the commands act on.</summary>
     public ScenarioWorld World { get; }
@@ -59,6 +62,32 @@ public sealed class LabSession
     /// <summary>Runs one command line and returns what it prints. Empty and <c>#</c> lines print nothing.</summary>
     /// <exception cref="UsageException">The line is not a valid command for this world.</exception>
     public string Execute(string line)
+    {
+        lock (_gate) return ExecuteLocked(line);
+    }
+
+    /// <summary>
+    /// The exposition for a <c>/metrics</c> scrape (any thread): the state after the latest command.
+    /// While a command runs (a long traffic run), it waits up to <paramref name="wait"/> and then
+    /// answers with the previous scrape's text (null before the first), since virtual time only
+    /// moves inside commands and reading the world mid-command is not safe.
+    /// </summary>
+    public string? Scrape(TimeSpan wait)
+    {
+        if (!Monitor.TryEnter(_gate, wait)) return Volatile.Read(ref _lastScrape);
+        try
+        {
+            var text = SessionMetrics.Exposition();
+            Volatile.Write(ref _lastScrape, text);
+            return text;
+        }
+        finally { Monitor.Exit(_gate); }
+    }
+
+    // The metrics command and the scrapes share one, so the service totals are the same for both.
+    private RunMetrics SessionMetrics => _metrics ??= RunMetrics.OnDemand(World, () => ServedMetrics.VirtualTime(World.Network.Sim.Now));
+
+    private string ExecuteLocked(string line)
     {
         var words = line.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (words.Length == 0 || words[0].StartsWith('#')) return "";
@@ -76,7 +105,7 @@ public sealed class LabSession
             case "dump-flows": Need(2, "dump-flows SW"); return InspectCommands.DumpFlows(World, words[1]);
             case "dump-groups": Need(2, "dump-groups SW"); return InspectCommands.DumpGroups(World, words[1]);
             case "dump-conntrack": Need(2, "dump-conntrack SW"); return InspectCommands.DumpConntrack(World, words[1]);
-            case "metrics": return LabMetrics.Filter((_metrics ??= RunMetrics.OnDemand(World)).Exposition(), words.Length > 1 ? words[1] : "");
+            case "metrics": return LabMetrics.Filter(SessionMetrics.Exposition(), words.Length > 1 ? words[1] : "");
             case "trace":
                 Need(3, "trace SW PACKET");
                 return World.P4Switches.ContainsKey(words[1]) ? P4SwitchTrace.Text(World, words[1], Rest(2)) : InspectCommands.TraceText(World, words[1], Rest(2)).ToText();

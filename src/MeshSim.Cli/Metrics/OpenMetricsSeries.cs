@@ -65,9 +65,11 @@ public sealed class OpenMetricsSeries
         }
     }
 
-    /// <summary>The OpenMetrics text, ending with <c># EOF</c>.</summary>
-    public string Render()
+    /// <summary>The OpenMetrics text, ending with <c># EOF</c>; <paramref name="labels"/> go first on every
+    /// sample (so runs that share series names, such as the two meshes of an experiment cell, import into one TSDB).</summary>
+    public string Render(params (string Name, string Value)[] labels)
     {
+        var prefix = string.Join(",", labels.Select(l => $"{l.Name}=\"{l.Value.Replace("\\", "\\\\").Replace("\"", "\\\"")}\""));
         var sb = new StringBuilder();
         foreach (var f in _families)
         {
@@ -78,8 +80,11 @@ public sealed class OpenMetricsSeries
             sb.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
             if (f.Help.Length > 0) sb.Append("# HELP ").Append(name).Append(' ').Append(f.Help).Append('\n');
             foreach (var s in f.SeriesOrder)
+            {
+                var series = WithLabels(s, prefix);
                 foreach (var (t, v) in f.Samples[s])
-                    sb.Append(s).Append(' ').Append(v).Append(' ').Append(Seconds(t)).Append('\n');
+                    sb.Append(series).Append(' ').Append(v).Append(' ').Append(Seconds(t)).Append('\n');
+            }
         }
         return sb.Append("# EOF\n").ToString();
     }
@@ -95,6 +100,14 @@ public sealed class OpenMetricsSeries
             _families.Add(f);
         }
         return f;
+    }
+
+    private static string WithLabels(string series, string prefix)
+    {
+        if (prefix.Length == 0) return series;
+        int brace = series.IndexOf('{');
+        if (brace < 0) return series + "{" + prefix + "}";
+        return series.EndsWith("{}", StringComparison.Ordinal) ? series[..brace] + "{" + prefix + "}" : series[..(brace + 1)] + prefix + "," + series[(brace + 1)..];
     }
 
     private static string SampleName(string series)

@@ -25,6 +25,11 @@ public sealed class ControlLoop
     private readonly Dictionary<string, RuleSet> _installed = new(StringComparer.Ordinal);
     private readonly Action<ControlEvent> _log;
     private readonly IScheduler _clock;
+    // Guards the loop's state against a metrics scrape on another thread (Snapshot); updates are serialized anyway.
+    private readonly object _gate = new();
+    private int _outages, _rejectedSnapshots, _services, _allowedPairs, _deniedPairs;
+    private readonly Dictionary<string, int> _refused = new(StringComparer.Ordinal);
+    private DateTimeOffset? _lastPush;
 
     /// <summary>Creates the loop; every switch starts as empty (the first push installs everything).</summary>
     public ControlLoop(NetworkTopology topology, MeshOptions options, IEnumerable<ISwitchSink> sinks, Action<ControlEvent> log, IScheduler? clock = null)
@@ -48,7 +53,12 @@ public sealed class ControlLoop
     /// <summary>Wires the pipeline: merge the sources, coalesce bursts, and handle each snapshot.</summary>
     public IDisposable Run(IEnumerable<IObservable<RegistryUpdate>> sources, TimeSpan quiet, TimeSpan maxDelay) =>
         sources.Merge()
-            .Do(u => { if (u.Outage is not null) Log("outage", $"{u.Source}: {u.Outage}; switches keep their rules"); })
+            .Do(u =>
+            {
+                if (u.Outage is null) return;
+                lock (_gate) _outages++;
+                Log("outage", $"{u.Source}: {u.Outage}; switches keep their rules");
+            })
             .Where(u => u.Registry is not null)
             .Select(u => (Update: u, ReceivedAt: Stopwatch.GetTimestamp()))
             .CoalesceBursts(quiet, maxDelay, _clock)
@@ -56,6 +66,20 @@ public sealed class ControlLoop
 
     /// <summary>Compiles one snapshot (incrementally: only what changed since the last one) and pushes the differences (also usable without Rx).</summary>
     public void Handle(RegistryUpdate update, long receivedTimestamp = 0)
+    {
+        lock (_gate) HandleLocked(update, receivedTimestamp);
+    }
+
+    /// <summary>A consistent reading of the loop's counters, for a metrics scrape from any thread.</summary>
+    public ControlLoopSnapshot Snapshot()
+    {
+        lock (_gate)
+            return new ControlLoopSnapshot(Pushes, Mods, _rejectedSnapshots, _outages, _services, _allowedPairs, _deniedPairs, _lastPush,
+                Latencies.ToArray(),
+                _installed.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Key, kv.Value.Flows.Count, kv.Value.Groups.Count, _refused.GetValueOrDefault(kv.Key))).ToArray());
+    }
+
+    private void HandleLocked(RegistryUpdate update, long receivedTimestamp)
     {
         foreach (var r in update.Rejected) Log("rejected", $"{update.Source}: {r}");
         CompileResult compiled;
@@ -65,6 +89,7 @@ public sealed class ControlLoop
         }
         catch (RegistryException ex)
         {
+            _rejectedSnapshots++;
             Log("rejected", $"{update.Source}: snapshot not applied, switches keep their rules: {ex.Message}");
             return;
         }
@@ -84,14 +109,25 @@ public sealed class ControlLoop
             }
             catch (SinkException ex)
             {
+                _refused[desired.Switch] = _refused.GetValueOrDefault(desired.Switch) + 1;
                 Log("refused", ex.Message);
             }
         }
         Pushes++;
         Mods += mods;
+        _services = update.Registry!.Services.Count;
+        _allowedPairs = compiled.Pairs.Where(p => p.Allowed).Select(p => (p.Source, p.Destination)).Distinct().Count();
+        _deniedPairs = compiled.Pairs.Where(p => !p.Allowed).Select(p => (p.Source, p.Destination)).Distinct().Count();
+        _lastPush = _clock.Now;
         if (receivedTimestamp != 0) Latencies.Add(Stopwatch.GetElapsedTime(receivedTimestamp));
         Log("pushed", $"{update.Source}: {mods} modification(s) over {compiled.RuleSets.Count} switch(es)");
     }
 
     private void Log(string kind, string message) => _log(new ControlEvent(_clock.Now, kind, message));
 }
+
+/// <summary>The loop's counters at one instant (see <see cref="ControlLoop.Snapshot"/>); <c>Switches</c> lists,
+/// per switch in name order, the flows and groups it holds as far as the loop knows and the updates it refused.</summary>
+public sealed record ControlLoopSnapshot(
+    int Pushes, int Mods, int RejectedSnapshots, int Outages, int Services, int AllowedPairs, int DeniedPairs, DateTimeOffset? LastPush,
+    IReadOnlyList<TimeSpan> Latencies, IReadOnlyList<(string Switch, int Flows, int Groups, int Refused)> Switches);

@@ -16,9 +16,11 @@ namespace MeshSim.Control.Metrics;
 /// <c>+trk+new</c> SYNs, so each is a connection the group opened).</item>
 /// <item><c>meshsim_mesh_tcp_connections_denied_total</c>: packets of the denied pair flow (Istio has no
 /// TCP denial counter; same labels so it joins with the Istio series).</item>
-/// <item><c>istio_tcp_sent_bytes_total</c>/<c>istio_tcp_received_bytes_total</c> (client → server and
-/// back, as Istio's source reporter counts them) and <c>istio_tcp_connections_closed_total</c>, from the
-/// pair's conntrack entries in the DNAT zone (original tuple client → virtual IP:bind port).</item>
+/// <item><c>istio_tcp_sent_bytes_total</c> (bytes of the response, server → client) and
+/// <c>istio_tcp_received_bytes_total</c> (bytes of the request, client → server), as Istio defines them
+/// (its proxies count the downstream connection: "sent" is what went back to the client), and
+/// <c>istio_tcp_connections_closed_total</c>, from the pair's conntrack entries in the DNAT zone
+/// (original tuple client → virtual IP:bind port).</item>
 /// </list>
 /// Conntrack forgets connections when they expire, so each scrape folds the live entries into totals
 /// kept here: a connection's bytes keep counting after it is gone, provided one scrape saw it at its
@@ -52,7 +54,7 @@ public sealed class ServiceTcpMetrics
             {
                 if (c.Key.Proto != 6 || c.Key.Dst != _vip.Value) continue;
                 if (!_byTuple.TryGetValue((b.Name, c.Key.Src, c.Key.DstPort), out var pair)) continue;
-                _seen[c] = (pair, c.Bytes[0], c.Bytes[1], IsClosed(c));
+                _seen[c] = (pair, Sent: c.Bytes[1], Received: c.Bytes[0], IsClosed(c));
             }
     }
 
@@ -86,8 +88,8 @@ public sealed class ServiceTcpMetrics
         var sb = new StringBuilder();
         Family(sb, "istio_tcp_connections_opened_total", "Connections the mesh opened, from the allowed pair flows' counters.", opened);
         Family(sb, "istio_tcp_connections_closed_total", "Connections conntrack saw closed (FIN or RST), from the pair's conntrack entries.", closed);
-        Family(sb, "istio_tcp_sent_bytes_total", "Bytes client to server (IP lengths, as conntrack counts), from the pair's conntrack entries.", sent);
-        Family(sb, "istio_tcp_received_bytes_total", "Bytes server to client (IP lengths, as conntrack counts), from the pair's conntrack entries.", received);
+        Family(sb, "istio_tcp_sent_bytes_total", "Bytes sent during response, server to client (IP lengths, as conntrack counts), from the pair's conntrack entries.", sent);
+        Family(sb, "istio_tcp_received_bytes_total", "Bytes received during request, client to server (IP lengths, as conntrack counts), from the pair's conntrack entries.", received);
         Family(sb, "meshsim_mesh_tcp_connections_denied_total", "Connection attempts refused by an intention, from the denied pair flows' counters.", denied);
         return sb.ToString();
     }
@@ -98,11 +100,16 @@ public sealed class ServiceTcpMetrics
             // A reset leaves both sides CLOSED; a fresh connection's original side is SYN_SENT.
             || (s.Original == TcpPeerState.Closed && s.Reply == TcpPeerState.Closed));
 
-    private static void Family(StringBuilder sb, string name, string help, SortedDictionary<(string Source, string Destination), long> values)
+    private static void Family(StringBuilder sb, string name, string help, SortedDictionary<(string Source, string Destination), long> values) =>
+        Family(sb, name, help, "switch", values);
+
+    /// <summary>One counter family of service series labelled as Istio labels them, with <paramref name="reporter"/>
+    /// ("switch" here, "source" for sidecars); shared so every reporter's series join on the same labels.</summary>
+    public static void Family(StringBuilder sb, string name, string help, string reporter, IEnumerable<KeyValuePair<(string Source, string Destination), long>> values)
     {
         sb.Append("# HELP ").Append(name).Append(' ').Append(help).Append("\n# TYPE ").Append(name).Append(" counter\n");
         foreach (var ((src, dst), v) in values)
-            sb.Append(name).Append("{reporter=\"switch\",source_workload=\"").Append(src)
+            sb.Append(name).Append("{reporter=\"").Append(reporter).Append("\",source_workload=\"").Append(src)
               .Append("\",source_canonical_service=\"").Append(src)
               .Append("\",destination_service=\"").Append(dst)
               .Append("\",destination_service_name=\"").Append(dst)

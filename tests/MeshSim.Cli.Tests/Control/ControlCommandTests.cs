@@ -4,7 +4,7 @@ namespace MeshSim.Cli.Tests.Control;
 
 public class ControlCommandTests
 {
-    private const string Pods = """
+    internal const string Pods = """
         apiVersion: v1
         kind: List
         items:
@@ -29,6 +29,11 @@ public class ControlCommandTests
           spec: { nodeName: h2 }
         """;
 
+    /// <summary>The thesis lab with the pods' names as its hosts.</summary>
+    internal static string PodLab => File.ReadAllText(Path.Combine(ThesisLabTests.Repo, "scenarios", "thesis-lab.yaml"))
+        .Replace("name: h1,", "name: public-api-1,").Replace("\"h1\"", "\"public-api-1\"").Replace("host: h1", "host: public-api-1")
+        .Replace("name: h2,", "name: product-api-1,").Replace("\"h2\"", "\"product-api-1\"").Replace("host: h2", "host: product-api-1");
+
     [Fact]
     public void Pod_manifests_compile_against_the_scenario_topology_and_print_the_bundles()
     {
@@ -36,10 +41,7 @@ public class ControlCommandTests
         try
         {
             // Pods attach at container level: their names are the topology's hosts.
-            var yaml = File.ReadAllText(Path.Combine(ThesisLabTests.Repo, "scenarios", "thesis-lab.yaml"))
-                .Replace("name: h1,", "name: public-api-1,").Replace("\"h1\"", "\"public-api-1\"").Replace("host: h1", "host: public-api-1")
-                .Replace("name: h2,", "name: product-api-1,").Replace("\"h2\"", "\"product-api-1\"").Replace("host: h2", "host: product-api-1");
-            File.WriteAllText(Path.Combine(dir.FullName, "lab.yaml"), yaml);
+            File.WriteAllText(Path.Combine(dir.FullName, "lab.yaml"), PodLab);
             File.WriteAllText(Path.Combine(dir.FullName, "pods.yaml"), Pods);
             var (code, output, error) = CliProcess.RunIn(dir.FullName, "control", "-s", "lab.yaml", "--k8s", "pods.yaml", "--push", "dry-run");
             Assert.True(code == 0, error + output);

@@ -27,7 +27,7 @@ public class EmulateTests
             .Replace("upstreams: { public-api: 9191, product-api: 9341 }", "upstreams: { public-api: 9191, product-api: 9341, realweb: 9500 }")
             .Replace("services:\n", "services:\n  - name: realweb\n    instances: [ { host: ext2, port: 8000 } ]\n");
 
-    private static string Scenario => WithExternalHost(File.ReadAllText(Path.Combine(ThesisLabTests.Repo, "scenarios", "thesis-lab.yaml")));
+    internal static string Scenario => WithExternalHost(File.ReadAllText(Path.Combine(ThesisLabTests.Repo, "scenarios", "thesis-lab.yaml")));
 
     /// <summary>A thesis lab scenario (OVS or P4) with external host ext1 (192.168.1.31) on s1:4, allowed to call public-api and product-api.</summary>
     internal static string WithExternalHost(string yaml) => yaml

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using MeshSim.Cli.Metrics;
 using MeshSim.Cli.Run;
 using MeshSim.Cli.Scenario;
 using MeshSim.Engine;
@@ -8,7 +9,7 @@ using MeshSim.Io.Live;
 namespace MeshSim.Cli.Commands.Emulate;
 
 /// <summary>
-/// <c>meshsim emulate [-s SCENARIO] (--attach HOST=IFACE | --tap HOST=TAP [--configure]) ... [--duration 30s]</c>:
+/// <c>meshsim emulate [-s SCENARIO] (--attach HOST=IFACE | --tap HOST=TAP [--configure]) ... [--duration 30s] [--metrics-listen [ADDRESS:]PORT]</c>:
 /// runs the scenario in real time (virtual time follows the wall clock) and bridges each external
 /// host's switch port to a real Linux interface: an existing one (a veth end) through libpcap, or a
 /// TAP device it creates (and removes on exit), so real programs (curl, ping, python http.server)
@@ -25,7 +26,8 @@ public static class EmulateCommand
         var tap = new Option<string[]>("--tap") { Description = "HOST=TAP: create TAP device TAP (removed on exit) and bridge external host HOST's switch port to it", AllowMultipleArgumentsPerToken = true };
         var configure = new Option<bool>("--configure") { Description = "give each --tap device its host's MAC and address from the scenario and bring it up (otherwise it is only up, unconfigured)" };
         var duration = new Option<string?>("--duration") { Description = "stop after this long (default: until Ctrl-C)" };
-        var command = o.AddTo(new Command("emulate", "Run a scenario in real time, bridged to real interfaces") { attach, tap, configure, duration });
+        var metricsListen = MetricsListenOption.Create();
+        var command = o.AddTo(new Command("emulate", "Run a scenario in real time, bridged to real interfaces") { attach, tap, configure, duration, metricsListen });
         command.SetAction((ParseResult p, CancellationToken ct) => o.Invoke(p, "emulate", (spec, seed, output) =>
         {
             long untilNs = long.MaxValue;
@@ -64,6 +66,20 @@ public static class EmulateCommand
                     output.WriteLine($"*** {host} ({port}) <-> {iface}" + (option == "--tap" ? " (TAP)" : ""));
                 }
                 output.WriteLine($"*** warmed up in {warmup.ElapsedMilliseconds} ms");
+                // A scrape runs on the simulation thread between events (posted like a captured
+                // frame), so it reads the counters as of the wall-clock instant it arrives.
+                var metrics = RunMetrics.OnDemand(world, () => ServedMetrics.VirtualTime(world.Network.Sim.Now) + ServedMetrics.LiveBridges(bridges, loop.MaxLagNs));
+                using var endpoint = MetricsListenOption.Start(p, metricsListen, async token =>
+                {
+                    var done = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    loop.Post(() =>
+                    {
+                        try { done.TrySetResult(metrics.Exposition()); }
+                        catch (Exception e) { done.TrySetException(e); }
+                    });
+                    return await done.Task.WaitAsync(TimeSpan.FromSeconds(5), token);
+                });
+                if (endpoint is not null) output.WriteLine($"*** metrics on {endpoint.Url}");
                 output.WriteLine("*** running in real time" + (untilNs == long.MaxValue ? "; Ctrl-C or SIGTERM stops" : $" for {ScalarValues.FormatDuration(untilNs)}"));
                 output.Flush();
                 // Ctrl-C or SIGTERM (what scripts and service managers send) ends the run normally,
@@ -72,6 +88,7 @@ public static class EmulateCommand
                 using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
                 using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
                 loop.Run(untilNs == long.MaxValue ? long.MaxValue : world.Network.Sim.Now + untilNs, stop.Token);
+                endpoint?.Dispose();   // nothing runs posted scrapes any more
                 // Closing first makes the figures final: frames still in the capture ring are counted too.
                 foreach (var b in bridges) b.Dispose();
                 foreach (var b in bridges) output.WriteLine($"*** {b.Name}: {b.Counters()}");

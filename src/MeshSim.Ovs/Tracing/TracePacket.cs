@@ -60,6 +60,7 @@ public sealed class TracePacket
                 FieldPrerequisite.Udp => dlType == 0x0800 && proto == 17,
                 FieldPrerequisite.Icmp => dlType == 0x0800 && proto == 1,
                 FieldPrerequisite.L4 => dlType == 0x0800 && proto is 6 or 17 or 132,
+                FieldPrerequisite.Sctp => dlType == 0x0800 && proto == 132,
                 _ => true,
             };
             if (!ok)

@@ -169,6 +169,7 @@ public sealed class LabSession
     {
         var bridge = Bridge(sw, "add-flow");
         if (!OvsParser.TryParseFlow(text, out var flow, out var error)) throw new UsageException($"flow: {error}");
+        if (OvsRuleFile.MissingGroup(flow!, id => bridge.FindGroup(id) is not null) is { } missing) throw new UsageException($"flow: {missing}");
         bridge.AddFlow(flow!);
         return "";
     }

@@ -241,21 +241,30 @@ public sealed class ScenarioWorld
             {
                 var rules = Compiled!.For(s.Name);
                 foreach (var g in rules.Groups) bridge.AddGroup(g.Group);
+                foreach (var f in rules.Flows)
+                    if (OvsRuleFile.MissingGroup(f.Flow, id => bridge.FindGroup(id) is not null) is { } missing)
+                        throw new ScenarioException(Spec.SourcePath, s.At, $"compiled rules for {s.Name}: {missing}");
                 bridge.AddFlows(rules.Flows.Select(f => f.Flow));
                 continue;
             }
             if (s.GroupsFile is not null)
-                foreach (var g in ReadRules(Path.Combine(baseDir, s.GroupsFile), s, OvsRuleFile.ParseGroups)) bridge.AddGroup(g);
-            bridge.AddFlows(ReadRules(Path.Combine(baseDir, s.FlowsFile), s, OvsRuleFile.ParseFlows));
+                foreach (var g in ReadRules(Path.Combine(baseDir, s.GroupsFile), s, OvsRuleFile.ParseGroups).Select(e => e.Entry)) bridge.AddGroup(g);
+            // As on a real switch, a flow may only name groups that exist (OFPBAC_BAD_OUT_GROUP).
+            var flowsPath = Path.Combine(baseDir, s.FlowsFile);
+            var flows = ReadRules(flowsPath, s, OvsRuleFile.ParseFlows);
+            foreach (var f in flows)
+                if (OvsRuleFile.MissingGroup(f.Entry, id => bridge.FindGroup(id) is not null) is { } missing)
+                    throw new ScenarioException(Spec.SourcePath, s.At, $"{flowsPath}:{new OvsSyntaxError(f.Line, 1, missing)}");
+            bridge.AddFlows(flows.Select(e => e.Entry));
         }
     }
 
-    private IEnumerable<T> ReadRules<T>(string path, SwitchSpec s, Func<string, RuleFileResult<T>> parse)
+    private IReadOnlyList<SourcedEntry<T>> ReadRules<T>(string path, SwitchSpec s, Func<string, RuleFileResult<T>> parse)
     {
         if (!File.Exists(path)) throw new ScenarioException(Spec.SourcePath, s.At, $"rule file '{path}' does not exist");
         var result = parse(File.ReadAllText(path));
         if (!result.Ok) throw new ScenarioException(Spec.SourcePath, s.At, $"{path}:{result.Errors[0]}");
-        return result.Entries.Select(e => e.Entry);
+        return result.Entries;
     }
 
     /// <summary>Where <paramref name="client"/> reaches <paramref name="upstream"/>: the virtual IP and the bind port.</summary>

@@ -17,6 +17,8 @@ public static partial class ModelOracle
         if (!groups.Ok) return (null, "groups: " + string.Join("; ", groups.Errors));
         var flows = OvsRuleFile.ParseFlows(string.Join('\n', c.Flows));
         if (!flows.Ok) return (null, "flows: " + string.Join("; ", flows.Errors));
+        var missing = OvsRuleFile.CheckGroupReferences(flows.Entries, groups.Entries.Select(g => g.Entry.GroupId).ToHashSet());
+        if (missing.Count > 0) return (null, "flows: " + string.Join("; ", missing));
 
         long now = 1_000_000_000;
         var bridge = new OpenFlowBridge("dt", new SimRandom(1), () => now);

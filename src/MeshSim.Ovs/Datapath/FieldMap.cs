@@ -66,6 +66,13 @@ public static class FieldMap
     public static UInt128 Read(in PacketKey key, OvsFieldId field)
     {
         var info = OvsFields.Get(field);
+        if (info.Parts is { } parts)
+        {
+            UInt128 v = 0;
+            foreach (var part in parts) v = (v << 32) | ReadSlot(in key, part);
+            return v;
+        }
+        if (field == OvsFieldId.InPortOxm) return OfPort.ToOpenFlow11((uint)key.Get(KeyField.InPort));
         UInt128 slot = ReadSlot(in key, info.Slot);
         return (slot >> info.Shift) & info.FullMask;
     }
@@ -76,6 +83,26 @@ public static class FieldMap
     {
         var info = OvsFields.Get(field);
         mask &= info.FullMask;
+        if (info.Parts is { } parts)
+        {
+            for (int i = 0; i < parts.Count; i++)
+            {
+                int shift = 32 * (parts.Count - 1 - i);
+                UInt128 m = (mask >> shift) & uint.MaxValue;
+                if (m == 0) continue;
+                UInt128 old = ReadSlot(in key, parts[i]);
+                WriteSlot(ref key, parts[i], (old & ~m) | ((value >> shift) & m));
+            }
+            return;
+        }
+        if (field == OvsFieldId.InPortOxm)
+        {
+            // mf_set_flow_value for in_port_oxm: the OpenFlow 1.1+ number converted back (OFPP_NONE if impossible).
+            uint current = OfPort.ToOpenFlow11((uint)key.Get(KeyField.InPort));
+            uint m32 = (uint)mask;
+            key.Set(KeyField.InPort, OfPort.FromOpenFlow11((current & ~m32) | ((uint)value & m32)));
+            return;
+        }
         UInt128 slot = ReadSlot(in key, info.Slot);
         slot = (slot & ~(mask << info.Shift)) | ((value & mask) << info.Shift);
         if (field is OvsFieldId.DlVlan or OvsFieldId.DlVlanPcp) slot |= 0x1000;

@@ -126,14 +126,18 @@ public static class FlowHash
         OvsFieldId.CtState => 90, OvsFieldId.CtZone => 91, OvsFieldId.CtMark => 92, OvsFieldId.CtLabel => 93,
         OvsFieldId.CtNwProto => 94, OvsFieldId.CtNwSrc => 95, OvsFieldId.CtNwDst => 96,
         OvsFieldId.CtTpSrc => 99, OvsFieldId.CtTpDst => 100,
+        OvsFieldId.InPortOxm => 86,
         >= OvsFieldId.Reg0 and <= OvsFieldId.Reg15 => 101 + (id - OvsFieldId.Reg0),
+        >= OvsFieldId.Xreg0 and <= OvsFieldId.Xreg7 => 117 + (id - OvsFieldId.Xreg0),
+        >= OvsFieldId.Xxreg0 and <= OvsFieldId.Xxreg3 => 125 + (id - OvsFieldId.Xxreg0),
         OvsFieldId.EthSrc => 129, OvsFieldId.EthDst => 130, OvsFieldId.EthType => 131, OvsFieldId.VlanTci => 132,
         OvsFieldId.DlVlan => 133, OvsFieldId.VlanVid => 134, OvsFieldId.DlVlanPcp => 135, OvsFieldId.VlanPcp => 136,
         OvsFieldId.NwSrc => 141, OvsFieldId.NwDst => 142, OvsFieldId.NwProto => 146, OvsFieldId.NwTos => 147,
         OvsFieldId.IpDscp => 148, OvsFieldId.NwEcn => 149, OvsFieldId.NwTtl => 150, OvsFieldId.NwFrag => 151,
         OvsFieldId.ArpOp => 152, OvsFieldId.ArpSpa => 153, OvsFieldId.ArpTpa => 154, OvsFieldId.ArpSha => 155, OvsFieldId.ArpTha => 156,
         OvsFieldId.TpSrc or OvsFieldId.TcpSrc => 157, OvsFieldId.TpDst or OvsFieldId.TcpDst => 158, OvsFieldId.TcpFlags => 159,
-        OvsFieldId.UdpSrc => 160, OvsFieldId.UdpDst => 161, OvsFieldId.IcmpType => 164, OvsFieldId.IcmpCode => 165,
+        OvsFieldId.UdpSrc => 160, OvsFieldId.UdpDst => 161, OvsFieldId.SctpSrc => 162, OvsFieldId.SctpDst => 163,
+        OvsFieldId.IcmpType => 164, OvsFieldId.IcmpCode => 165,
         _ => -1,
     };
 
@@ -152,6 +156,7 @@ public static class FlowHash
             FieldPrerequisite.Udp => dlType == EthIp && proto == Udp,
             FieldPrerequisite.Icmp => dlType == EthIp && proto == Icmp,
             FieldPrerequisite.L4 => dlType == EthIp && proto is Tcp or Udp or Sctp,
+            FieldPrerequisite.Sctp => dlType == EthIp && proto == Sctp,
             _ => true,
         };
     }

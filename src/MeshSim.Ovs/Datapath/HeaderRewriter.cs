@@ -14,7 +14,8 @@ public static class HeaderRewriter
 {
     private const int IpChecksum = 10, IpSrc = 12, IpDst = 16, IpTtl = 8, IpTos = 1;
     private const int TcpChecksum = 16, UdpChecksum = 6;
-    private const byte Tcp = 6, Udp = 17;
+    private const byte Tcp = 6, Udp = 17, Sctp = 132;
+    private const int SctpChecksum = 8, SctpHeader = 12;
 
     /// <summary>Sets the IPv4 source (<paramref name="source"/> true) or destination address.</summary>
     public static void SetIpv4Address(Span<byte> frame, in FlowKey key, bool source, uint value)
@@ -28,10 +29,15 @@ public static class HeaderRewriter
         AdjustL4Checksum(frame, in key, old, value);
     }
 
-    /// <summary>Sets the TCP/UDP source or destination port (no-op for other protocols).</summary>
+    /// <summary>Sets the TCP/UDP/SCTP source or destination port (no-op for other protocols).</summary>
     public static void SetPort(Span<byte> frame, in FlowKey key, bool source, ushort value)
     {
         if (key.L4Offset == FlowKey.Absent || (key.NwFrag & FragmentState.Later) != 0) return;
+        if (key.NwProto == Sctp)
+        {
+            SetSctpPort(frame, in key, source, value);
+            return;
+        }
         if (key.NwProto is not (Tcp or Udp)) return;
         int at = key.L4Offset + (source ? 0 : 2);
         if (frame.Length < key.L4Offset + (key.NwProto == Tcp ? 18 : 8)) return;
@@ -39,6 +45,34 @@ public static class HeaderRewriter
         if (old == value) return;
         BinaryPrimitives.WriteUInt16BigEndian(frame[at..], value);
         AdjustL4Checksum(frame, in key, old, value);
+    }
+
+    /// <summary>
+    /// OVS's packet_set_sctp_port: SCTP's CRC32c covers the whole SCTP packet (no pseudo-header), so it is
+    /// recomputed, keeping whatever error the old checksum had: new = old ^ crc(before) ^ crc(after), the CRCs
+    /// taken with the checksum field zeroed, over the L4 bytes the IPv4 total length covers.
+    /// </summary>
+    private static void SetSctpPort(Span<byte> frame, in FlowKey key, bool source, ushort value)
+    {
+        if (key.L3Offset == FlowKey.Absent || frame.Length < key.L4Offset + SctpHeader) return;
+        int ipEnd = key.L3Offset + BinaryPrimitives.ReadUInt16BigEndian(frame[(key.L3Offset + 2)..]);
+        var sctp = frame[key.L4Offset..Math.Clamp(ipEnd, key.L4Offset + SctpHeader, frame.Length)];
+        int at = source ? 0 : 2;
+        if (BinaryPrimitives.ReadUInt16BigEndian(sctp[at..]) == value) return;
+        uint oldSum = BinaryPrimitives.ReadUInt32LittleEndian(sctp[SctpChecksum..]);
+        BinaryPrimitives.WriteUInt32LittleEndian(sctp[SctpChecksum..], 0);
+        uint before = Crc32C(sctp);
+        BinaryPrimitives.WriteUInt16BigEndian(sctp[at..], value);
+        uint after = Crc32C(sctp);
+        BinaryPrimitives.WriteUInt32LittleEndian(sctp[SctpChecksum..], oldSum ^ before ^ after);
+    }
+
+    /// <summary>OVS's crc32c(): CRC-32C (Castagnoli), as stored in an SCTP header read little-endian.</summary>
+    internal static uint Crc32C(ReadOnlySpan<byte> data)
+    {
+        uint crc = 0xffffffff;
+        foreach (var b in data) crc = System.Numerics.BitOperations.Crc32C(crc, b);
+        return ~crc;
     }
 
     /// <summary>Sets the IPv4 TTL.</summary>

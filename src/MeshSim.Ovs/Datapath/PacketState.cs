@@ -52,6 +52,16 @@ public sealed class PacketState
     /// datapath's <c>hash(l4)</c> starts from, is taken then and kept however the headers change.</summary>
     public FlowHash.FiveTuple Ingress;
 
+    /// <summary>
+    /// The register stack of <c>push</c>/<c>pop</c> (OVS's ctx->stack): each entry a value and the bytes it takes
+    /// (a pushed subfield's width rounded up to bytes). It belongs to the packet's translation, so resubmits share it
+    /// and a recirculation carries it on, as OVS freezes it with the rest of the pipeline state.
+    /// </summary>
+    public List<(UInt128 Value, int Bytes)> Stack { get; } = new();
+
+    /// <summary>Bytes held by <see cref="Stack"/> (OVS fails a translation whose stack reaches 64 kB).</summary>
+    public int StackBytes { get; set; }
+
     /// <summary>The frame's bytes.</summary>
     public Span<byte> Data => Buffer.AsSpan(0, Length);
 
@@ -69,6 +79,8 @@ public sealed class PacketState
         RecircId = 0;
         DpHash = 0;
         Ingress = FlowHash.FiveTuple.Of(in Key);
+        Stack.Clear();
+        StackBytes = 0;
     }
 
     /// <summary>Copies another packet (a recirculation or a clone).</summary>
@@ -84,6 +96,9 @@ public sealed class PacketState
         RecircId = other.RecircId;
         DpHash = other.DpHash;
         Ingress = other.Ingress;
+        Stack.Clear();
+        Stack.AddRange(other.Stack);
+        StackBytes = other.StackBytes;
     }
 
     /// <summary>Re-reads the headers after the bytes changed (NAT), keeping the metadata in <see cref="Key"/>.</summary>

@@ -28,6 +28,7 @@ internal static class SetFieldPrerequisites
             FieldPrerequisite.Udp => dlType == EthIp && proto == 17,
             FieldPrerequisite.Icmp => dlType == EthIp && proto == 1,
             FieldPrerequisite.L4 => dlType == EthIp && proto is 6 or 17 or 132,
+            FieldPrerequisite.Sctp => dlType == EthIp && proto == 132,
             _ => true,   // VLAN fields: OVS pushes or rewrites the tag regardless
         };
     }

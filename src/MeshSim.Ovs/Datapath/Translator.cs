@@ -15,6 +15,8 @@ public enum XlateError : byte
     RecursionTooDeep,
     /// <summary>More than <see cref="Translator.MaxResubmits"/> resubmits in one pass.</summary>
     TooManyResubmits,
+    /// <summary>The push/pop stack reached 64 kB by the time of a resubmit (OVS's XLATE_STACK_TOO_DEEP).</summary>
+    StackTooDeep,
 }
 
 /// <summary>
@@ -51,6 +53,8 @@ internal sealed class Translator
     private Queue<CtState>? _ctNext;
     private int _depth, _resubmits, _pass;
     private XlateError _error;
+    // OVS's ctx->exit: set by exit (and a pausing controller action); stops every action list up the resubmit chain.
+    private bool _exit;
     private long _now;
     private uint _nextRecircId;
 
@@ -92,6 +96,7 @@ internal sealed class Translator
         _depth = 0;
         _resubmits = 0;
         _error = XlateError.None;
+        _exit = false;
         TracePass? pass = null;
         string? initialFlow = null;
         if (_trace is not null)
@@ -119,7 +124,7 @@ internal sealed class Translator
             _pending.Clear();
             if (pass is not null)
             {
-                pass.Error = _error == XlateError.RecursionTooDeep ? "Recursion too deep" : "Too many resubmits";
+                pass.Error = ErrorText(_error);
                 pass.DatapathActions.Clear();
             }
         }
@@ -214,7 +219,7 @@ internal sealed class Translator
         if (actions.Count == 0 && _trace is not null) Step(TraceKind.Action, "drop");
         for (int i = 0; i < actions.Count; i++)
         {
-            if (_error != XlateError.None) return;
+            if (_error != XlateError.None || _exit) return;
             var a = actions[i];
             if (_trace is not null) Step(TraceKind.Action, ActionText(a));
             switch (a)
@@ -254,11 +259,24 @@ internal sealed class Translator
                     _pkt.Key.Set(KeyField.Metadata, (_pkt.Key.Get(KeyField.Metadata) & ~w.Mask) | (w.Value & w.Mask));
                     break;
                 case GotoTableAction g: Resubmit(null, g.Table); break;
-                case GroupAction g: Group(g.GroupId); break;
-                case ControllerAction:
+                case GroupAction g:
+                    // A missing group ends this action list (not the pipeline), as in OVS.
+                    if (!Group(g.GroupId)) return;
+                    break;
+                case ControllerAction c:
                     if (_mode == CtMode.Live) bridge.ControllerPackets++;
                     Detail("sent to controller (counted; no controller is connected)");
+                    if (c.Pause)
+                    {
+                        // ctx_trigger_freeze: the rest of the pipeline waits for the controller to resume it.
+                        Detail("pause: the rest of the pipeline is frozen for the controller to resume, and none will");
+                        _exit = true;
+                    }
                     break;
+                case OutputTruncAction t: OutputTrunc(t.Port, t.MaxLen); break;
+                case ExitAction: _exit = true; break;
+                case StackPushAction p: Push(p.Source); break;
+                case StackPopAction p: Pop(p.Destination); break;
                 case CtAction ct: Conntrack(ct, table); break;
                 default:
                     if (_trace is not null) Warn($"action {a.GetType().Name} is not executed by the MeshSim datapath");
@@ -267,6 +285,33 @@ internal sealed class Translator
         }
     }
 
+    // nxm_execute_stack_push: the bits, kept in as many bytes as they need.
+    private void Push(SubField sf)
+    {
+        int bytes = (sf.Bits + 7) / 8;
+        _pkt.Stack.Add((ReadSubField(sf), bytes));
+        _pkt.StackBytes += bytes;
+    }
+
+    // nxm_execute_stack_pop: the top value's low bits into the subfield; an empty stack is reported and changes nothing.
+    private void Pop(SubField sf)
+    {
+        var stack = _pkt.Stack;
+        if (stack.Count == 0)
+        {
+            Warn("stack underflow");
+            return;
+        }
+        var (value, bytes) = stack[^1];
+        stack.RemoveAt(stack.Count - 1);
+        _pkt.StackBytes -= bytes;
+        var bits = sf.Bits >= 128 ? UInt128.MaxValue : (UInt128.One << sf.Bits) - 1;
+        FieldMap.Write(ref _pkt.Key, sf.Field, (value & bits) << sf.Offset, sf.Mask);
+        if (_trace is not null) Detail($"{sf} is now {HexOrZero(ReadSubField(sf))}");
+    }
+
+    private static string HexOrZero(UInt128 v) => OvsFormatter.HexOrZero(v);
+
     private UInt128 ReadSubField(SubField sf) =>
         (FieldMap.Read(in _pkt.Key, sf.Field) >> sf.Offset) & (sf.Bits >= 128 ? UInt128.MaxValue : (UInt128.One << sf.Bits) - 1);
 
@@ -274,14 +319,22 @@ internal sealed class Translator
     {
         if (_depth >= MaxDepth) { Fail(XlateError.RecursionTooDeep); return false; }
         if (_resubmits >= MaxResubmits) { Fail(XlateError.TooManyResubmits); return false; }
+        if (_pkt.StackBytes >= 65536) { Fail(XlateError.StackTooDeep); return false; }
         return true;
     }
 
     private void Fail(XlateError error)
     {
         _error = error;
-        if (_trace is not null) Step(TraceKind.Error, error == XlateError.RecursionTooDeep ? "Recursion too deep" : "Too many resubmits");
+        if (_trace is not null) Step(TraceKind.Error, ErrorText(error));
     }
+
+    private static string ErrorText(XlateError error) => error switch
+    {
+        XlateError.RecursionTooDeep => "Recursion too deep",
+        XlateError.StackTooDeep => "Stack too deep",
+        _ => "Too many resubmits",
+    };
 
     private void Resubmit(uint? inPort, byte table)
     {
@@ -320,7 +373,7 @@ internal sealed class Translator
         Emit(port);
     }
 
-    private void Emit(uint port)
+    private void Emit(uint port, int maxLen = int.MaxValue)
     {
         var bp = bridge.FindPort(port);
         if (bp is null)
@@ -329,11 +382,34 @@ internal sealed class Translator
             return;
         }
         CommitHeaders();
-        if (_trace is not null) _trace.AddDatapathAction(_pass, port.ToString());
-        var bytes = ArrayPool<byte>.Shared.Rent(_pkt.Length);
-        _pkt.Data.CopyTo(bytes);
+        if (_trace is not null)
+        {
+            if (maxLen != int.MaxValue) _trace.AddDatapathAction(_pass, $"trunc({maxLen})");
+            _trace.AddDatapathAction(_pass, port.ToString());
+        }
+        int length = Math.Min(_pkt.Length, maxLen);
+        var bytes = ArrayPool<byte>.Shared.Rent(length);
+        _pkt.Data[..length].CopyTo(bytes);
         string? flow = _trace is null ? null : PacketFlowFormatter.Format(in _pkt.Key, _pkt.RecircId);
-        _pending.Add((bp, bytes, _pkt.Length, flow));
+        _pending.Add((bp, bytes, length, flow));
+    }
+
+    // xlate_output_trunc_action: the datapath's trunc(max_len) before one output. IN_PORT is looked up as a port
+    // of its own (and there is none), a patch port is refused.
+    private void OutputTrunc(uint port, uint maxLen)
+    {
+        if (port == (uint)_pkt.Key.Get(KeyField.InPort))
+        {
+            Detail("skipping output to input port");
+            return;
+        }
+        var bp = port == OfPort.InPort ? null : bridge.FindPort(port);
+        if (bp is null || bp.Kind == BridgePortKind.Patch)
+        {
+            Warn($"output_trunc does not support patch port {OfPort.Format(port)}");
+            return;
+        }
+        Emit(port, (int)Math.Min(maxLen, int.MaxValue - 1));
     }
 
     // Writes the flow's header changes into the bytes; a trace records them as OVS's datapath set() actions.
@@ -400,14 +476,15 @@ internal sealed class Translator
 
     // ---- groups ----
 
-    private void Group(uint id)
+    /// <summary>Runs group <paramref name="id"/>; false when the group does not exist.</summary>
+    private bool Group(uint id)
     {
-        if (!ResourceCheck()) return;
+        if (!ResourceCheck()) return true;
         var g = bridge.FindGroup(id);
         if (g is null)
         {
             if (_trace is not null) Warn($"output to nonexistent group {id}");
-            return;
+            return false;
         }
         if (_mode == CtMode.Live) { g.Packets++; g.Bytes += _pkt.Length; }
         var type = g.Entry.Type;
@@ -415,17 +492,18 @@ internal sealed class Translator
         {
             var buckets = g.Entry.Buckets;
             for (int i = 0; i < buckets.Count; i++) RunBucket(g, buckets[i]);
-            return;
+            return true;
         }
         if (_trace is not null && type == GroupType.Select) TraceAllBuckets(g);
         Bucket? chosen = type == GroupType.FastFailover ? FirstLiveBucket(g) : SelectBucket(g);
         if (chosen is null)
         {
             Detail("no live bucket");
-            return;
+            return true;
         }
         if (_trace is not null) Detail($"using bucket {chosen.BucketId}");
         RunBucket(g, chosen);
+        return true;
     }
 
     private Bucket? FirstLiveBucket(GroupState g)
@@ -520,6 +598,7 @@ internal sealed class Translator
         _depth--;
         _pkt.Key = savedKey;
         _pkt.Ct = savedCt;
+        _exit = false;   // a bucket that exits (or freezes) does not end the actions after the group
     }
 
     // Every bucket with its weight, liveness and actions, so a trace shows the alternatives too.

@@ -51,4 +51,6 @@ public enum FieldPrerequisite : byte
     L4,
     /// <summary>IPv4 (for conntrack original-direction tuple fields).</summary>
     Ip,
+    /// <summary>IPv4 with <c>nw_proto=132</c> (sctp_src/sctp_dst).</summary>
+    Sctp,
 }

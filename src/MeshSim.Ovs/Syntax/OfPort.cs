@@ -47,4 +47,10 @@ public static class OfPort
         port = 0;
         return false;
     }
+
+    /// <summary>ofputil_port_to_ofp11: the OpenFlow 1.1+ number of a port (reserved ports move up to 0xffffff00 and above).</summary>
+    public static uint ToOpenFlow11(uint port) => port < Max ? port : port + 0xffff0000;
+
+    /// <summary>ofputil_port_from_ofp11: an OpenFlow 1.1+ port number as OVS holds it; one with no OpenFlow 1.0 equivalent is <see cref="None"/>.</summary>
+    public static uint FromOpenFlow11(uint port) => port < Max ? port : port >= 0xffffff00 ? port - 0xffff0000 : None;
 }

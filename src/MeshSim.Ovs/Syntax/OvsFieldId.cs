@@ -9,7 +9,8 @@ namespace MeshSim.Ovs;
 /// <see cref="TpSrc"/>, <see cref="DlVlan"/> and <see cref="DlVlanPcp"/> are bit ranges of
 /// <see cref="VlanTci"/>, <see cref="IpDscp"/> and <see cref="NwEcn"/> of <see cref="NwTos"/>.
 /// A <see cref="Match"/> only ever holds storage slots (<see cref="OvsField.Slot"/> == the field itself);
-/// the aliases exist for parsing and for naming action targets. The numeric order is the storage
+/// the aliases exist for parsing and for naming action targets. <see cref="Xreg0"/>–<see cref="Xxreg3"/> span
+/// several registers (<see cref="OvsField.Parts"/>) and are split into them when matched. The numeric order is the storage
 /// layout order and carries no other meaning; append new members at the end to keep ids stable.
 /// </remarks>
 public enum OvsFieldId : byte
@@ -30,4 +31,9 @@ public enum OvsFieldId : byte
     DlVlan, DlVlanPcp, VlanVid, IpDscp, NwEcn, ArpOp, ArpSpa, ArpTpa,
     TcpSrc, TcpDst, UdpSrc, UdpDst, IcmpType, IcmpCode,
     VlanPcp,
+    // OXM_OF_IN_PORT: in_port as a 32-bit OpenFlow 1.1+ port number; SCTP ports (in tp_src/tp_dst).
+    InPortOxm, SctpSrc, SctpDst,
+    // Wide views of the registers: xreg N is reg 2N (high half) and reg 2N+1, xxreg N is regs 4N..4N+3 (reg 4N highest).
+    Xreg0, Xreg1, Xreg2, Xreg3, Xreg4, Xreg5, Xreg6, Xreg7,
+    Xxreg0, Xxreg1, Xxreg2, Xxreg3,
 }

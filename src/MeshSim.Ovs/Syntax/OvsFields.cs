@@ -10,6 +10,8 @@ namespace MeshSim.Ovs;
 public static class OvsFields
 {
     private static readonly OvsField[] ById = Build();
+    private static readonly FrozenDictionary<string, OvsField> ByFieldName = BuildFieldNames();
+    private static readonly FrozenDictionary<string, OvsField> ByHeaderName = BuildHeaderNames();
     private static readonly FrozenDictionary<string, OvsField> ByName = BuildNames();
 
     /// <summary>All fields, indexed by <see cref="OvsFieldId"/>.</summary>
@@ -24,6 +26,33 @@ public static class OvsFields
     /// <summary>Finds a field by name from a span of text.</summary>
     public static bool TryGet(ReadOnlySpan<char> name, out OvsField field) =>
         ByName.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(name, out field!);
+
+    /// <summary>
+    /// OVS's <c>mf_from_name</c>: the field's own names only (<c>eth_src</c>, <c>dl_src</c>, <c>tcp_src</c>, <c>xreg0</c>),
+    /// which is what matches and <c>set_field</c> accept. <c>tp_src</c> finds the match field <see cref="OvsFieldId.TpSrc"/>.
+    /// </summary>
+    public static bool TryGetName(string name, out OvsField field) => ByFieldName.TryGetValue(name, out field!);
+
+    /// <summary>OVS's <c>nxm_field_by_name</c>: an NXM or OXM header name (<c>NXM_OF_ETH_SRC</c>, <c>OXM_OF_PKT_REG0</c>).</summary>
+    public static bool TryGetHeader(string name, out OvsField field) => ByHeaderName.TryGetValue(name, out field!);
+
+    /// <summary>The wide register view xreg<paramref name="index"/> (0–7).</summary>
+    public static OvsFieldId Xreg(int index) => (OvsFieldId)((int)OvsFieldId.Xreg0 + index);
+
+    /// <summary>The wide register view xxreg<paramref name="index"/> (0–3).</summary>
+    public static OvsFieldId Xxreg(int index) => (OvsFieldId)((int)OvsFieldId.Xxreg0 + index);
+
+    /// <summary>
+    /// The field OVS means when an action names <paramref name="id"/>: OVS has no separate <c>tp_src</c>/<c>tp_dst</c>
+    /// fields, those are other names of <c>tcp_src</c>/<c>tcp_dst</c> (so <c>load:1-&gt;tp_src[]</c> needs TCP).
+    /// Only matches and the <c>mod_tp_*</c> actions have protocol-neutral ports.
+    /// </summary>
+    public static OvsFieldId ActionField(OvsFieldId id) => id switch
+    {
+        OvsFieldId.TpSrc => OvsFieldId.TcpSrc,
+        OvsFieldId.TpDst => OvsFieldId.TcpDst,
+        _ => id,
+    };
 
     /// <summary>The register field for index 0–15.</summary>
     public static OvsFieldId Reg(int index) => (OvsFieldId)((int)OvsFieldId.Reg0 + index);
@@ -87,10 +116,87 @@ public static class OvsFields
 
         Add(OvsFieldId.VlanPcp, "vlan_pcp", "vlan_pcp", "OXM_OF_VLAN_PCP", 3, false, true, FieldPrerequisite.Vlan, FieldFormat.Decimal, OvsFieldId.VlanTci, 13);
 
+        // OpenFlow 1.1+'s 32-bit port numbers (LOCAL is 0xfffffffe): the same in_port, converted on every read and write.
+        Add(OvsFieldId.InPortOxm, "in_port_oxm", "in_port_oxm", "OXM_OF_IN_PORT", 32, false, true, N, FieldFormat.Port, OvsFieldId.InPort, 0);
+        Add(OvsFieldId.SctpSrc, "sctp_src", "sctp_src", "OXM_OF_SCTP_SRC", 16, true, true, FieldPrerequisite.Sctp, FieldFormat.Decimal, OvsFieldId.TpSrc, 0);
+        Add(OvsFieldId.SctpDst, "sctp_dst", "sctp_dst", "OXM_OF_SCTP_DST", 16, true, true, FieldPrerequisite.Sctp, FieldFormat.Decimal, OvsFieldId.TpDst, 0);
+        for (int i = 0; i < 8; i++)
+        {
+            Add(Xreg(i), $"xreg{i}", $"xreg{i}", $"OXM_OF_PKT_REG{i}", 64, true, true, N, FieldFormat.Hex, Reg(2 * i + 1), 0);
+            all[(int)Xreg(i)] = all[(int)Xreg(i)]! with { Parts = [Reg(2 * i), Reg(2 * i + 1)] };
+        }
+        for (int i = 0; i < 4; i++)
+        {
+            Add(Xxreg(i), $"xxreg{i}", $"xxreg{i}", $"NXM_NX_XXREG{i}", 128, true, true, N, FieldFormat.Hex128, Reg(4 * i + 3), 0);
+            all[(int)Xxreg(i)] = all[(int)Xxreg(i)]! with { Parts = [Reg(4 * i), Reg(4 * i + 1), Reg(4 * i + 2), Reg(4 * i + 3)] };
+        }
+
+        // Header names (NXM first, then OXM, as meta-flow.h lists them) and what OpenFlow 1.0 can carry.
+        foreach (var (id, headers) in Headers())
+            all[(int)id] = all[(int)id]! with { HeaderNames = headers };
+        foreach (var id in (ReadOnlySpan<OvsFieldId>)[OvsFieldId.InPort, OvsFieldId.EthSrc, OvsFieldId.EthDst, OvsFieldId.EthType,
+                     OvsFieldId.VlanTci, OvsFieldId.DlVlan, OvsFieldId.VlanVid, OvsFieldId.DlVlanPcp, OvsFieldId.VlanPcp,
+                     OvsFieldId.NwProto, OvsFieldId.NwTos, OvsFieldId.IpDscp, OvsFieldId.ArpOp,
+                     OvsFieldId.TpSrc, OvsFieldId.TpDst, OvsFieldId.TcpSrc, OvsFieldId.TcpDst, OvsFieldId.UdpSrc, OvsFieldId.UdpDst,
+                     OvsFieldId.IcmpType, OvsFieldId.IcmpCode])
+            all[(int)id] = all[(int)id]! with { Of10 = Of10Support.Exact };
+        foreach (var id in (ReadOnlySpan<OvsFieldId>)[OvsFieldId.NwSrc, OvsFieldId.NwDst, OvsFieldId.ArpSpa, OvsFieldId.ArpTpa])
+            all[(int)id] = all[(int)id]! with { Of10 = Of10Support.Cidr };
+
         return all.Select((f, i) => f ?? throw new InvalidOperationException($"field {(OvsFieldId)i} missing from registry")).ToArray();
     }
 
-    private static FrozenDictionary<string, OvsField> BuildNames()
+    // meta-flow.h's "NXM:"/"OXM:" lines for the fields MeshSim models. tp_src/tp_dst have none of their own:
+    // NXM_OF_TCP_SRC and friends name tcp_src/tcp_dst.
+    private static IEnumerable<(OvsFieldId, string[])> Headers()
+    {
+        yield return (OvsFieldId.InPort, ["NXM_OF_IN_PORT"]);
+        yield return (OvsFieldId.InPortOxm, ["OXM_OF_IN_PORT"]);
+        yield return (OvsFieldId.Metadata, ["OXM_OF_METADATA"]);
+        yield return (OvsFieldId.PktMark, ["NXM_NX_PKT_MARK"]);
+        for (int i = 0; i < 16; i++) yield return (Reg(i), [$"NXM_NX_REG{i}"]);
+        for (int i = 0; i < 8; i++) yield return (Xreg(i), [$"OXM_OF_PKT_REG{i}"]);
+        for (int i = 0; i < 4; i++) yield return (Xxreg(i), [$"NXM_NX_XXREG{i}"]);
+        yield return (OvsFieldId.CtState, ["NXM_NX_CT_STATE"]);
+        yield return (OvsFieldId.CtZone, ["NXM_NX_CT_ZONE"]);
+        yield return (OvsFieldId.CtMark, ["NXM_NX_CT_MARK"]);
+        yield return (OvsFieldId.CtLabel, ["NXM_NX_CT_LABEL"]);
+        yield return (OvsFieldId.CtNwProto, ["NXM_NX_CT_NW_PROTO"]);
+        yield return (OvsFieldId.CtNwSrc, ["NXM_NX_CT_NW_SRC"]);
+        yield return (OvsFieldId.CtNwDst, ["NXM_NX_CT_NW_DST"]);
+        yield return (OvsFieldId.CtTpSrc, ["NXM_NX_CT_TP_SRC"]);
+        yield return (OvsFieldId.CtTpDst, ["NXM_NX_CT_TP_DST"]);
+        yield return (OvsFieldId.EthSrc, ["NXM_OF_ETH_SRC", "OXM_OF_ETH_SRC"]);
+        yield return (OvsFieldId.EthDst, ["NXM_OF_ETH_DST", "OXM_OF_ETH_DST"]);
+        yield return (OvsFieldId.EthType, ["NXM_OF_ETH_TYPE", "OXM_OF_ETH_TYPE"]);
+        yield return (OvsFieldId.VlanTci, ["NXM_OF_VLAN_TCI"]);
+        yield return (OvsFieldId.VlanVid, ["OXM_OF_VLAN_VID"]);
+        yield return (OvsFieldId.VlanPcp, ["OXM_OF_VLAN_PCP"]);
+        yield return (OvsFieldId.NwSrc, ["NXM_OF_IP_SRC", "OXM_OF_IPV4_SRC"]);
+        yield return (OvsFieldId.NwDst, ["NXM_OF_IP_DST", "OXM_OF_IPV4_DST"]);
+        yield return (OvsFieldId.NwProto, ["NXM_OF_IP_PROTO", "OXM_OF_IP_PROTO"]);
+        yield return (OvsFieldId.NwTos, ["NXM_OF_IP_TOS"]);
+        yield return (OvsFieldId.IpDscp, ["OXM_OF_IP_DSCP"]);
+        yield return (OvsFieldId.NwEcn, ["NXM_NX_IP_ECN", "OXM_OF_IP_ECN"]);
+        yield return (OvsFieldId.NwTtl, ["NXM_NX_IP_TTL"]);
+        yield return (OvsFieldId.NwFrag, ["NXM_NX_IP_FRAG"]);
+        yield return (OvsFieldId.ArpOp, ["NXM_OF_ARP_OP", "OXM_OF_ARP_OP"]);
+        yield return (OvsFieldId.ArpSpa, ["NXM_OF_ARP_SPA", "OXM_OF_ARP_SPA"]);
+        yield return (OvsFieldId.ArpTpa, ["NXM_OF_ARP_TPA", "OXM_OF_ARP_TPA"]);
+        yield return (OvsFieldId.ArpSha, ["NXM_NX_ARP_SHA", "OXM_OF_ARP_SHA"]);
+        yield return (OvsFieldId.ArpTha, ["NXM_NX_ARP_THA", "OXM_OF_ARP_THA"]);
+        yield return (OvsFieldId.TcpSrc, ["NXM_OF_TCP_SRC", "OXM_OF_TCP_SRC"]);
+        yield return (OvsFieldId.TcpDst, ["NXM_OF_TCP_DST", "OXM_OF_TCP_DST"]);
+        yield return (OvsFieldId.TcpFlags, ["NXM_NX_TCP_FLAGS", "ONFOXM_ET_TCP_FLAGS"]);
+        yield return (OvsFieldId.UdpSrc, ["NXM_OF_UDP_SRC", "OXM_OF_UDP_SRC"]);
+        yield return (OvsFieldId.UdpDst, ["NXM_OF_UDP_DST", "OXM_OF_UDP_DST"]);
+        yield return (OvsFieldId.SctpSrc, ["OXM_OF_SCTP_SRC"]);
+        yield return (OvsFieldId.SctpDst, ["OXM_OF_SCTP_DST"]);
+        yield return (OvsFieldId.IcmpType, ["NXM_OF_ICMP_TYPE", "OXM_OF_ICMPV4_TYPE"]);
+        yield return (OvsFieldId.IcmpCode, ["NXM_OF_ICMP_CODE", "OXM_OF_ICMPV4_CODE"]);
+    }
+
+    private static FrozenDictionary<string, OvsField> BuildFieldNames()
     {
         var d = new Dictionary<string, OvsField>(StringComparer.Ordinal);
         foreach (var f in ById)
@@ -98,12 +204,23 @@ public static class OvsFields
             d.TryAdd(f.Name, f);
             foreach (var a in f.Aliases) d.TryAdd(a, f);
         }
-        // OXM and NXM spellings last, so the plain names above win (tp_src's OXM name tcp_src names tcp_src itself).
+        // OXM spellings last, so the plain names above win (tp_src's OXM name tcp_src names tcp_src itself).
+        foreach (var f in ById) d.TryAdd(f.OxmName, f);
+        return d.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    private static FrozenDictionary<string, OvsField> BuildHeaderNames()
+    {
+        var d = new Dictionary<string, OvsField>(StringComparer.Ordinal);
         foreach (var f in ById)
-        {
-            d.TryAdd(f.OxmName, f);
-            if (f.NxmName is { } nxm) d.TryAdd(nxm, f);
-        }
+            foreach (var h in f.HeaderNames) d.Add(h, f);
+        return d.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    private static FrozenDictionary<string, OvsField> BuildNames()
+    {
+        var d = new Dictionary<string, OvsField>(ByFieldName, StringComparer.Ordinal);
+        foreach (var (name, f) in ByHeaderName) d.TryAdd(name, f);
         return d.ToFrozenDictionary(StringComparer.Ordinal);
     }
 }

@@ -58,25 +58,46 @@ public static partial class OvsFormatter
                 break;
             case CtAction ct: AppendCt(sb, ct, version); break;
             case CtNatAction n: AppendNat(sb, n.Nat); break;
+            case OutputTruncAction t:
+                sb.Append("output(port=").Append(OfPort.Format(t.Port)).Append(",max_len=").Append(t.MaxLen).Append(')');
+                break;
+            case ExitAction: sb.Append("exit"); break;
+            case StackPushAction p: sb.Append("push:").Append(p.Source.ToString()); break;
+            case StackPopAction p: sb.Append("pop:").Append(p.Destination.ToString()); break;
             default: throw new ArgumentOutOfRangeException(nameof(action), action.GetType().Name, "no formatter for this action");
         }
     }
 
+    // format_CONTROLLER.
     private static void AppendController(StringBuilder sb, ControllerAction c)
     {
-        if (c.Reason == ControllerReason.Action && c.ControllerId == 0)
+        if (c.IsPlainOutput)
         {
             sb.Append("CONTROLLER:").Append(c.MaxLen);
             return;
         }
         sb.Append("controller(");
-        int start = sb.Length;
-        if (c.Reason != ControllerReason.Action) sb.Append("reason=").Append(c.Reason == ControllerReason.NoMatch ? "no_match" : "invalid_ttl").Append(',');
+        if (c.Reason != ControllerReason.Action) sb.Append("reason=").Append(ReasonName(c.Reason)).Append(',');
         if (c.MaxLen != ushort.MaxValue) sb.Append("max_len=").Append(c.MaxLen).Append(',');
         if (c.ControllerId != 0) sb.Append("id=").Append(c.ControllerId).Append(',');
-        if (sb.Length > start) Chomp(sb, ',');
+        if (c.Userdata.Length > 0) sb.Append("userdata=").Append(c.Userdata).Append(',');
+        if (c.Pause) sb.Append("pause,");
+        if (c.MeterId != 0) sb.Append("meter_id=").Append(c.MeterId).Append(',');
+        Chomp(sb, ',');
         sb.Append(')');
     }
+
+    // ofputil_packet_in_reason_to_string.
+    private static string ReasonName(ControllerReason r) => r switch
+    {
+        ControllerReason.NoMatch => "no_match",
+        ControllerReason.InvalidTtl => "invalid_ttl",
+        ControllerReason.ActionSet => "action_set",
+        ControllerReason.Group => "group",
+        ControllerReason.PacketOut => "packet_out",
+        ControllerReason.ExplicitMiss => "",
+        _ => "action",
+    };
 
     private static void AppendResubmit(StringBuilder sb, ResubmitAction r)
     {
@@ -160,6 +181,9 @@ public static partial class OvsFormatter
                 case OvsFieldId.IpDscp: sb.Append("mod_nw_tos:").Append((byte)(s.Value << 2)); return;
                 case OvsFieldId.TpSrc or OvsFieldId.TcpSrc or OvsFieldId.UdpSrc: sb.Append("mod_tp_src:").Append((ushort)s.Value); return;
                 case OvsFieldId.TpDst or OvsFieldId.TcpDst or OvsFieldId.UdpDst: sb.Append("mod_tp_dst:").Append((ushort)s.Value); return;
+                // OpenFlow 1.0 has no SCTP set-field, but mod_tp_src/mod_tp_dst are protocol-neutral.
+                case OvsFieldId.SctpSrc when s.Legacy: sb.Append("mod_tp_src:").Append((ushort)s.Value); return;
+                case OvsFieldId.SctpDst when s.Legacy: sb.Append("mod_tp_dst:").Append((ushort)s.Value); return;
                 case OvsFieldId.DlVlan or OvsFieldId.VlanVid: sb.Append("mod_vlan_vid:").Append((ushort)(s.Value & 0xfff)); return;
                 case OvsFieldId.DlVlanPcp or OvsFieldId.VlanPcp: sb.Append("mod_vlan_pcp:").Append((byte)s.Value); return;
             }

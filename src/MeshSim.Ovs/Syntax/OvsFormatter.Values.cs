@@ -52,7 +52,7 @@ public static partial class OvsFormatter
         switch (f.Format)
         {
             case FieldFormat.Port when mask is null:
-                sb.Append(OfPort.Format((uint)value));
+                sb.Append(OfPort.Format(f.Id == OvsFieldId.InPortOxm ? OfPort.FromOpenFlow11((uint)value) : (uint)value));
                 return;
             case FieldFormat.Ethernet:
                 sb.Append(Mac(value));

@@ -10,11 +10,32 @@ public static class OvsParser
     /// <summary>Parses a flow or throws <see cref="OvsSyntaxException"/>.</summary>
     public static FlowEntry ParseFlow(string text) => ParseFlow(text, line: 0, columnBase: 0);
 
-    /// <summary>Parses a flow found at <paramref name="line"/> of a file, <paramref name="columnBase"/> characters into the line.</summary>
+    /// <summary>
+    /// Parses a flow found at <paramref name="line"/> of a file, <paramref name="columnBase"/> characters into the
+    /// line, as <c>ovs-ofctl add-flow</c> would store it on its own.
+    /// </summary>
     public static FlowEntry ParseFlow(string text, int line, int columnBase)
     {
+        var flow = ParseFlow(text, line, columnBase, out bool openFlow10);
+        return openFlow10 ? WithOpenFlow10Match(flow) : flow;
+    }
+
+    /// <summary>
+    /// Parses a flow without the normalisation that only a flow sent as an OpenFlow 1.0 match gets;
+    /// <paramref name="openFlow10"/> says whether this flow could be sent that way. ovs-ofctl picks one flow format
+    /// for a whole <c>add-flows</c> file, so a file's flows are normalised only when every one of them could.
+    /// </summary>
+    internal static FlowEntry ParseFlow(string text, int line, int columnBase, out bool openFlow10)
+    {
         ArgumentNullException.ThrowIfNull(text);
-        return FlowParser.Parse(text, new ParseContext(line, columnBase));
+        return FlowParser.Parse(text, new ParseContext(line, columnBase), out openFlow10);
+    }
+
+    /// <summary>The flow as the switch holds it after receiving it as an OpenFlow 1.0 match (VLAN rules).</summary>
+    internal static FlowEntry WithOpenFlow10Match(FlowEntry flow)
+    {
+        var match = MatchBuilder.NormalizeOpenFlow10(flow.Match);
+        return ReferenceEquals(match, flow.Match) ? flow : flow with { Match = match };
     }
 
     /// <summary>Parses a flow; on failure returns false with the error.</summary>

@@ -21,20 +21,32 @@ public static class OvsRuleFile
     /// <summary>Parses a flows file; all lines are checked, so every error is reported.</summary>
     public static RuleFileResult<FlowEntry> ParseFlows(string content)
     {
-        var byKey = new Dictionary<(byte, ushort, Match), int>();
-        var entries = new List<SourcedEntry<FlowEntry>?>();
+        var parsed = new List<SourcedEntry<FlowEntry>>();
         var errors = new List<OvsSyntaxError>();
+        bool openFlow10 = true;
         foreach (var (text, line, column) in Lines(content))
         {
             try
             {
-                var flow = OvsParser.ParseFlow(text, line, column);
-                var key = (flow.Table, flow.Priority, flow.Match);
-                if (byKey.TryGetValue(key, out int old)) entries[old] = null;   // add over an identical flow replaces it
-                byKey[key] = entries.Count;
-                entries.Add(new SourcedEntry<FlowEntry>(flow, line));
+                parsed.Add(new SourcedEntry<FlowEntry>(OvsParser.ParseFlow(text, line, column, out bool of10), line));
+                openFlow10 &= of10;
             }
             catch (OvsSyntaxException e) { errors.Add(e.Error); }
+        }
+        // ovs-ofctl add-flows sends the whole file in one flow format: OpenFlow 1.0 only if every flow allows it.
+        if (openFlow10)
+            for (int i = 0; i < parsed.Count; i++)
+                parsed[i] = parsed[i] with { Entry = OvsParser.WithOpenFlow10Match(parsed[i].Entry) };
+
+        var byKey = new Dictionary<(byte, ushort, Match), int>();
+        var entries = new List<SourcedEntry<FlowEntry>?>();
+        foreach (var entry in parsed)
+        {
+            var flow = entry.Entry;
+            var key = (flow.Table, flow.Priority, flow.Match);
+            if (byKey.TryGetValue(key, out int old)) entries[old] = null;   // add over an identical flow replaces it
+            byKey[key] = entries.Count;
+            entries.Add(entry);
         }
         return new RuleFileResult<FlowEntry>(entries.Where(e => e is not null).Select(e => e!.Value).ToList(), errors);
     }
@@ -71,13 +83,21 @@ public static class OvsRuleFile
     {
         var errors = new List<OvsSyntaxError>();
         foreach (var (flow, line) in flows)
-            foreach (var g in flow.Actions.OfType<GroupAction>())
-                if (!groupIds.Contains(g.GroupId))
-                {
-                    errors.Add(new OvsSyntaxError(line, 1, $"group:{g.GroupId} refers to a group that does not exist (OFPBAC_BAD_OUT_GROUP)"));
-                    break;
-                }
+            if (MissingGroup(flow, groupIds.Contains) is { } message) errors.Add(new OvsSyntaxError(line, 1, message));
         return errors;
+    }
+
+    /// <summary>
+    /// The switch's check when a flow is added (ofproto_check_ofpacts): the message for the first <c>group:N</c>
+    /// naming a group <paramref name="exists"/> denies, or null when every group exists. (Groups inside
+    /// <c>write_actions(...)</c> never reach the switch, which is why they are not looked at.)
+    /// </summary>
+    public static string? MissingGroup(FlowEntry flow, Func<uint, bool> exists)
+    {
+        foreach (var a in flow.Actions)
+            if (a is GroupAction g && !exists(g.GroupId))
+                return $"group:{g.GroupId} refers to a group that does not exist (OFPBAC_BAD_OUT_GROUP); add the group first";
+        return null;
     }
 
     /// <summary>

@@ -7,10 +7,10 @@ namespace MeshSim.Ovs;
 public readonly record struct SubField(OvsFieldId Field, int Offset, int Bits)
 {
     /// <summary>The whole field.</summary>
-    public static SubField Whole(OvsFieldId field) => new(field, 0, OvsFields.Get(field).Bits);
+    public static SubField Whole(OvsFieldId field) => new(field, 0, OvsFields.Get(field).SubfieldBits);
 
     /// <summary>True when the range covers the whole field.</summary>
-    public bool IsWhole => Offset == 0 && Bits == OvsFields.Get(Field).Bits;
+    public bool IsWhole => Offset == 0 && Bits == OvsFields.Get(Field).SubfieldBits;
 
     /// <summary>The range as a mask over the field's value.</summary>
     public UInt128 Mask => (Bits >= 128 ? UInt128.MaxValue : (UInt128.One << Bits) - 1) << Offset;

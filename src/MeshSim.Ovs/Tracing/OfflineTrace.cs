@@ -24,6 +24,12 @@ public static class OfflineTrace
         if (!flows.Ok) return Bad(string.Join('\n', flows.Errors.Select(e => e.ToString(flowsName))));
         var groups = groupsText is null ? null : OvsRuleFile.ParseGroups(groupsText);
         if (groups is { Ok: false }) return Bad(string.Join('\n', groups.Errors.Select(e => e.ToString(groupsName ?? "groups"))));
+        if (groups is not null)
+        {
+            // With the groups given, a flow naming another group is refused as the switch refuses it.
+            var missing = OvsRuleFile.CheckGroupReferences(flows.Entries, groups.Entries.Select(g => g.Entry.GroupId).ToHashSet());
+            if (missing.Count > 0) return Bad(string.Join('\n', missing.Select(e => e.ToString(flowsName))));
+        }
         if (!TracePacket.TryParse(packetText, out var packet, out var perr)) return Bad($"packet: {perr}");
         if (!TryParseCtNext(ctNext, out var states, out var cerr)) return Bad(cerr!);
 

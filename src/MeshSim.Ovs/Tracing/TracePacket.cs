@@ -60,6 +60,7 @@ public sealed class TracePacket
                 FieldPrerequisite.Udp => dlType == 0x0800 && proto == 17,
                 FieldPrerequisite.Icmp => dlType == 0x0800 && proto == 1,
                 FieldPrerequisite.L4 => dlType == 0x0800 && proto is 6 or 17 or 132,
+                FieldPrerequisite.Sctp => dlType == 0x0800 && proto == 132,
                 _ => true,
             };
             if (!ok)
@@ -123,6 +124,18 @@ public sealed class TracePacket
                 n = FrameBuilder.Udp(buf, eth, ip, new UdpRepr(sp, dp, 0), []);
             else if ((frag & FragmentState.Later) == 0 && proto == 1)
                 n = FrameBuilder.Icmp(buf, eth, ip, new IcmpV4Repr((byte)sp, (byte)dp, 0, 0), []);
+            else if ((frag & FragmentState.Later) == 0 && proto == 132)
+            {
+                // An SCTP common header alone (ports, verification tag 0, its CRC32c).
+                eth.Emit(EthernetView.ForEmit(buf));
+                int l3 = eth.HeaderLength;
+                (ip with { Protocol = proto, PayloadLength = 12 }).Emit(Ipv4View.ForEmit(buf.AsSpan(l3)), ChecksumMode.Fill);
+                var sctp = buf.AsSpan(l3 + 20, 12);
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(sctp, sp);
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(sctp[2..], dp);
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(sctp[8..], Datapath.HeaderRewriter.Crc32C(sctp));
+                n = l3 + 32;
+            }
             else
             {
                 // Another protocol (or a later fragment): an IPv4 header alone.

@@ -55,6 +55,10 @@ public class LabShellTests
         Assert.Equal("", session.Execute("dump-flows s1"));
         var ex = Assert.Throws<UsageException>(() => session.Execute("run nosuchrun"));
         Assert.Equal("no traffic run named 'nosuchrun' (runs: api)", ex.Message);
+        // As the switch does, a flow naming a group the bridge lacks is refused (OFPBAC_BAD_OUT_GROUP).
+        var missing = Assert.Throws<UsageException>(() => session.Execute("add-flow s1 priority=7,actions=group:4242"));
+        Assert.Contains("group:4242 refers to a group that does not exist (OFPBAC_BAD_OUT_GROUP)", missing.Message);
+        Assert.DoesNotContain("priority=7", session.Execute("dump-flows s1"));
     }
 
     [Fact]

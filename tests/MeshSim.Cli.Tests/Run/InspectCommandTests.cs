@@ -31,6 +31,23 @@ public class InspectCommandTests
     }
 
     [Fact]
+    public void A_flows_file_naming_a_missing_group_is_refused_as_the_switch_refuses_it()
+    {
+        var dir = Directory.CreateTempSubdirectory("meshsim-group-");
+        try
+        {
+            File.WriteAllText(Path.Combine(dir.FullName, "s1.flows"), "priority=0,actions=NORMAL\npriority=5,ip,actions=group:4242\n");
+            var yaml = File.ReadAllText(Path.Combine(ThesisLabTests.Repo, "scenarios", "thesis-lab-faithful.yaml"))
+                .Replace("thesis-faithful/s1.flows", "s1.flows").Replace("thesis-faithful/s2.flows", Path.Combine(ThesisLabTests.Repo, "scenarios", "thesis-faithful", "s2.flows"));
+            File.WriteAllText(Path.Combine(dir.FullName, "lab.yaml"), yaml);
+            var (code, _, error) = CliProcess.RunIn(dir.FullName, "pingall", "-s", "lab.yaml");
+            Assert.Equal(2, code);
+            Assert.Contains("s1.flows:2:1: group:4242 refers to a group that does not exist (OFPBAC_BAD_OUT_GROUP)", error);
+        }
+        finally { dir.Delete(true); }
+    }
+
+    [Fact]
     public void Curl_through_the_virtual_ip_gets_the_service()
     {
         var (code, output, _) = CliProcess.Run("curl", "h2", "http://192.168.1.250:9567/");

@@ -118,6 +118,38 @@ public static class Conformance
         return report;
     }
 
+    /// <summary>One flow added alone: what OVS dumped (null when it refused, then <see cref="OvsError"/>) and what MeshSim prints (null when it refused).</summary>
+    public sealed record SingleFlow(string Line, string? Ovs, string? OvsError, string? MeshSim, string? MeshSimError)
+    {
+        /// <summary>Both refuse it, or both print the same.</summary>
+        public bool Agree => Ovs is null ? MeshSim is null : MeshSim == Ovs;
+
+        /// <inheritdoc/>
+        public override string ToString() => $"{Line}\n    OVS:     {Ovs ?? "refuses: " + OvsError}\n    MeshSim: {MeshSim ?? "refuses: " + MeshSimError}";
+    }
+
+    /// <summary>
+    /// <c>ovs-ofctl add-flow</c> of one line to a bridge holding no flows (and the groups <paramref name="groups"/>
+    /// names), its dump, and MeshSim's parse of the same line with the same groups; the bridge's flows are deleted after.
+    /// A flow added alone travels in the flow format it needs itself, unlike a line of an add-flows file.
+    /// </summary>
+    public static SingleFlow AddAlone(OvsBridge bridge, string line, IReadOnlySet<uint> groups)
+    {
+        string? ms = null, msError = null;
+        if (OvsParser.TryParseFlow(line, out var flow, out var error))
+        {
+            if (OvsRuleFile.MissingGroup(flow!, groups.Contains) is { } missing) msError = missing;
+            else ms = OvsFormatter.FormatFlow(flow!);
+        }
+        else msError = error!.ToString();
+
+        var add = bridge.AddFlow(line);
+        if (!add.Ok) return new SingleFlow(line, null, FirstLine(add.Stderr), ms, msError);
+        var dump = bridge.DumpFlows();
+        bridge.DeleteFlows();
+        return new SingleFlow(line, string.Join(" | ", dump), null, ms, msError);
+    }
+
     /// <summary>
     /// The lines OVS refuses, found by bisection so a few bad lines in thousands cost a few dozen
     /// ovs-ofctl runs instead of one per line.

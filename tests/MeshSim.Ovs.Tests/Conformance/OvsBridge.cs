@@ -29,6 +29,9 @@ public sealed class OvsBridge : IDisposable
         Check(RealOvs.OfCtl("-O", "OpenFlow15", "del-groups", Name), "del-groups");
     }
 
+    /// <summary>Removes all flows (leaves groups alone).</summary>
+    public void DeleteFlows() => Check(RealOvs.OfCtl("del-flows", Name), "del-flows");
+
     /// <summary><c>ovs-ofctl add-flows BR FILE</c> with the given lines.</summary>
     public RealOvs.Run AddFlows(IEnumerable<string> lines) => RealOvs.OfCtl("add-flows", Name, WriteFile("flows.txt", lines));
 

@@ -21,7 +21,9 @@ public class GroupFidelityTests
     [InlineData("output:2,group:7", "group:7")]                                          // group beats output
     [InlineData("ct(commit,table=1,zone=1),resubmit(,4)", "resubmit(,4)")]               // resubmit beats ct
     [InlineData("mod_dl_dst:00:00:00:00:00:09,ct(commit,table=1)", "mod_dl_dst:00:00:00:00:00:09,ct(commit,table=1)")]
-    [InlineData("mod_dl_dst:00:00:00:00:00:09,ct_clear", "")]                            // no terminal: nothing runs
+    [InlineData("mod_dl_dst:00:00:00:00:00:09,ct_clear", "mod_dl_dst:00:00:00:00:00:09,ct_clear")]   // ct_clear is a terminal too (ofproto/trace shows both run)
+    [InlineData("mod_dl_dst:00:00:00:00:00:09,exit,push:reg0", "")]                     // no terminal: nothing runs
+    [InlineData("ct_clear,CONTROLLER:100,controller(pause)", "CONTROLLER:100")]          // a plain CONTROLLER:N is an output
     [InlineData("NORMAL,mod_vlan_vid:5", "mod_vlan_vid:5,NORMAL")]
     public void Terminal_action_follows_openflow_action_set_precedence(string written, string executed)
     {

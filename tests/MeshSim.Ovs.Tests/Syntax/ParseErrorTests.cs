@@ -70,4 +70,37 @@ public class ParseErrorTests
         Assert.Equal(3, e.Line);
         Assert.Contains("group:7", e.Message);
     }
+
+    [Fact]
+    public void OpenFlow10_vlan_normalisation_follows_the_flow_format_of_the_command()
+    {
+        // add-flow of a flow OpenFlow 1.0 can carry: CFI matched as 0 means "no VLAN header".
+        Assert.Equal("vlan_tci=0x0000 actions=drop", OvsParser.ParseFlow("vlan_vid=11,actions=drop").ToString());
+        // A register (or set_field to one, or write_metadata) needs NXM, which keeps the match as written.
+        Assert.Equal("reg0=0x1,vlan_tci=0x000b/0x1fff actions=drop", OvsParser.ParseFlow("vlan_vid=11,reg0=1,actions=drop").ToString());
+        Assert.Equal("vlan_tci=0x000b/0x1fff actions=load:0x1->NXM_NX_REG0[]", OvsParser.ParseFlow("vlan_vid=11,actions=set_field:1->reg0").ToString());
+        // add-flows sends a whole file in one format: one NXM flow keeps every flow's match as written.
+        var alone = OvsRuleFile.ParseFlows("vlan_tci=0x0009,actions=drop\nvlan_tci=0x0005,actions=output:1\n");
+        Assert.Equal("vlan_tci=0x0000 actions=output:1", Assert.Single(alone.Entries).Entry.ToString());   // the two became one flow
+        var mixed = OvsRuleFile.ParseFlows("vlan_tci=0x0009,actions=drop\npkt_mark=1,actions=drop\n");
+        Assert.Equal("vlan_tci=0x0009 actions=drop", mixed.Entries[0].Entry.ToString());
+    }
+
+    [Theory]
+    [InlineData("actions=push:reg0[0..7]x", 24, "trailing garbage following push or pop")]
+    [InlineData("reg0[0..7]=0x105,actions=drop", 12, "does not fit into 8 bits")]
+    [InlineData("ip,nw_proto[0..3]=1,actions=drop", 4, "nw_proto cannot be matched on some of its bits")]
+    [InlineData("actions=output(port=local,max_len=5)", 35, "less than the minimum value 14")]
+    [InlineData("actions=controller(userdata=123x456)", 31, "bad hex digit")]
+    [InlineData("actions=clear_actions,output:1", 23, "apply_actions must appear before clear_actions")]
+    [InlineData("actions=write_actions(goto_table:1)", 23, "goto_table instruction not allowed here")]
+    [InlineData("actions=write_metadata:0x1,goto_table:2", 28, "goto_table after write_metadata")]
+    [InlineData("udp,actions=load:1->tp_src[]", 21, "load tcp_src needs tcp")]
+    [InlineData("ip,actions=ct(commit,nat(src=0.0.0.0:80))", 30, "OFPBAC_BAD_ARGUMENT")]
+    public void New_syntax_errors_name_the_column_and_what_was_expected(string flow, int column, string message)
+    {
+        Assert.False(OvsParser.TryParseFlow(flow, out _, out var error));
+        Assert.Equal(column, error!.Column);
+        Assert.Contains(message, error.Message);
+    }
 }

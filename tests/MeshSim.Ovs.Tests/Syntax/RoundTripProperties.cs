@@ -18,7 +18,11 @@ public class RoundTripProperties
         if (!ok) return true.Classify(true, "rejected");
         var printed = flow!.ToString();
         var again = OvsParser.ParseFlow(printed.Replace(" actions=", ",actions=")).ToString();
-        return (again == printed).Label($"{printed}\n  reprinted as\n{again}").Classify(false, "accepted");
+        // A field dropped for lacking its prerequisite (nw_ecn without ip) still made ovs-ofctl talk NXM, which
+        // kept a VLAN match OpenFlow 1.0 would normalise; the printed text lacks it, so its reparse is normalised
+        // (as on the real switch).
+        bool same = again == printed || again == OvsParser.WithOpenFlow10Match(flow).ToString();
+        return same.Label($"{printed}\n  reprinted as\n{again}").Classify(false, "accepted");
     }
 
     [Property(MaxTest = 300)]

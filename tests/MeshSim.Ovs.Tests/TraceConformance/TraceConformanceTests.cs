@@ -43,6 +43,28 @@ public sealed class TraceConformanceTests(TraceOvsFixture ovs, ITestOutputHelper
             new("arp responder with move/load", [
                 "priority=10,arp,arp_op=1,arp_tpa=10.0.0.254 actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],mod_dl_src:aa:bb:cc:dd:ee:ff,load:0x2->NXM_OF_ARP_OP[],move:NXM_NX_ARP_SHA[]->NXM_NX_ARP_THA[],load:0xaabbccddeeff->NXM_NX_ARP_SHA[],move:NXM_OF_ARP_SPA[]->NXM_OF_ARP_TPA[],load:0xa0000fe->NXM_OF_ARP_SPA[],in_port"], [],
                 "in_port=3,arp,dl_src=00:00:00:00:00:07,dl_dst=ff:ff:ff:ff:ff:ff,arp_spa=10.0.0.7,arp_tpa=10.0.0.254,arp_op=1,arp_sha=00:00:00:00:00:07", []),
+            new("push/pop share one stack across resubmit; pop on an empty stack changes nothing", [
+                "table=0,priority=1,in_port=1,udp actions=load:0x11->NXM_NX_REG0[],push:NXM_NX_REG0[],load:0x22->NXM_NX_REG0[],push:reg0[0..7],resubmit(,1),pop:reg5,output:2",
+                "table=1,priority=1 actions=pop:NXM_NX_REG1[],pop:NXM_NX_REG2[8..15],pop:NXM_NX_REG3[]"], [],
+                "in_port=1,udp,nw_src=10.0.0.1,nw_dst=10.0.0.2,udp_src=1,udp_dst=2", []),
+            new("xreg, xxreg and OXM_OF_IN_PORT through load, move, push and pop", [
+                "priority=1,in_port=1 actions=load:0x1122334455667788->OXM_OF_PKT_REG1[],push:OXM_OF_PKT_REG1[0..47],pop:NXM_NX_XXREG3[8..71],move:OXM_OF_IN_PORT[]->NXM_NX_REG4[],load:0xff->xreg3[28..35],output:2"], [],
+                "in_port=1,udp,nw_src=10.0.0.1,nw_dst=10.0.0.2,udp_src=1,udp_dst=2", []),
+            new("exit ends the resubmitting flow too, but not the actions after a group", [
+                "table=0,priority=1,in_port=1 actions=resubmit(,1),output:3,group:1,output:4",
+                "table=1,priority=1 actions=output:2,exit,output:4",
+                "table=2,priority=1 actions=exit"],
+                ["group_id=1,type=all,bucket=actions=resubmit(,2)"],
+                "in_port=1,udp,nw_src=10.0.0.1,nw_dst=10.0.0.2,udp_src=1,udp_dst=2", []),
+            new("output(port=,max_len=) truncates; IN_PORT and the input port send nothing", [
+                "priority=1,in_port=1 actions=output(port=2,max_len=64),output(port=IN_PORT,max_len=64),output(port=1,max_len=64),output(port=3,max_len=1500)"], [],
+                "in_port=1,udp,nw_src=10.0.0.1,nw_dst=10.0.0.2,udp_src=1,udp_dst=2", []),
+            new("sctp ports", [
+                "priority=1,in_port=1,sctp,sctp_dst=2 actions=set_field:99->sctp_src,mod_tp_dst:100,output:2"], [],
+                "in_port=1,sctp,nw_src=10.0.0.1,nw_dst=10.0.0.2,sctp_src=1,sctp_dst=2", []),
+            new("subfield match and set_field to vlan_tci", [
+                "priority=1,in_port=1,udp,tp_dst[0..3]=2 actions=set_field:0x3005->vlan_tci,output:2,set_field:0->vlan_tci,output:3"], [],
+                "in_port=1,udp,nw_src=10.0.0.1,nw_dst=10.0.0.2,udp_src=1,udp_dst=0x32", []),
         };
         var failures = cases.Select(Compare).Where(f => f is not null).ToList();
         Assert.True(failures.Count == 0, string.Join("\n\n", failures));

@@ -95,6 +95,7 @@ internal static partial class ActionParser
                     {
                         ParseNatRange(p.Value, p.ValueOffset, ctx, out min, out max, out pmin, out pmax);
                         hasRange = true;
+                        EncodableRange(p, ctx, ref min, ref max, pmin, pmax);
                     }
                     break;
                 case "persistent": flags |= NatFlags.Persistent; break;
@@ -112,6 +113,24 @@ internal static partial class ActionParser
         if (flags.HasFlag(NatFlags.Hash) && flags.HasFlag(NatFlags.Random))
             throw ctx.Error(kv.KeyOffset, "Both \"hash\" and \"random\" are not allowed.");
         return new NatSpec(kind, min, max, pmin, pmax, flags);
+    }
+
+    /// <summary>
+    /// What survives encode_NAT and the switch's decode_NXAST_RAW_NAT: a zero address is not sent, so
+    /// <c>nat(src=0.0.0.0)</c> arrives as <c>nat(src)</c> (flags kept, printed only with a range); a range the
+    /// switch then finds incomplete (an upper address or ports without a lower address, an upper port without
+    /// a lower one) is refused.
+    /// </summary>
+    private static void EncodableRange(KeyValue p, ParseContext ctx, ref Ipv4Address? min, ref Ipv4Address? max, ushort pmin, ushort pmax)
+    {
+        if (min is { Value: 0 })
+        {
+            if (max is { Value: not 0 } || pmin != 0 || pmax != 0)
+                throw ctx.Error(p.ValueOffset, $"invalid nat range \"{p.Value}\" for the switch (OFPBAC_BAD_ARGUMENT): 0.0.0.0 is not sent, so an upper address or a port range has no lower address");
+            min = max = null;
+        }
+        else if (min is not null && pmin == 0 && pmax != 0)
+            throw ctx.Error(p.ValueOffset, $"invalid nat range \"{p.Value}\" for the switch (OFPBAC_BAD_ARGUMENT): port 0 is not sent, so the upper port {pmax} has no lower port");
     }
 
     private static void ParseNatRange(string s, int offset, ParseContext ctx, out Ipv4Address? min, out Ipv4Address? max, out ushort pmin, out ushort pmax)

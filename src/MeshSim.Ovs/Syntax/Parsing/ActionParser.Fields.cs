@@ -7,8 +7,10 @@ internal static partial class ActionParser
     private static OvsAction ParseSetField(KeyValue kv, ParseContext ctx, ActionCheck check, bool insideCt)
     {
         var (valueText, fieldName, fieldOffset) = SplitArrow(kv, ctx);
-        if (!OvsFields.TryGet(fieldName, out var f) || fieldName.StartsWith("NXM_", StringComparison.Ordinal))
+        // mf_from_name: set_field takes field names (eth_src, tcp_dst, xreg0), not NXM/OXM header names.
+        if (!OvsFields.TryGetName(fieldName, out var named))
             throw ctx.Error(fieldOffset, $"{fieldName} is not a valid OXM field name");
+        var f = OvsFields.Get(OvsFields.ActionField(named.Id));
         if (!f.Writable) throw ctx.Error(fieldOffset, $"{fieldName} is read-only");
         if (f.Id is OvsFieldId.DlVlan or OvsFieldId.DlVlanPcp)
             throw ctx.Error(fieldOffset, $"set_field to {fieldName} is not supported (OVS 3.1 mis-encodes it over OpenFlow 1.0); use mod_vlan_vid/mod_vlan_pcp or set_field to vlan_vid/vlan_pcp");
@@ -17,16 +19,29 @@ internal static partial class ActionParser
         if (value > f.FullMask || (f.Id == OvsFieldId.NwTos && (value & 3) != 0))
             throw ctx.Error(kv.ValueOffset, $"{valueText} is not a valid value for field {fieldName}");
         CheckWritable(f, fieldOffset, ctx, check, insideCt, "set_field");
+        if (f.Of10 == Of10Support.None) check.NeedsNxm = true;   // the field's usable_protocols_exact
+        if (f.Id == OvsFieldId.VlanTci) check.VlanPresent = (value & 0x1000) != 0;
         // Over OpenFlow 1.0 a set_field on a field that has an OpenFlow 1.0 action (eth, IPv4
         // addresses, ports, TOS, VLAN) is sent as that action, which has no mask: OVS installs a
         // full write of the unmasked value. Model what the switch runs.
         mask &= f.FullMask;
         if (check.IsGroup)
         {
+            // OpenFlow says one may not set OXM_OF_IN_PORT with set_field (decode_ofpat_set_field).
+            if (f.Id == OvsFieldId.InPortOxm)
+                throw ctx.Error(fieldOffset, "set_field to in_port_oxm is refused by the switch over OpenFlow 1.5 (OFPBAC_BAD_SET_ARGUMENT); set in_port instead");
             // Groups travel as OpenFlow 1.5 set_field with an OXM mask, which must cover the value.
             if ((value & ~mask) != 0)
                 throw ctx.Error(kv.ValueOffset, $"{valueText}: 1-bits in value for bits wildcarded by the mask (OFPBMC_BAD_WILDCARDS)");
             return new SetFieldAction(f.Id, value, mask);
+        }
+        if (f.Id == OvsFieldId.VlanTci)
+        {
+            // set_field_to_legacy_openflow: with CFI set, mod_vlan_vid and mod_vlan_pcp of the value; without, strip_vlan.
+            if ((value & 0x1000) == 0) return new StripVlanAction();
+            return new ExpandedActions([
+                new SetFieldAction(OvsFieldId.DlVlan, value & 0xfff, 0xfff) { Legacy = true },
+                new SetFieldAction(OvsFieldId.DlVlanPcp, (value >> 13) & 7, 7) { Legacy = true }]);
         }
         if (HasOpenFlow10Action(f.Id)) return SetFieldAction.Whole(f.Id, value);
         return new SetFieldAction(f.Id, value & mask, mask);
@@ -42,6 +57,8 @@ internal static partial class ActionParser
         var (valueText, dstText, dstOffset) = SplitArrow(kv, ctx);
         if (!SubFieldParser.TryParse(dstText, out var dst, out var error)) throw ctx.Error(dstOffset, error!);
         var f = OvsFields.Get(dst.Field);
+        if (check.IsGroup && f.Id == OvsFieldId.InPortOxm)
+            throw ctx.Error(dstOffset, "load to OXM_OF_IN_PORT is refused by the switch over OpenFlow 1.5, where it is a set_field (OFPBAC_BAD_SET_ARGUMENT); load NXM_OF_IN_PORT instead");
         int bytes = (f.Bits + 7) / 8;
         if (CNumber.ParseFieldInt(valueText, bytes, out var value, out int n) is not null || n == 0)
             throw ctx.Error(kv.ValueOffset, $"{kv.Value}: cannot parse integer value");
@@ -52,6 +69,7 @@ internal static partial class ActionParser
             throw ctx.Error(kv.ValueOffset, $"{kv.Value}: value {sb} does not fit into {dst.Bits} bits");
         }
         CheckWritable(f, dstOffset, ctx, check, insideCt, "load");
+        if (f.Id == OvsFieldId.VlanTci) check.VlanPresent = ((value << dst.Offset) & 0x1000) != 0;
         return new LoadAction(dst, value);
     }
 
@@ -66,15 +84,15 @@ internal static partial class ActionParser
             throw ctx.Error(kv.ValueOffset, $"{kv.Value}: source field is {src.Bits} bits wide but destination is {dst.Bits} bits wide");
         var sf = OvsFields.Get(src.Field);
         var df = OvsFields.Get(dst.Field);
-        if (!df.Writable) throw ctx.Error(kv.ValueOffset + arrow + 2, $"destination field {df.NxmName ?? df.Name} is not writable (OFPBAC_BAD_SET_ARGUMENT)");
+        if (!df.Writable) throw ctx.Error(kv.ValueOffset + arrow + 2, $"destination field {df.OxmName} is not writable (OFPBAC_BAD_SET_ARGUMENT)");
         bool ctDestination = df.Id is OvsFieldId.CtMark or OvsFieldId.CtLabel;
         if (ctDestination != insideCt)
             throw ctx.Error(kv.ValueOffset + arrow + 2, insideCt
                 ? $"move to {dst} is not allowed inside ct(exec(...)); only ct_mark and ct_label can be set there"
                 : "cannot set CT fields outside of ct action");
-        if (!check.PrerequisitesMet(sf))
+        if (!check.SubfieldPrerequisitesMet(sf))
             throw ctx.Error(kv.ValueOffset, ActionCheck.Inconsistent($"move source {src} needs {Describe(sf.Prerequisite)} in the match"));
-        if (!check.PrerequisitesMet(df))
+        if (!check.SubfieldPrerequisitesMet(df))
             throw ctx.Error(kv.ValueOffset + arrow + 2, ActionCheck.Inconsistent($"move destination {dst} needs {Describe(df.Prerequisite)} in the match"));
         return new MoveAction(src, dst);
     }
@@ -99,6 +117,7 @@ internal static partial class ActionParser
         FieldPrerequisite.Udp => "udp",
         FieldPrerequisite.Icmp => "icmp",
         FieldPrerequisite.L4 => "tcp, udp or sctp",
+        FieldPrerequisite.Sctp => "sctp",
         FieldPrerequisite.Vlan => "a VLAN tag (e.g. dl_vlan=N)",
         _ => "nothing",
     };
@@ -135,6 +154,7 @@ internal static partial class ActionParser
                 {
                     6 => src ? OvsFieldId.TcpSrc : OvsFieldId.TcpDst,
                     17 => src ? OvsFieldId.UdpSrc : OvsFieldId.UdpDst,
+                    132 => src ? OvsFieldId.SctpSrc : OvsFieldId.SctpDst,
                     _ => field,
                 };
                 return new SetFieldAction(resolved, (ulong)port, 0xffff) { Legacy = true };
@@ -146,20 +166,46 @@ internal static partial class ActionParser
             case OvsFieldId.NwEcn:
                 if (!CNumber.TryParseRange(v, 0, 255, out var ecn)) throw ctx.Error(kv.ValueOffset, $"invalid ECN \"{v}\"");
                 if (ecn > 3) throw ctx.Error(kv.ValueOffset, $"{v}: not a valid ECN");
+                NeedIpOverOpenFlow10(kv, ctx, check);
                 return new SetFieldAction(field, (ulong)ecn, 3) { Legacy = true };
             case OvsFieldId.NwTtl:
                 if (!CNumber.TryParseRange(v, 0, 255, out var ttl)) throw ctx.Error(kv.ValueOffset, $"invalid TTL \"{v}\"");
+                NeedIpOverOpenFlow10(kv, ctx, check);
                 return new SetFieldAction(field, (ulong)ttl, 0xff) { Legacy = true };
             case OvsFieldId.DlVlan:
                 if (!CNumber.TryParseRange(v, 0, 65535, out var vid)) throw ctx.Error(kv.ValueOffset, $"invalid VLAN VID \"{v}\"");
                 if ((vid & ~0xfff) != 0) throw ctx.Error(kv.ValueOffset, $"{v}: not a valid VLAN VID");
+                check.VlanPresent = true;
                 return new SetFieldAction(field, (ulong)vid, 0xfff) { Legacy = true };
             case OvsFieldId.DlVlanPcp:
                 if (!CNumber.TryParseRange(v, 0, 255, out var pcp)) throw ctx.Error(kv.ValueOffset, $"invalid VLAN PCP \"{v}\"");
                 if (pcp > 7) throw ctx.Error(kv.ValueOffset, $"{v}: not a valid VLAN PCP");
+                check.VlanPresent = true;
                 return new SetFieldAction(field, (ulong)pcp, 7) { Legacy = true };
         }
         throw new InvalidOperationException($"no mod_ action for {field}");
+    }
+
+    // OpenFlow 1.0 has no ECN or TTL action: ovs-ofctl sends mod_nw_ecn/mod_nw_ttl as a load, and the switch
+    // checks that load's prerequisite (IPv4 or IPv6) against the match.
+    private static void NeedIpOverOpenFlow10(KeyValue kv, ParseContext ctx, ActionCheck check)
+    {
+        if (!check.IsGroup && !check.IsIpAny && !ctx.InWriteActions)
+            throw ctx.Error(kv.KeyOffset, ActionCheck.Inconsistent($"{kv.Key} needs ip or ipv6 in the match (OpenFlow 1.0 carries it as a load, which the switch checks)"));
+    }
+
+    /// <summary>
+    /// OVS's <c>parse_SET_VLAN_VID</c>/<c>parse_SET_VLAN_PCP</c> (<c>set_vlan_vid</c>, <c>set_vlan_pcp</c>): like
+    /// <c>mod_vlan_*</c> but without pushing a tag. Over OpenFlow 1.0 there is only the pushing form, so a flow holds
+    /// <c>mod_vlan_vid</c>; a group bucket (OpenFlow 1.5) holds a plain set_field.
+    /// </summary>
+    private static OvsAction ParseSetVlan(KeyValue kv, OvsFieldId field, ParseContext ctx, ActionCheck check)
+    {
+        var mod = (SetFieldAction)ParseMod(kv, field, ctx, check);
+        if (!check.IsGroup) return mod;
+        return field == OvsFieldId.DlVlan
+            ? SetFieldAction.Whole(OvsFieldId.VlanVid, mod.Value | 0x1000)
+            : SetFieldAction.Whole(OvsFieldId.VlanPcp, mod.Value);
     }
 
     internal static Ipv4Address? TryIp(string s) =>

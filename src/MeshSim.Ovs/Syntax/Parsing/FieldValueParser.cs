@@ -166,6 +166,13 @@ internal static class FieldValueParser
 
     private static string? ParsePortField(OvsField f, string s, out UInt128 value, out UInt128 mask)
     {
+        if (f.Id == OvsFieldId.InPortOxm)
+        {
+            // mf_from_ofp_port_string32: the 32-bit OpenFlow 1.1+ number.
+            value = 0; mask = uint.MaxValue;
+            if (TryParsePort(s, out var p32)) { value = OfPort.ToOpenFlow11(p32); return null; }
+            return $"{s}: port value out of range for {f.OxmName}";
+        }
         value = 0; mask = 0xffff;
         if (TryParsePort(s, out var p)) { value = p; return null; }
         return $"{s}: invalid or unknown port for {f.OxmName}";

@@ -18,7 +18,12 @@ internal static class FlowParser
         ("mplsm", 0x8848, null),
     ];
 
-    public static FlowEntry Parse(string text, ParseContext ctx)
+    /// <summary>
+    /// Parses a flow as the switch stores it, except for OpenFlow 1.0's VLAN normalisation, which depends on the
+    /// flow format ovs-ofctl picks for the whole command: <paramref name="openFlow10"/> says whether this flow
+    /// alone could travel as OpenFlow 1.0 (see <see cref="MatchBuilder.NormalizeOpenFlow10"/>).
+    /// </summary>
+    public static FlowEntry Parse(string text, ParseContext ctx, out bool openFlow10)
     {
         int actionsAt = text.IndexOf("action", StringComparison.Ordinal);
         int actionsStart = -1;
@@ -55,7 +60,7 @@ internal static class FlowParser
                 case "no_byte_counts": flags |= FlowFlags.NoByteCounts; continue;
                 case "no_readonly_table" or "allow_hidden_fields": continue;
             }
-            if (OvsFields.TryGet(name, out var field) && IsMatchName(name, field))
+            if (OvsFields.TryGetName(name, out var field))
             {
                 string value = kv.Value.Length == 0 ? "0/0" : kv.Value;
                 var error = FieldValueParser.Parse(field, value, out var v, out var m);
@@ -66,7 +71,15 @@ internal static class FlowParser
                 continue;
             }
             if (name.Contains('['))
-                throw ctx.Error(kv.KeyOffset, $"{name}: matching on subfields is not supported by MeshSim; write the field with a mask instead");
+            {
+                // parse_subfield: FIELD[bits]=VALUE matches just those bits (NXM/OXM names allowed here).
+                if (!SubFieldParser.TryParsePrefix(name, out var sf, out int sfEnd, out var sfError))
+                    throw ctx.Error(kv.KeyOffset, sfError!);
+                if (sfEnd != name.Length) throw ctx.Error(kv.KeyOffset + sfEnd, $"{name}: unexpected input following field syntax");
+                var subError = match.SetSubField(name, sf, kv.Value, kv.KeyOffset);
+                if (subError is not null) throw ctx.Error(kv.Value.Length == 0 || subError.Contains("OFPBAC_") ? kv.KeyOffset : kv.ValueOffset, subError);
+                continue;
+            }
             if (kv.Value.Length == 0) throw ctx.Error(kv.KeyOffset, $"field {name} missing value");
             switch (name)
             {
@@ -97,16 +110,17 @@ internal static class FlowParser
         CheckL4AfterLaterFragment(match, ctx);
         var built = match.Build();
 
-        var actions = ActionParser.ParseList(text, actionsStart, text.Length, ctx, new ActionCheck(built, tableGiven ? table : null));
+        var check = new ActionCheck(built, tableGiven ? table : null);
+        var actions = ActionParser.ParseList(text, actionsStart, text.Length, ctx, check);
+        // The flow format ovs-ofctl may use depends on the actions too.
+        if (check.NeedsNxm) match.NeedNxm();
+        openFlow10 = match.OpenFlow10;
         return new FlowEntry(table, priority, cookie, idle, hard, built, actions)
         {
             Importance = importance,
             Flags = flags & ~FlowFlags.CheckOverlap,
         };
     }
-
-    // In a match, the OXM spellings that are also action-only names (e.g. "tcp_src") are fine; NXM names are not match keywords.
-    private static bool IsMatchName(string name, OvsField field) => !name.StartsWith("NXM_", StringComparison.Ordinal) && !name.StartsWith("OXM_", StringComparison.Ordinal);
 
     private static ushort U16(KeyValue kv, ParseContext ctx) =>
         CNumber.TryParseRange(kv.Value, 0, 65535, out var v) ? (ushort)v : throw ctx.Error(kv.ValueOffset, $"invalid {kv.Key} \"{kv.Value}\"");

@@ -77,6 +77,9 @@ internal static class GroupParser
             pos = next;
         }
         if (type == GroupType.Indirect && buckets.Count > 1) throw ctx.Error(0, "Indirect groups can have at most one bucket.");
+        // ovs-ofctl lets it through; the switch refuses an indirect group that has nothing to run.
+        if (type == GroupType.Indirect && buckets.Count == 0)
+            throw ctx.Error(text.Length, "an indirect group needs exactly one bucket, e.g. bucket=output:1 (the switch refuses it without: OFPGMFC_INVALID_GROUP)");
 
         var assigned = AssignBucketIds(buckets.Select(b => b.Id).ToList());
         for (int i = 0; i < assigned.Count; i++)

@@ -314,8 +314,9 @@ public class TcpSocketCloseTests
         {
             h.Advance(h.Socket.RetransmissionTimeoutNs);
             var (probe, payload) = h.Single();
-            Assert.Equal(LocalIsn + 1, probe.SequenceNumber);
-            Assert.Single(payload);
+            Assert.Equal(LocalIsn, probe.SequenceNumber);          // Linux's probe: a bare ACK at SND.UNA - 1
+            Assert.Equal(TcpFlags.Ack, probe.Flags);
+            Assert.Empty(payload);
             h.Deliver(FromPeer(TcpFlags.None, PeerIsn + 1, LocalIsn + 1, 0));   // still closed
             h.Take();
         }

@@ -142,6 +142,7 @@ public sealed partial class TcpSocket
         _rcvNxt = seg.SequenceNumber + 1;
         ApplySynOptions(in seg);
         _sndWnd = seg.WindowSize;
+        _maxSndWnd = Math.Max(_maxSndWnd, _sndWnd);
         _sndWl1 = seg.SequenceNumber; _sndWl2 = seg.AcknowledgmentNumber;
         if (ackOk)
         {
@@ -169,6 +170,7 @@ public sealed partial class TcpSocket
             {
                 State = TcpState.Established;
                 _sndWnd = (long)seg.WindowSize << _sndShift;
+                _maxSndWnd = Math.Max(_maxSndWnd, _sndWnd);
                 _sndWl1 = seg.SequenceNumber; _sndWl2 = ack;
                 _sndUna = ack;
                 OnRttAck(ack);
@@ -210,6 +212,7 @@ public sealed partial class TcpSocket
             // tcp_ack_probe); data goes out now with a fresh retransmission timer.
             if (_sndWnd == 0 && w > 0) { _sndNxt = _sndUna; _rtoAt = Never; _rtt.ResetBackoff(); }
             _sndWnd = w; _sndWl1 = seg.SequenceNumber; _sndWl2 = ack;
+            if (w > _maxSndWnd) _maxSndWnd = w;
         }
         if (windowChanged && _sndWnd > 0 && _tx.Count > 0) RequestWake();
         if (_sndWnd == 0) _retries = 0;   // an ACK with a closed window answers our probe: the peer is alive

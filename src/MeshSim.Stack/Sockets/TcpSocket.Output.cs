@@ -59,7 +59,7 @@ public sealed partial class TcpSocket
                 // buffer, nothing is in flight, or it ends where SACKed bytes begin.
                 if (len < mss && len < unsent && len < sackRoom && _sndNxt != _sndUna) break;
                 bool last = len == unsent;
-                var flags = TcpFlags.Ack | (last ? TcpFlags.Psh : 0);
+                var flags = TcpFlags.Ack | (PushHere(_sndNxt + (uint)len, last) ? TcpFlags.Psh : 0);
                 if (last && _finQueued) { flags |= TcpFlags.Fin; _finSent = true; }
                 SendSegment(flags, _sndNxt, len);
                 sent = true;
@@ -78,6 +78,17 @@ public sealed partial class TcpSocket
         if (!sent && _sndNxt == _sndUna && _tx.Count > 0 && _rtoAt == Never && State != TcpState.Closed)
             _rtoAt = _sim.Now + _rtt.RtoNs;
         return sent;
+    }
+
+    /// <summary>PSH on a new segment ending at <paramref name="end"/>: when it empties the send
+    /// buffer, and, as Linux's forced_push, when more than half the largest window the peer has
+    /// offered was sent since the last PSH (so a receiver that waits for PSH is never starved).</summary>
+    private bool PushHere(uint end, bool last)
+    {
+        if (!Seq.Ge(_sndNxt, _sndMax)) return last;                 // a resend keeps the rule of the buffer's end
+        if (!last && !Seq.Gt(end, _pushedSeq + (uint)Math.Min(_maxSndWnd >> 1, int.MaxValue))) return false;
+        _pushedSeq = end;
+        return true;
     }
 
     /// <summary>Emits data (from the send buffer at <paramref name="seq"/>) and advances SND.NXT.</summary>
@@ -162,7 +173,15 @@ public sealed partial class TcpSocket
         _lastAckSent = _rcvNxt;
         _rcvWndAdvertised = h.WindowSize;
         _rcvEdgeAdvertised = _rcvNxt + h.WindowSize;
-        if (Seq.Lt(_sndMax, _iss + 1)) { _sndNxt = _iss + 1; _sndMax = _iss + 1; }
+        if (Seq.Lt(_sndMax, _iss + 1))
+        {
+            _sndNxt = _iss + 1; _sndMax = _iss + 1;
+            // Time the first SYN (or SYN-ACK) as Linux does (tcp_synack_rtt_meas, and the SYN's
+            // own timestamp on the active side): the handshake gives the first RTT sample, so the
+            // RTO leaves its 1 s initial value before any data is sent. A retransmission stops the
+            // timing (Karn).
+            _timing = true; _timedSeq = _iss; _timedAt = _sim.Now;
+        }
         else { Stats.Retransmissions++; _sink.OnSynRetransmitted(this); }
         Stats.SegmentsSent++;
         _sink.SendSegment(LocalAddress, RemoteAddress, in h, default);

@@ -112,7 +112,7 @@ public sealed partial class TcpSocket
             int len = Math.Min(mss, Math.Min(unsent, allowed));
             if (len < mss && len < unsent) return false;               // sender SWS avoidance
             bool last = len == unsent;
-            var flags = TcpFlags.Ack | (last ? TcpFlags.Psh : 0);
+            var flags = TcpFlags.Ack | (PushHere(_sndNxt + (uint)len, last) ? TcpFlags.Psh : 0);
             if (last && _finQueued) { flags |= TcpFlags.Fin; _finSent = true; }
             SendSegment(flags, _sndNxt, len);
             return true;

@@ -44,6 +44,8 @@ public sealed partial class TcpSocket : IEventHandler
     private int _sndShift, _sndMss;
     private bool _finQueued, _finSent;
     private uint _sndMax;             // highest SND.NXT ever (go-back-N rewinds SND.NXT)
+    private long _maxSndWnd;          // largest window the peer offered (Linux max_window)
+    private uint _pushedSeq;          // end of the last segment sent with PSH
 
     // Receive sequence space.
     private uint _irs, _rcvNxt;
@@ -89,6 +91,7 @@ public sealed partial class TcpSocket : IEventHandler
         _rx = new ByteRing(config.ReceiveBufferBytes);
         _rtt = new RttEstimator(config.InitialRtoNs, config.MinRtoNs, config.MaxRtoNs);
         _iss = iss; _sndUna = iss; _sndNxt = iss; _sndMax = iss; _txSeq = iss + 1; _retransmittedHigh = iss;
+        _pushedSeq = iss + 1;
         _recover = iss;   // nothing to recover yet: the first loss may start fast recovery
         while (_rcvShift < 14 && (config.ReceiveBufferBytes >> _rcvShift) > 65535) _rcvShift++;
         _sndMss = 536; // RFC 9293 default until the peer's MSS option is seen
@@ -156,6 +159,7 @@ public sealed partial class TcpSocket : IEventHandler
         _rcvNxt = syn.SequenceNumber + 1;
         ApplySynOptions(in syn);
         _sndWnd = syn.WindowSize;            // the window in a SYN is never scaled (RFC 7323 2.2)
+        _maxSndWnd = _sndWnd;
         _sndWl1 = syn.SequenceNumber; _sndWl2 = _iss;
         SendSyn();
     }

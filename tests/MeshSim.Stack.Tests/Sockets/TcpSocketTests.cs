@@ -142,7 +142,13 @@ public class TcpSocketTests
     [Fact]
     public void Rtt_samples_set_the_rto_with_a_200ms_floor()
     {
-        var h = Established_();
+        var h = new TcpHarness();
+        _ = h.Socket.Connect();
+        h.Single();
+        h.Advance(10 * SimTime.Millisecond);
+        h.Deliver(FromPeer(TcpFlags.Syn, PeerIsn, LocalIsn + 1, 65535, new TcpOptions(MaxSegmentSize: 1460)));
+        h.Single();
+        Assert.Equal(10 * SimTime.Millisecond, h.Socket.SmoothedRttNs);   // the handshake is the first sample, as in Linux
         _ = h.Socket.SendAsync(new byte[100]);
         h.Take();
         h.Advance(10 * SimTime.Millisecond);

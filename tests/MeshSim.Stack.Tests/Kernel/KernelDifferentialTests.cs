@@ -212,10 +212,12 @@ public class KernelDifferentialTests(ITestOutputHelper output)
         output.WriteLine($"gaps (ms): linux {string.Join(' ', kt.Select(g => g / Ms))}, meshsim {string.Join(' ', st.Select(g => g / Ms))}, RTO rules {string.Join(' ', timing.Select(g => g / Ms))}");
         for (int i = 0; i < timing.Length && i < kt.Count; i++)
         {
-            // Both against the RTO rules, within 15% (the kernel's timers run on jiffies and its
-            // RTO adds the measured RTT; MeshSim's are exact in virtual time).
-            Assert.InRange(kt[i], timing[i] * 85 / 100, timing[i] * 115 / 100 + 20 * Ms);
-            Assert.InRange(st[i], timing[i] * 85 / 100, timing[i] * 115 / 100 + 20 * Ms);
+            // The kernel within -10%/+25% + 30 ms of the RTO rules: its RTO adds the measured RTT,
+            // and a timer of a few hundred ms sits in a timer-wheel level with 1/8 granularity, so
+            // it fires up to 12.5% late (the probe's receive times add scheduling noise on a busy
+            // machine). MeshSim's timers are exact in virtual time.
+            Assert.InRange(kt[i], timing[i] * 90 / 100, timing[i] * 125 / 100 + 30 * Ms);
+            Assert.InRange(st[i], timing[i], timing[i] + timing[i] / 50 + Ms);
         }
         Assert.Equal(kt.Count, st.Count);
     }

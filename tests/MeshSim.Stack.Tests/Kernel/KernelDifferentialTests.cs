@@ -51,7 +51,7 @@ public class KernelDifferentialTests(ITestOutputHelper output)
             // The reply goes to whatever port the target picked; a refusal ends the attempt.
             t.Send(new TcpRepr(9, syn.Segment.SourcePort, 0, syn.Segment.SequenceNumber + 1, TcpFlags.Rst | TcpFlags.Ack, 0), default);
             return [p];
-        }, describeSourcePort: false);
+        });
     }
 
     [SkippableFact]
@@ -80,7 +80,8 @@ public class KernelDifferentialTests(ITestOutputHelper output)
         Compare(TargetApp.ListenClose, 8082, 0, t =>
         {
             var probes = new List<Probe>();
-            // (sequence offset of the new SYN, its TSval relative to the last one used, label)
+            // (sequence number of the new SYN relative to the old one's next, its TSval relative to
+            // the next one due, whether it carries timestamps at all)
             var cases = new (int SeqOffset, int TsStep, bool Ts)[] { (100_000, 1, true), (-100_000, 1, true), (-100_000, -500, true), (-100_000, 0, false) };
             for (int i = 0; i < cases.Length; i++)
             {
@@ -195,8 +196,7 @@ public class KernelDifferentialTests(ITestOutputHelper output)
         });
     }
 
-    private void Compare(TargetApp app, ushort port, int bytes, Scenario scenario, long[]? timing = null, int fromIndex = 0,
-                         int? count = null, bool describeSourcePort = true)
+    private void Compare(TargetApp app, ushort port, int bytes, Scenario scenario, long[]? timing = null, int fromIndex = 0, int? count = null)
     {
         KernelLab.RequireOrSkip();
         output.WriteLine($"kernel under test: Linux {KernelLab.KernelRelease}; kernel namespace sysctls: {string.Join("; ", KernelLab.KernelSysctls)}");

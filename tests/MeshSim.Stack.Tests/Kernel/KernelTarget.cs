@@ -11,7 +11,10 @@ internal sealed class KernelTarget : ITcpTarget
     private readonly KernelLab _lab = new();
     private readonly Process _probe;
     private readonly BlockingCollection<string> _lines = new();
-    private readonly long _t0 = Stopwatch.GetTimestamp();
+    private readonly long _t0 = MonotonicNs();
+
+    /// <summary>CLOCK_MONOTONIC in ns, the clock packet_probe.py stamps frames with.</summary>
+    private static long MonotonicNs() => (long)(Stopwatch.GetTimestamp() * (1e9 / Stopwatch.Frequency));
 
     public KernelTarget(TargetApp app, ushort port, int bytes = 0)
     {
@@ -87,7 +90,7 @@ internal sealed class KernelTarget : ITcpTarget
             }
             if (!line.StartsWith("rx ")) continue;
             var parts = line.Split(' ');
-            long at = long.Parse(parts[1]) - _t0 * (1_000_000_000 / Stopwatch.Frequency);
+            long at = long.Parse(parts[1]) - _t0;
             if (WireFrames.Read(at, Convert.FromHexString(parts[2])) is { } seen) return seen;
         }
     }

@@ -200,16 +200,37 @@ public class KernelDifferentialTests(ITestOutputHelper output)
     {
         KernelLab.RequireOrSkip();
         output.WriteLine($"kernel under test: Linux {KernelLab.KernelRelease}; kernel namespace sysctls: {string.Join("; ", KernelLab.KernelSysctls)}");
-        List<Probe> kernel, sim;
-        using (var k = new KernelTarget(app, port, bytes)) kernel = scenario(k);
+        List<Probe> sim;
         using (var s = new SimTarget(app, port, bytes)) sim = scenario(s);
-        string K = Text(kernel), S = Text(sim);
-        output.WriteLine($"--- linux {KernelLab.KernelRelease}\n{K}\n--- meshsim\n{S}");
-        Assert.Equal(K, S);
-        if (timing is null) return;
-        var kt = Gaps(kernel[0], fromIndex, count ?? timing.Length);
-        var st = Gaps(sim[0], fromIndex, count ?? timing.Length);
+        string expectedBySim = Text(sim);
+        // The kernel side runs in real time on a shared machine: a frame the probe reads late or a
+        // lab that loses its first frames can spoil one attempt. A second attempt in a fresh lab
+        // must then agree; a real divergence fails both.
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                List<Probe> kernel;
+                using (var k = new KernelTarget(app, port, bytes)) kernel = scenario(k);
+                string K = Text(kernel);
+                output.WriteLine($"--- linux {KernelLab.KernelRelease} (attempt {attempt})\n{K}\n--- meshsim\n{expectedBySim}");
+                Assert.Equal(K, expectedBySim);
+                if (timing is not null) CompareTiming(kernel, sim, timing, fromIndex, count ?? timing.Length);
+                return;
+            }
+            catch (Exception e) when (attempt == 1 && e is Xunit.Sdk.XunitException)
+            {
+                output.WriteLine($"attempt 1 failed, trying once more: {e.Message}");
+            }
+        }
+    }
+
+    private void CompareTiming(List<Probe> kernel, List<Probe> sim, long[] timing, int fromIndex, int count)
+    {
+        var kt = Gaps(kernel[0], fromIndex, count);
+        var st = Gaps(sim[0], fromIndex, count);
         output.WriteLine($"gaps (ms): linux {string.Join(' ', kt.Select(g => g / Ms))}, meshsim {string.Join(' ', st.Select(g => g / Ms))}, RTO rules {string.Join(' ', timing.Select(g => g / Ms))}");
+        Assert.Equal(kt.Count, st.Count);
         for (int i = 0; i < timing.Length && i < kt.Count; i++)
         {
             // The kernel within -10%/+25% + 30 ms of the RTO rules: its RTO adds the measured RTT,
@@ -219,7 +240,6 @@ public class KernelDifferentialTests(ITestOutputHelper output)
             Assert.InRange(kt[i], timing[i] * 90 / 100, timing[i] * 125 / 100 + 30 * Ms);
             Assert.InRange(st[i], timing[i], timing[i] + timing[i] / 50 + Ms);
         }
-        Assert.Equal(kt.Count, st.Count);
     }
 
     private static List<long> Gaps(Probe p, int from, int count)

@@ -47,6 +47,19 @@ public sealed partial class TcpSocket
         if (_scratch.Length < _sndMss) _scratch = new byte[_sndMss];
     }
 
+    /// <summary>Data bytes for the next new segment: the MSS less the SACK blocks it will carry,
+    /// bounded as Linux's tcp_bound_to_half_wnd: a peer whose largest window so far is below two
+    /// segments gets segments of half that window (all of it when that is at most 536 bytes), so
+    /// that more than one segment fits in flight; never below 68 bytes of header and data.</summary>
+    private int SegmentDataBytes()
+    {
+        int mss = _sndMss - SackOptionBytes;
+        if (_maxSndWnd >= 2L * mss) return mss;                    // the common case: nothing to bound
+        long cutoff = _maxSndWnd > 536 ? _maxSndWnd >> 1 : _maxSndWnd;
+        if (cutoff <= 0 || mss <= cutoff) return mss;
+        return (int)Math.Max(cutoff, 68 - 20 - (_tsOn ? TimestampOptionBytes : 0));
+    }
+
     /// <summary>Our SYN offers everything configured; a SYN-ACK answers only what the peer offered
     /// (RFC 7323 3.2 for timestamps and scaling, RFC 2018 for SACK-permitted).</summary>
     private TcpOptions SynOptions()

@@ -53,7 +53,7 @@ public sealed partial class TcpSocket
             int allowed = Seq.Diff(_sndNxt, wndEnd);
             if (unsent > 0 && allowed > 0)
             {
-                int mss = _sndMss - SackOptionBytes;
+                int mss = SegmentDataBytes();
                 int len = Math.Min(Math.Min(mss, sackRoom), Math.Min(unsent, allowed));
                 // Sender SWS avoidance (RFC 9293 3.8.6.2.1): a short segment only when it empties the
                 // buffer, nothing is in flight, or it ends where SACKed bytes begin.

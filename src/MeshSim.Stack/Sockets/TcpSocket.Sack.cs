@@ -106,7 +106,7 @@ public sealed partial class TcpSocket
         int unsent = Seq.Diff(_sndNxt, dataEnd);
         uint wndEnd = _sndUna + (uint)Math.Min(_sndWnd, int.MaxValue);
         int allowed = Seq.Diff(_sndNxt, wndEnd);
-        int mss = _sndMss - SackOptionBytes;
+        int mss = SegmentDataBytes();
         if (unsent > 0 && allowed > 0)
         {
             int len = Math.Min(mss, Math.Min(unsent, allowed));

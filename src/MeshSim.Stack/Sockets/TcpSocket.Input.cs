@@ -76,8 +76,9 @@ public sealed partial class TcpSocket
     /// <summary>
     /// Linux's rule for a SYN that reaches a connection in TIME_WAIT (<c>tcp_timewait_state_process</c>,
     /// after RFC 1122 4.2.2.13): a bare SYN whose sequence number lies beyond everything received
-    /// on the old incarnation, or whose timestamp is newer than the last one seen, may open a new one. Its ISN is then placed beyond everything this end
-    /// sent (SND.NXT + 65537), so old duplicates of either side cannot land in the new windows.
+    /// on the old incarnation, or whose timestamp is newer than the last one seen, may open a new
+    /// one. Its ISN is then placed beyond everything this end sent (SND.NXT + 65537), so old
+    /// duplicates of either side cannot land in the new windows.
     /// Any other SYN is answered with an ACK by <see cref="Input"/>.
     /// </summary>
     internal bool TimeWaitAcceptsSyn(in TcpRepr seg, out uint isn)

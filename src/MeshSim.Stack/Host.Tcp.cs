@@ -48,7 +48,8 @@ public sealed partial class Host
     private TcpSocket NewSocket(NetInterface iface, Ipv4Address local, ushort localPort, Ipv4Address remote, ushort remotePort, uint? isn = null)
     {
         uint iss = isn ?? _isn.Next(local, localPort, remote, remotePort, Sim.Now);
-        var s = new TcpSocket(Sim, _tcpSink, Options.Tcp, iface.Mtu - 40, local, localPort, remote, remotePort, iss);
+        var s = new TcpSocket(Sim, _tcpSink, Options.Tcp, iface.Mtu - 40, local, localPort, remote, remotePort, iss,
+                              _isn.TimestampOffset(local, remote));
         _tcp.Add(new ConnKey(local, localPort, remote, remotePort), s);
         return s;
     }

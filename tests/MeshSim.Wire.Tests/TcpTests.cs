@@ -118,7 +118,7 @@ public class TcpTests
     [InlineData("01010402", null, null, true, false)]
     [InlineData("0101080a0000000100000002", null, null, false, true)]
     [InlineData("01030307", null, (byte)7, false, false)]
-    [InlineData("020405b4050a00000001000000020000", 1460, null, false, false)]   // SACK block skipped by length
+    [InlineData("020405b4050a00000001000000020000", 1460, null, false, false)]   // a SACK block is not SACK-permitted
     [InlineData("0204ffff00a5a5a5", 65535, null, false, false)]                  // EOL: the rest is ignored
     public void Option_lists(string hex, int? mss, byte? ws, bool sack, bool ts)
     {
@@ -129,7 +129,23 @@ public class TcpTests
         Assert.Equal(ts, o.Timestamp.HasValue);
     }
 
+    [Fact]
+    public void Linux_data_segment_with_timestamps_and_two_sack_blocks_round_trips()
+    {
+        // As Linux writes them (tcp_options_write): NOP NOP TS, then NOP NOP SACK, most recent block first.
+        var hex = "0101080a0012d687000a2f5e" + "01010512" + "000007d0000009c4" + "000003e8000005dc";
+        Assert.True(TcpOptions.TryParse(Captures.Hex(hex), out var o, out var error), error.ToString());
+        Assert.Equal((0x0012d687u, 0x000a2f5eu), o.Timestamp);
+        Assert.Equal(2, o.Sack.Count);
+        Assert.Equal((2000u, 2500u), o.Sack[0]);
+        Assert.Equal((1000u, 1500u), o.Sack[1]);
+        var buf = new byte[o.Length];
+        Assert.Equal(hex.Length / 2, o.Emit(buf));
+        Assert.Equal(Captures.Hex(hex), buf);
+    }
+
     [Theory]
+    [InlineData("01010503000000", WireErrorKind.BadField, 3)]   // SACK: 2 + 8n bytes
     [InlineData("0200", WireErrorKind.BadField, 1)]           // length 0 would loop forever
     [InlineData("01010201", WireErrorKind.BadField, 3)]       // length 1
     [InlineData("0203ff00", WireErrorKind.BadField, 1)]       // MSS must be 4 long

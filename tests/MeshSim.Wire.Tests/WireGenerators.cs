@@ -38,13 +38,21 @@ public static class WireGenerators
         from hasWs in Gen.Elements(true, false) from ws in Gen.Choose(0, 14)
         from sack in Gen.Elements(true, false)
         from hasTs in Gen.Elements(true, false) from val in U32 from ecr in U32
-        select new TcpOptions(hasMss ? mss : null, hasWs ? (byte)ws : null, sack, hasTs ? (val, ecr) : null);
+        from blocks in Gen.Choose(0, TcpSackBlocks.MaxBlocks) from edges in Gen.ArrayOf(U32, 8)
+        select new TcpOptions(hasMss ? mss : null, hasWs ? (byte)ws : null, sack, hasTs ? (val, ecr) : null, SackOf(blocks, edges));
+
+    private static TcpSackBlocks SackOf(int count, uint[] edges)
+    {
+        var b = default(TcpSackBlocks);
+        for (int i = 0; i < count; i++) b = b.Append(edges[2 * i], edges[2 * i + 1]);
+        return b;
+    }
 
     public static Arbitrary<TcpOptions> TcpOptions() => Options.ToArbitrary();
 
     public static Arbitrary<TcpRepr> TcpRepr() =>
         (from sp in U16 from dp in Gen.Choose(1, 0xFFFF) from seq in U32 from ack in U32 from flags in Gen.Choose(0, 0xFFF)
-         from win in U16 from options in Options from len in Gen.Choose(0, 1400) from urg in U16
+         from win in U16 from options in Options.Where(o => o.Length <= 40) from len in Gen.Choose(0, 1400) from urg in U16
          select new TcpRepr(sp, (ushort)dp, seq, ack, (TcpFlags)flags, win, options, len, urg)).ToArbitrary();
 
     public static Arbitrary<UdpRepr> UdpRepr() =>

@@ -1,6 +1,9 @@
 using BenchmarkDotNet.Running;
+using MeshSim.Benchmarks.Stack;
 
 // Run all: dotnet run -c Release --project tools/MeshSim.Benchmarks -- --filter '*'
+// Bulk TCP by CPU time (for shared machines): dotnet run -c Release --project tools/MeshSim.Benchmarks -- bulk-cpu
+if (args is ["bulk-cpu"]) { BulkCpuTime.Run(); return 0; }
 var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 // A benchmark whose setup failed (a missing native library) has no figure; the run as a whole must
 // not look successful then, so scripts and CI notice the row that was not measured.

@@ -40,6 +40,14 @@ internal sealed class Assembler
         return true;
     }
 
+    /// <summary>True when [offset, offset+length) is already held entirely (a duplicate).</summary>
+    public bool Covers(int offset, int length)
+    {
+        for (int i = 0; i < _count; i++)
+            if (_start[i] <= offset && offset + length <= _end[i]) return true;
+        return false;
+    }
+
     /// <summary>If a range starts at offset 0, removes it and returns its length (bytes now
     /// contiguous); then shifts the rest so offsets stay relative to the new RCV.NXT.</summary>
     public int TakeFront()

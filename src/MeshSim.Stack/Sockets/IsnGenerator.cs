@@ -19,6 +19,13 @@ internal sealed class IsnGenerator(ulong secret)
         return (uint)x + (uint)(nowNs >> 6);
     }
 
+    /// <summary>The offset added to the millisecond clock in this host's TCP timestamps towards
+    /// <paramref name="remote"/> (Linux's <c>secure_tcp_ts_off</c>): keyed by the address pair only,
+    /// so a new connection between the same hosts continues the old one's TSval sequence and PAWS
+    /// and TIME_WAIT reuse see timestamps that only grow.</summary>
+    public uint TimestampOffset(Ipv4Address local, Ipv4Address remote) =>
+        (uint)Mix(~secret ^ ((ulong)local.Value << 32 | remote.Value));
+
     private static ulong Mix(ulong z)   // splitmix64's finaliser
     {
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;

@@ -25,6 +25,12 @@ public sealed record TcpConfig
     public long DelayedAckNs { get; init; } = 40 * SimTime.Millisecond;
     /// <summary>Initial congestion window in segments (RFC 6928: 10).</summary>
     public int InitialCwndSegments { get; init; } = 10;
+    /// <summary>Offer and accept selective acknowledgements (RFC 2018) and recover from loss with the
+    /// SACK scoreboard (RFC 6675). On by default, as Linux's net.ipv4.tcp_sack = 1.</summary>
+    public bool Sack { get; init; } = true;
+    /// <summary>Offer and accept timestamps (RFC 7323: TSval/TSecr on every segment, PAWS, RTT from
+    /// TSecr). On by default, as Linux's net.ipv4.tcp_timestamps = 1.</summary>
+    public bool Timestamps { get; init; } = true;
     /// <summary>First ephemeral port (Linux ip_local_port_range).</summary>
     public ushort EphemeralFirst { get; init; } = 32768;
     /// <summary>Last ephemeral port.</summary>

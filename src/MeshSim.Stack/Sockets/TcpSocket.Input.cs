@@ -13,11 +13,21 @@ public sealed partial class TcpSocket
         if (State == TcpState.Closed) return;
 
         int segLen = seg.SegmentLength(payload.Length);
+        _segTsEcr = _tsOn && seg.Options.Timestamp is (_, uint ecr) ? ecr : 0;
+        // 0. PAWS (RFC 7323 5.3), before the sequence check as in Linux's tcp_validate_incoming; a
+        //    RST is exempt.
+        if (_tsOn && seg.Options.Timestamp is (uint tsval, _) && !seg.Has(TcpFlags.Rst) && PawsRejects(tsval))
+        {
+            Stats.PawsRejected++;
+            AnswerDuplicate(seg.SequenceNumber, payload.Length);
+            Finish();
+            return;
+        }
         // 1. Sequence acceptability (3.10.7.4, first check).
         if (!IsAcceptable(seg.SequenceNumber, segLen))
         {
             Stats.OutOfWindow++;
-            if (!seg.Has(TcpFlags.Rst)) { _ackNow = true; Finish(); }
+            if (!seg.Has(TcpFlags.Rst)) { AnswerDuplicate(seg.SequenceNumber, payload.Length); Finish(); }
             return;
         }
         // 2. RST (with RFC 5961 3.2: only an exact match resets; others get a challenge ACK).
@@ -46,6 +56,7 @@ public sealed partial class TcpSocket
         if (!seg.Has(TcpFlags.Ack)) return;
         if (!ProcessAck(in seg, payload.Length)) { Finish(); return; }
         if (State == TcpState.Closed) return;
+        UpdateTsRecent(in seg);
 
         // 5. Payload.
         if (payload.Length > 0 && State is TcpState.Established or TcpState.FinWait1 or TcpState.FinWait2)
@@ -65,15 +76,23 @@ public sealed partial class TcpSocket
     /// <summary>
     /// Linux's rule for a SYN that reaches a connection in TIME_WAIT (<c>tcp_timewait_state_process</c>,
     /// after RFC 1122 4.2.2.13): a bare SYN whose sequence number lies beyond everything received
-    /// on the old incarnation may open a new one. Its ISN is then placed beyond everything this end
-    /// sent (SND.NXT + 65537), so old duplicates of either side cannot land in the new windows.
+    /// on the old incarnation, or whose timestamp is newer than the last one seen, may open a new
+    /// one. Its ISN is then placed beyond everything this end sent (SND.NXT + 65537), so old
+    /// duplicates of either side cannot land in the new windows.
     /// Any other SYN is answered with an ACK by <see cref="Input"/>.
     /// </summary>
     internal bool TimeWaitAcceptsSyn(in TcpRepr seg, out uint isn)
     {
         isn = 0;
         if (State != TcpState.TimeWait || (seg.Flags & (TcpFlags.Syn | TcpFlags.Ack | TcpFlags.Rst)) != TcpFlags.Syn) return false;
-        if (!Seq.Gt(seg.SequenceNumber, _rcvNxt)) return false;
+        // With timestamps the SYN must pass PAWS, and a TSval newer than TS.Recent admits it even
+        // when its sequence number is not beyond RCV.NXT (Linux compares against tw_ts_recent, 0
+        // when the old connection had no timestamps).
+        bool hasTs = seg.Options.Timestamp.HasValue;
+        uint tsval = hasTs ? seg.Options.Timestamp!.Value.Value : 0;
+        if (hasTs && _tsOn && PawsRejects(tsval)) return false;
+        bool newerTs = hasTs && _cfg.Timestamps && (int)(_tsRecent - tsval) < 0;
+        if (!Seq.Gt(seg.SequenceNumber, _rcvNxt) && !newerTs) return false;
         isn = _sndNxt + 65535 + 2;
         if (isn == 0) isn = 1;
         return true;
@@ -124,6 +143,7 @@ public sealed partial class TcpSocket
         _rcvNxt = seg.SequenceNumber + 1;
         ApplySynOptions(in seg);
         _sndWnd = seg.WindowSize;
+        _maxSndWnd = Math.Max(_maxSndWnd, _sndWnd);
         _sndWl1 = seg.SequenceNumber; _sndWl2 = seg.AcknowledgmentNumber;
         if (ackOk)
         {
@@ -151,6 +171,7 @@ public sealed partial class TcpSocket
             {
                 State = TcpState.Established;
                 _sndWnd = (long)seg.WindowSize << _sndShift;
+                _maxSndWnd = Math.Max(_maxSndWnd, _sndWnd);
                 _sndWl1 = seg.SequenceNumber; _sndWl2 = ack;
                 _sndUna = ack;
                 OnRttAck(ack);
@@ -166,12 +187,20 @@ public sealed partial class TcpSocket
         if (Seq.Gt(ack, _sndMax)) { _ackNow = true; return false; }   // acks something never sent
 
         bool windowChanged = false;
-        if (Seq.Gt(ack, _sndUna))
+        bool isNew = Seq.Gt(ack, _sndUna);
+        int newlySacked = 0;
+        if (_sackOn)
+        {
+            if (isNew) _board.AdvanceTo(ack);
+            if (seg.Options.Sack.Count > 0) newlySacked = _board.Update(seg.Options.Sack, isNew ? ack : _sndUna, _sndMax);
+            Stats.SackedBytes += newlySacked;
+        }
+        if (isNew)
         {
             OnNewAck(ack);
         }
-        else if (ack == _sndUna && payloadLength == 0 && !seg.Has(TcpFlags.Fin)
-                 && ((long)seg.WindowSize << _sndShift) == _sndWnd && _sndWnd != 0 && _sndMax != _sndUna)
+        else if (ack == _sndUna && payloadLength == 0 && !seg.Has(TcpFlags.Fin) && _sndMax != _sndUna
+                 && (((long)seg.WindowSize << _sndShift) == _sndWnd && _sndWnd != 0 || newlySacked > 0))
         {
             OnDuplicateAck();
         }
@@ -180,10 +209,11 @@ public sealed partial class TcpSocket
         {
             long w = (long)seg.WindowSize << _sndShift;
             windowChanged = w != _sndWnd;
-            // The window reopened without our probe byte acknowledged: the peer dropped it, so
-            // continue from SND.UNA rather than waiting for a timeout to resend it.
-            if (_sndWnd == 0 && w > 0 && ack == _sndUna) _sndNxt = _sndUna;
+            // The window reopened: the persist timer is done and its backoff with it (Linux's
+            // tcp_ack_probe); data goes out now with a fresh retransmission timer.
+            if (_sndWnd == 0 && w > 0) { _sndNxt = _sndUna; _rtoAt = Never; _rtt.ResetBackoff(); }
             _sndWnd = w; _sndWl1 = seg.SequenceNumber; _sndWl2 = ack;
+            if (w > _maxSndWnd) _maxSndWnd = w;
         }
         if (windowChanged && _sndWnd > 0 && _tx.Count > 0) RequestWake();
         if (_sndWnd == 0) _retries = 0;   // an ACK with a closed window answers our probe: the peer is alive
@@ -223,11 +253,16 @@ public sealed partial class TcpSocket
         bool coversRetransmission = Seq.Lt(_sndUna, _retransmittedHigh);
         _sndUna = ack;
         if (Seq.Lt(_sndNxt, _sndUna)) _sndNxt = _sndUna;
-        if (coversRetransmission) { _timing = false; _rtt.ResetBackoff(); }
+        // With timestamps the echoed TSval tells which transmission the ACK answers, so an ACK
+        // covering a retransmission still gives a sample (Linux falls back to TSecr exactly then).
+        long tsRtt = coversRetransmission && _segTsEcr != 0 ? TsRttNs(_segTsEcr) : -1;
+        if (tsRtt > 0) { _timing = false; _rtt.Sample(tsRtt); }
+        else if (coversRetransmission) { _timing = false; _rtt.ResetBackoff(); }
         else OnRttAck(ack);
         _retries = 0;
 
-        if (_inRecovery)
+        if (_sackOn) SackOnNewAck(acked);
+        else if (_inRecovery)
         {
             if (Seq.Ge(ack, _recover))
             {
@@ -241,17 +276,23 @@ public sealed partial class TcpSocket
                 _cwnd = Math.Max(_cwnd - acked + _sndMss, _sndMss);
             }
         }
-        else if (_cwnd < _ssthresh) _cwnd += Math.Min(acked, _sndMss);               // slow start
-        else _cwnd += Math.Max(1, (long)_sndMss * _sndMss / _cwnd);                   // congestion avoidance
+        else GrowCwnd(acked);
         _dupAcks = 0;
 
         _rtoAt = _sndUna == _sndMax ? Never : _sim.Now + _rtt.RtoNs;                  // RFC 6298 5.2/5.3
+    }
+
+    private void GrowCwnd(int acked)
+    {
+        if (_cwnd < _ssthresh) _cwnd += Math.Min(acked, _sndMss);                   // slow start
+        else _cwnd += Math.Max(1, (long)_sndMss * _sndMss / _cwnd);                 // congestion avoidance
     }
 
     private void OnDuplicateAck()
     {
         Stats.DuplicateAcks++;
         _dupAcks++;
+        if (_sackOn) { SackOnDuplicateAck(); return; }
         if (_inRecovery) { _cwnd += _sndMss; return; }                                // inflate
         if (_dupAcks == 3 && Seq.Gt(_sndUna, _recover) || _dupAcks == 3 && _recover == _iss)
         {
@@ -280,7 +321,12 @@ public sealed partial class TcpSocket
     {
         // Trim what we already have and what does not fit in the buffer.
         int skip = Seq.Diff(seq, _rcvNxt);
-        if (skip > 0) { if (skip >= payload.Length) { _ackNow = true; return; } payload = payload[skip..]; seq = _rcvNxt; }
+        if (skip > 0)
+        {
+            if (_sackOn) _sackRx.OnDuplicate(seq, skip >= payload.Length ? seq + (uint)payload.Length : _rcvNxt);   // D-SACK the old part
+            if (skip >= payload.Length) { _ackNow = true; return; }
+            payload = payload[skip..]; seq = _rcvNxt;
+        }
         int offset = Seq.Diff(_rcvNxt, seq);
         int room = _rx.Free - offset;
         if (room <= 0) { _ackNow = true; return; }
@@ -295,13 +341,31 @@ public sealed partial class TcpSocket
         }
         else
         {
+            bool duplicate = _sackOn && offset > 0 && _asm.Covers(offset, payload.Length);
             if (!_asm.Add(offset, payload.Length)) { Stats.ReassemblyOverflow++; _ackNow = true; return; }
             _rx.WriteAt(_rx.Count + offset - 0, payload);
+            if (_sackOn && offset > 0)
+            {
+                if (duplicate) _sackRx.OnDuplicate(seq, seq + (uint)payload.Length);
+                _sackRx.OnOutOfOrder(seq, seq + (uint)payload.Length);
+            }
             int ready = _asm.TakeFront();
-            if (ready > 0) { _rx.Commit(ready); Advance(ready); }
+            if (ready > 0) { _rx.Commit(ready); Advance(ready); if (_sackOn) _sackRx.OnAdvance(_rcvNxt); }
             _ackNow = true;                   // out of order or filling a hole: ACK at once (RFC 5681 4.2)
         }
         RequestWake();
+    }
+
+    /// <summary>A segment that is old or fails PAWS is answered with an ACK; when it carried data
+    /// we already had, the ACK reports it as a D-SACK (Linux's tcp_send_dupack).</summary>
+    private void AnswerDuplicate(uint seq, int payloadLength)
+    {
+        if (_sackOn && payloadLength > 0 && Seq.Lt(seq, _rcvNxt))
+        {
+            uint end = seq + (uint)payloadLength;
+            _sackRx.OnDuplicate(seq, Seq.Gt(end, _rcvNxt) ? _rcvNxt : end);
+        }
+        _ackNow = true;
     }
 
     private void Advance(int n)

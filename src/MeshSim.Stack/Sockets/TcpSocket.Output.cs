@@ -25,38 +25,44 @@ public sealed partial class TcpSocket
             case TcpState.FinWait1:
             case TcpState.Closing:
             case TcpState.LastAck:
-                sent = SendData(force: false);
+                sent = SendData();
                 break;
         }
         if (!sent && _ackNow) Emit(TcpFlags.Ack, _sndNxt, default);
         ArmTimer();
     }
 
-    /// <summary>Emits segments of unsent data (and the FIN) allowed by the windows. With
-    /// <paramref name="force"/>, sends one byte past a zero window (a persist probe).</summary>
-    private bool SendData(bool force)
+    /// <summary>Emits segments of unsent data (and the FIN) allowed by the windows.</summary>
+    private bool SendData()
     {
         bool sent = false;
         uint dataEnd = _txSeq + (uint)_tx.Count;
         while (true)
         {
-            long window = Math.Min(_sndWnd, _cwnd);
-            if (force && window == 0) window = 1;
+            // SACKed bytes have left the network: like Linux's packets_in_flight, cwnd does not count them.
+            long window = Math.Min(_sndWnd, _board.Count == 0 ? _cwnd : _cwnd + _board.SackedBetween(_sndUna, _sndMax));
             uint wndEnd = _sndUna + (uint)Math.Min(window, int.MaxValue);
+            // Resending after a timeout skips what the peer SACKed (Linux keeps SACK marks in loss state).
+            int sackRoom = int.MaxValue;
+            if (_board.Count > 0 && Seq.Lt(_sndNxt, _sndMax))
+            {
+                _sndNxt = _board.SkipSacked(_sndNxt);
+                sackRoom = Seq.Diff(_sndNxt, _board.NextSackedStart(_sndNxt, _sndMax));
+            }
             int unsent = Seq.Diff(_sndNxt, dataEnd);
             int allowed = Seq.Diff(_sndNxt, wndEnd);
             if (unsent > 0 && allowed > 0)
             {
-                int len = Math.Min(_sndMss, Math.Min(unsent, allowed));
+                int mss = SegmentDataBytes();
+                int len = Math.Min(Math.Min(mss, sackRoom), Math.Min(unsent, allowed));
                 // Sender SWS avoidance (RFC 9293 3.8.6.2.1): a short segment only when it empties the
-                // buffer or nothing is in flight.
-                if (len < _sndMss && len < unsent && _sndNxt != _sndUna && !force) break;
+                // buffer, nothing is in flight, or it ends where SACKed bytes begin.
+                if (len < mss && len < unsent && len < sackRoom && _sndNxt != _sndUna) break;
                 bool last = len == unsent;
-                var flags = TcpFlags.Ack | (last ? TcpFlags.Psh : 0);
+                var flags = TcpFlags.Ack | (PushHere(_sndNxt + (uint)len, last) ? TcpFlags.Psh : 0);
                 if (last && _finQueued) { flags |= TcpFlags.Fin; _finSent = true; }
                 SendSegment(flags, _sndNxt, len);
                 sent = true;
-                if (force) break;
                 continue;
             }
             if (unsent <= 0 && _finQueued && !_finSent)
@@ -72,6 +78,17 @@ public sealed partial class TcpSocket
         if (!sent && _sndNxt == _sndUna && _tx.Count > 0 && _rtoAt == Never && State != TcpState.Closed)
             _rtoAt = _sim.Now + _rtt.RtoNs;
         return sent;
+    }
+
+    /// <summary>PSH on a new segment ending at <paramref name="end"/>: when it empties the send
+    /// buffer, and, as Linux's forced_push, when more than half the largest window the peer has
+    /// offered was sent since the last PSH (so a receiver that waits for PSH is never starved).</summary>
+    private bool PushHere(uint end, bool last)
+    {
+        if (!Seq.Ge(_sndNxt, _sndMax)) return last;                 // a resend keeps the rule of the buffer's end
+        if (!last && !Seq.Gt(end, _pushedSeq + (uint)Math.Min(_maxSndWnd >> 1, int.MaxValue))) return false;
+        _pushedSeq = end;
+        return true;
     }
 
     /// <summary>Emits data (from the send buffer at <paramref name="seq"/>) and advances SND.NXT.</summary>
@@ -124,32 +141,47 @@ public sealed partial class TcpSocket
         _timing = false;
         if (State is TcpState.SynSent or TcpState.SynReceived) { SendSyn(); return; }
 
-        bool probe = _sndWnd == 0 && _tx.Count > 0;          // persist: the peer's window is closed
-        if (probe) _sndNxt = _sndUna;                         // probe again with the first unacknowledged byte
-        else
+        if (_sndWnd == 0 && _tx.Count > 0)
         {
-            _ssthresh = Math.Max(FlightSize() / 2, 2L * _sndMss);  // RFC 5681 eq. 4
-            _cwnd = _sndMss;                                     // loss window
-            _inRecovery = false;
-            _recover = _sndMax;
-            _dupAcks = 0;
-            _sndNxt = _sndUna;                                    // go back N
-            if (_finSent && Seq.Diff(_sndUna, _txSeq + (uint)_tx.Count + 1) > 0) _finSent = false;
+            // Persist: the peer's window is closed. Linux's zero-window probe (tcp_xmit_probe_skb)
+            // is a bare ACK one below SND.UNA: old, so the peer answers it with an ACK that
+            // carries its current window, and no data is pushed past the window. Whatever was in
+            // flight goes again from SND.UNA once the window opens.
+            Stats.ZeroWindowProbes++;
+            _sndNxt = _sndUna;
+            Emit(TcpFlags.Ack, _sndUna - 1, default);
+            _rtoAt = _sim.Now + _rtt.RtoNs;
+            return;
         }
+        _ssthresh = Math.Max(FlightSize() / 2, 2L * _sndMss);  // RFC 5681 eq. 4
+        _cwnd = _sndMss;                                     // loss window
+        _inRecovery = false;
+        _recover = _sndMax;
+        _highRxt = _sndUna;
+        _dupAcks = 0;
+        _sndNxt = _sndUna;                                    // go back N
+        if (_finSent && Seq.Diff(_sndUna, _txSeq + (uint)_tx.Count + 1) > 0) _finSent = false;
         _rtoAt = Never;
-        if (!SendData(force: probe) && _rtoAt == Never) _rtoAt = _sim.Now + _rtt.RtoNs;
+        if (!SendData() && _rtoAt == Never) _rtoAt = _sim.Now + _rtt.RtoNs;
     }
 
     private void SendSyn()
     {
         var flags = State == TcpState.SynSent ? TcpFlags.Syn : TcpFlags.Syn | TcpFlags.Ack;
-        bool offerScale = State == TcpState.SynSent || _peerWindowScale;
-        var options = new TcpOptions(MaxSegmentSize: (ushort)_ourMss, WindowScale: offerScale ? (byte)_rcvShift : null);
         var h = new TcpRepr(LocalPort, RemotePort, _iss, State == TcpState.SynSent ? 0 : _rcvNxt, flags,
-                            (ushort)Math.Min(_rx.Free, 65535), options);
+                            (ushort)Math.Min(_rx.Free, 65535), SynOptions());
+        _lastAckSent = _rcvNxt;
         _rcvWndAdvertised = h.WindowSize;
         _rcvEdgeAdvertised = _rcvNxt + h.WindowSize;
-        if (Seq.Lt(_sndMax, _iss + 1)) { _sndNxt = _iss + 1; _sndMax = _iss + 1; }
+        if (Seq.Lt(_sndMax, _iss + 1))
+        {
+            _sndNxt = _iss + 1; _sndMax = _iss + 1;
+            // Time the first SYN (or SYN-ACK) as Linux does (tcp_synack_rtt_meas, and the SYN's
+            // own timestamp on the active side): the handshake gives the first RTT sample, so the
+            // RTO leaves its 1 s initial value before any data is sent. A retransmission stops the
+            // timing (Karn).
+            _timing = true; _timedSeq = _iss; _timedAt = _sim.Now;
+        }
         else { Stats.Retransmissions++; _sink.OnSynRetransmitted(this); }
         Stats.SegmentsSent++;
         _sink.SendSegment(LocalAddress, RemoteAddress, in h, default);
@@ -167,7 +199,8 @@ public sealed partial class TcpSocket
         ushort field = (ushort)(wnd >> _rcvShift);
         _rcvWndAdvertised = field << _rcvShift;
         _rcvEdgeAdvertised = _rcvNxt + (uint)_rcvWndAdvertised;
-        var h = new TcpRepr(LocalPort, RemotePort, seq, _rcvNxt, flags | TcpFlags.Ack, field);
+        var h = new TcpRepr(LocalPort, RemotePort, seq, _rcvNxt, flags | TcpFlags.Ack, field, SegmentOptions());
+        _lastAckSent = _rcvNxt;
         _ackNow = false; _segsSinceAck = 0; _delAckAt = Never;
         Stats.SegmentsSent++;
         _sink.SendSegment(LocalAddress, RemoteAddress, in h, payload);

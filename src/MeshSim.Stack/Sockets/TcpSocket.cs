@@ -5,10 +5,13 @@ using MeshSim.Wire;
 namespace MeshSim.Stack.Sockets;
 
 /// <summary>
-/// One TCP connection endpoint per RFC 9293: handshake with MSS and window-scale options, sliding
-/// window, cumulative ACKs with delayed ACK (every second segment or 40 ms), RFC 6298 retransmission
-/// timer with backoff, NewReno congestion control (RFC 5681/6582: slow start, congestion avoidance,
-/// fast retransmit on three duplicate ACKs, fast recovery), FIN/RST handling and TIME_WAIT.
+/// One TCP connection endpoint per RFC 9293: handshake with MSS, window-scale, SACK-permitted and
+/// timestamp options (as Linux lays them out), sliding window, cumulative ACKs with delayed ACK
+/// (every second segment or 40 ms) and SACK blocks for out-of-order data (RFC 2018, D-SACK per
+/// RFC 2883), timestamps with PAWS (RFC 7323), RFC 6298 retransmission timer with backoff, Reno
+/// congestion control (RFC 5681: slow start, congestion avoidance) with SACK-based loss recovery
+/// (RFC 6675) or, when the peer does not do SACK, NewReno fast recovery (RFC 6582), FIN/RST
+/// handling and TIME_WAIT.
 /// </summary>
 /// <remarks>
 /// <para>The socket owns protocol state only (smoltcp's split): it never sees IP or Ethernet and
@@ -18,8 +21,9 @@ namespace MeshSim.Stack.Sockets;
 /// zero-delay wake-up event scheduled by the socket, never in the middle of segment processing.</para>
 /// <para>Timers are lazy deadlines: the socket keeps one pending simulator event at the earliest
 /// deadline and re-arms when it fires, so no event is ever cancelled and nothing is allocated.</para>
-/// <para>Not implemented, on purpose: SACK, timestamps, urgent data, Nagle (every socket behaves as
-/// with TCP_NODELAY), keep-alive.</para>
+/// <para>Not implemented, on purpose: urgent data, Nagle (every socket behaves as with
+/// TCP_NODELAY), keep-alive, RACK-TLP and PRR (Linux's loss detection and cwnd reduction on top of
+/// the SACK scoreboard).</para>
 /// </remarks>
 public sealed partial class TcpSocket : IEventHandler
 {
@@ -40,6 +44,8 @@ public sealed partial class TcpSocket : IEventHandler
     private int _sndShift, _sndMss;
     private bool _finQueued, _finSent;
     private uint _sndMax;             // highest SND.NXT ever (go-back-N rewinds SND.NXT)
+    private long _maxSndWnd;          // largest window the peer offered (Linux max_window)
+    private uint _pushedSeq;          // end of the last segment sent with PSH
 
     // Receive sequence space.
     private uint _irs, _rcvNxt;
@@ -76,14 +82,17 @@ public sealed partial class TcpSocket : IEventHandler
     private TcpException? _error;
 
     internal TcpSocket(Simulator sim, ITcpSegmentSink sink, TcpConfig config, int ourMss,
-                       Ipv4Address local, ushort localPort, Ipv4Address remote, ushort remotePort, uint iss)
+                       Ipv4Address local, ushort localPort, Ipv4Address remote, ushort remotePort, uint iss,
+                       uint timestampOffset = 0)
     {
-        _sim = sim; _sink = sink; _cfg = config; _ourMss = ourMss;
+        _sim = sim; _sink = sink; _cfg = config; _ourMss = ourMss; _tsOffset = timestampOffset;
         LocalAddress = local; LocalPort = localPort; RemoteAddress = remote; RemotePort = remotePort;
         _tx = new ByteRing(config.SendBufferBytes);
         _rx = new ByteRing(config.ReceiveBufferBytes);
         _rtt = new RttEstimator(config.InitialRtoNs, config.MinRtoNs, config.MaxRtoNs);
         _iss = iss; _sndUna = iss; _sndNxt = iss; _sndMax = iss; _txSeq = iss + 1; _retransmittedHigh = iss;
+        _pushedSeq = iss + 1;
+        _recover = iss;   // nothing to recover yet: the first loss may start fast recovery
         while (_rcvShift < 14 && (config.ReceiveBufferBytes >> _rcvShift) > 65535) _rcvShift++;
         _sndMss = 536; // RFC 9293 default until the peer's MSS option is seen
     }
@@ -150,18 +159,9 @@ public sealed partial class TcpSocket : IEventHandler
         _rcvNxt = syn.SequenceNumber + 1;
         ApplySynOptions(in syn);
         _sndWnd = syn.WindowSize;            // the window in a SYN is never scaled (RFC 7323 2.2)
+        _maxSndWnd = _sndWnd;
         _sndWl1 = syn.SequenceNumber; _sndWl2 = _iss;
         SendSyn();
-    }
-
-    private void ApplySynOptions(in TcpRepr syn)
-    {
-        _sndMss = Math.Min(syn.Options.MaxSegmentSize ?? 536, _ourMss);
-        _peerWindowScale = syn.Options.WindowScale.HasValue;
-        if (_peerWindowScale) _sndShift = Math.Min((int)syn.Options.WindowScale!.Value, 14); // RFC 7323: larger shifts are treated as 14
-        else { _sndShift = 0; _rcvShift = 0; }
-        _cwnd = (long)_cfg.InitialCwndSegments * _sndMss;
-        if (_scratch.Length < _sndMss) _scratch = new byte[_sndMss];
     }
 
     // ---------------------------------------------------------------- application API

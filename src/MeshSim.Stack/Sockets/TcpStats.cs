@@ -19,6 +19,12 @@ public sealed class TcpStats
     public long OutOfWindow;
     /// <summary>Out-of-order segments refused because the reassembly table was full.</summary>
     public long ReassemblyOverflow;
+    /// <summary>Bytes the peer newly reported holding in SACK blocks.</summary>
+    public long SackedBytes;
+    /// <summary>Segments dropped by PAWS (timestamp older than TS.Recent) and answered with an ACK.</summary>
+    public long PawsRejected;
+    /// <summary>Zero-window probes sent (bare ACKs below SND.UNA while the peer's window is closed).</summary>
+    public long ZeroWindowProbes;
     /// <summary>Payload bytes delivered in order to the receive buffer.</summary>
     public long BytesReceived;
     /// <summary>Payload bytes acknowledged by the peer.</summary>

@@ -75,6 +75,7 @@ public static class FrameText
         if (o.SackPermitted) text.Append(" sackOK");
         if (o.Timestamp is (uint val, uint ecr)) text.Append(" ts=").Append(val).Append('/').Append(ecr);
         if (o.WindowScale is byte ws) text.Append(" wscale=").Append(ws);
+        if (o.Sack.Count > 0) text.Append(" sack=").Append(o.Sack.ToString());
     }
 
     private static void Fail(StringBuilder text, string layer, in WireError error)

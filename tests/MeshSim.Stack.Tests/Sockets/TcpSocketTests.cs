@@ -100,15 +100,25 @@ public class TcpSocketTests
     [Fact]
     public void Sending_stops_at_the_peer_window_and_resumes_when_it_opens()
     {
+        var h = Established_(peerWindow: 3500, peerScale: null);
+        _ = h.Socket.SendAsync(new byte[5000]);
+        // Two full segments; the 580 bytes left in the window wait (sender SWS avoidance: less than
+        // an MSS, more data queued behind it, data in flight).
+        Assert.Equal([1460, 1460], h.Take().Select(s => s.Payload.Length));
+        // Cumulative ACK, window 4000: the remaining 2080 bytes fit, the last short segment empties the buffer.
+        h.Deliver(FromPeer(TcpFlags.None, PeerIsn + 1, LocalIsn + 2921, 4000));
+        Assert.Equal([1460, 620], h.Take().Select(s => s.Payload.Length));
+        Assert.Equal(2080, h.Socket.BytesUnacknowledged);
+    }
+
+    [Fact]
+    public void A_window_below_two_segments_gets_segments_of_half_of_it_as_in_linux()
+    {
         var h = Established_(peerWindow: 2000, peerScale: null);
         _ = h.Socket.SendAsync(new byte[5000]);
-        // One full segment; the 540 bytes left in the window wait (sender SWS avoidance: less than
-        // an MSS, less than half the window, more data queued behind it).
-        Assert.Equal([1460], h.Take().Select(s => s.Payload.Length));
-        // Cumulative ACK, window 4000: the remaining 3540 bytes fit, the last short segment empties the buffer.
-        h.Deliver(FromPeer(TcpFlags.None, PeerIsn + 1, LocalIsn + 1461, 4000));
-        Assert.Equal([1460, 1460, 620], h.Take().Select(s => s.Payload.Length));
-        Assert.Equal(3540, h.Socket.BytesUnacknowledged);
+        Assert.Equal([1000, 1000], h.Take().Select(s => s.Payload.Length));   // tcp_bound_to_half_wnd
+        h.Deliver(FromPeer(TcpFlags.None, PeerIsn + 1, LocalIsn + 2001, 8000));
+        Assert.Equal([1460, 1460, 80], h.Take().Select(s => s.Payload.Length));   // the largest window grew
     }
 
     [Fact]
@@ -142,7 +152,13 @@ public class TcpSocketTests
     [Fact]
     public void Rtt_samples_set_the_rto_with_a_200ms_floor()
     {
-        var h = Established_();
+        var h = new TcpHarness();
+        _ = h.Socket.Connect();
+        h.Single();
+        h.Advance(10 * SimTime.Millisecond);
+        h.Deliver(FromPeer(TcpFlags.Syn, PeerIsn, LocalIsn + 1, 65535, new TcpOptions(MaxSegmentSize: 1460)));
+        h.Single();
+        Assert.Equal(10 * SimTime.Millisecond, h.Socket.SmoothedRttNs);   // the handshake is the first sample, as in Linux
         _ = h.Socket.SendAsync(new byte[100]);
         h.Take();
         h.Advance(10 * SimTime.Millisecond);
@@ -314,8 +330,9 @@ public class TcpSocketCloseTests
         {
             h.Advance(h.Socket.RetransmissionTimeoutNs);
             var (probe, payload) = h.Single();
-            Assert.Equal(LocalIsn + 1, probe.SequenceNumber);
-            Assert.Single(payload);
+            Assert.Equal(LocalIsn, probe.SequenceNumber);          // Linux's probe: a bare ACK at SND.UNA - 1
+            Assert.Equal(TcpFlags.Ack, probe.Flags);
+            Assert.Empty(payload);
             h.Deliver(FromPeer(TcpFlags.None, PeerIsn + 1, LocalIsn + 1, 0));   // still closed
             h.Take();
         }

@@ -51,7 +51,15 @@ public sealed class TapLink : ILiveLink
         var nic = NetworkInterface.GetAllNetworkInterfaces().FirstOrDefault(n => n.Name == name)
             ?? throw new InvalidOperationException($"TAP '{name}' was created but the kernel does not list it");
         _device = new Device(nic);
-        try { _device.Open(new DeviceConfiguration()); }
+        try
+        {
+            try { _device.Open(new DeviceConfiguration()); }
+            catch when (!exists)
+            {
+                Persist(name, false);   // do not leave behind the persistent device made above
+                throw;
+            }
+        }
         catch (Win32Exception ex) when (ex.NativeErrorCode == 16)
         {
             throw new InvalidOperationException($"TAP '{name}' is attached to another process (EBUSY)", ex);
@@ -134,7 +142,10 @@ public sealed class TapLink : ILiveLink
     }
 
     // What `ip tuntap add dev NAME mode tap` does: attach a new descriptor under the name, make it persistent, let go.
-    private static void Create(string name)
+    private static void Create(string name) => Persist(name, true);
+
+    // Attaches a descriptor to TAP NAME (creating it when missing) and sets whether it outlives its descriptors.
+    private static void Persist(string name, bool persistent)
     {
         SafeFileHandle tun;
         try { tun = File.OpenHandle("/dev/net/tun", FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite); }   // no exclusive lock: every TAP opens this one file
@@ -149,7 +160,7 @@ public sealed class TapLink : ILiveLink
             BitConverter.TryWriteBytes(ifr.AsSpan(16), (short)(IffTap | IffNoPi));
             int fd = (int)tun.DangerousGetHandle();
             if (ioctl(fd, TunSetIff, ref ifr[0]) < 0) throw Errno($"TUNSETIFF {name}");
-            Ioctl(fd, TunSetPersist, 1, "TUNSETPERSIST");
+            Ioctl(fd, TunSetPersist, persistent ? 1 : 0, "TUNSETPERSIST");
         }
     }
 

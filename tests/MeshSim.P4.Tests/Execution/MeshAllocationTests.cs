@@ -36,8 +36,15 @@ public class MeshAllocationTests
         Assert.Equal(1, output.Count);
         Assert.Equal(vip, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(output.Frame(0)[26..]));
         Assert.Equal(80, System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(output.Frame(0)[34..]));
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        RunAll(2000);
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        // Best of three: a per-packet allocation shows in every attempt, while the runtime's own one-off
+        // work (tiered JIT installing optimised code mid-loop under a loaded machine) shows in one at most.
+        long best = long.MaxValue;
+        for (int attempt = 0; attempt < 3 && best > 0; attempt++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            RunAll(2000);
+            best = Math.Min(best, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+        Assert.Equal(0, best);
     }
 }

@@ -20,6 +20,17 @@ internal sealed class KernelLab : IDisposable
     /// to), and tail loss probes are off because MeshSim does not send them (documented).</summary>
     public static readonly string[] KernelSysctls = ["net.ipv4.tcp_rmem=4096 131072 6291456", "net.ipv4.tcp_early_retrans=0"];
 
+    // tools/netns/no-offload.py, found above the test binaries: the one script that turns a veth's offloads off.
+    private static string NoOffloadScript
+    {
+        get
+        {
+            var dir = AppContext.BaseDirectory;
+            while (dir is not null && !File.Exists(Path.Combine(dir, "tools", "netns", "no-offload.py"))) dir = Path.GetDirectoryName(dir);
+            return Path.Combine(dir ?? throw new DirectoryNotFoundException("tools/netns/no-offload.py not found"), "tools", "netns", "no-offload.py");
+        }
+    }
+
     private static int _serial;
     private readonly List<Process> _processes = new();
 
@@ -76,7 +87,7 @@ internal sealed class KernelLab : IDisposable
             // veth checksum offload would hand the probe partial checksums; segmentation offload
             // would hand it super-frames. Off on both ends, as on a real wire.
             foreach (var (ns, dev) in new[] { (KernelNs, KernelDev), (ProbeNs, ProbeDev) })
-                Exec(ns, "python3", Path.Combine(AppContext.BaseDirectory, "Kernel", "no_offload.py"), dev);
+                Exec(ns, "python3", NoOffloadScript, dev);
             // Until link watch has attached the real qdisc (asynchronously, up to a second later),
             // frames sent on a fresh veth are dropped: wait for both ends to be up and running.
             WaitRunning(KernelNs, KernelDev);

@@ -118,7 +118,13 @@ public class TapEmulateTests
     {
         NetnsFixture.RequireOrSkip("/usr/bin/curl", "/usr/bin/python3");
         string[] ns = ["msim-tap2", "msim-tap3"];
-        foreach (var n in ns) { NetnsFixture.Run($"ip netns del {n}", 10_000); Sh($"ip netns add {n}"); Sh($"ip -n {n} link set lo up"); }
+        foreach (var n in ns)
+        {
+            NetnsFixture.Run($"ip netns del {n}", 10_000);
+            Sh($"ip netns add {n}");
+            Sh($"ip -n {n} link set lo up");
+            Sh($"ip netns exec {n} sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1");   // no router solicitations
+        }
         var www = Directory.CreateTempSubdirectory("msim-www-");
         File.WriteAllText(Path.Combine(www.FullName, "index.html"), "real server behind a simulated mesh, on a TAP\n");
         var world = ScenarioWorld.Build(ScenarioLoader.Load(EmulateTests.TwoExternalHostsScenario, "tap2.yaml") with { Expectations = [] });
@@ -152,6 +158,8 @@ public class TapEmulateTests
         }
         finally
         {
+            // Interfaces down before the loop stops: a frame the kernel sent after that could never be delivered.
+            NetnsFixture.Run($"ip -n {ns[0]} link set mstap2 down; ip -n {ns[1]} link set mstap3 down; sleep 0.2", 10_000);
             cts.Cancel();
             if (run is not null) try { await run.WaitAsync(TimeSpan.FromSeconds(5)); } catch (OperationCanceledException) { } catch (TimeoutException) { }
             b1?.Dispose();

@@ -32,7 +32,19 @@ public static class EmulateCommand
         {
             long untilNs = long.MaxValue;
             if (p.GetValue(duration) is { } d && !ScalarValues.TryDuration(d, out untilNs)) throw new UsageException($"--duration: expected a duration such as 30s, got '{d}'");
-            // Warm the packet paths first on a throwaway run of the same scenario (its own traffic, one
+            // Usage errors first, before any work: each HOST=IFACE names an external host of the scenario.
+            var attachments = (p.GetValue(attach) ?? []).Select(a => (Option: "--attach", Text: a))
+                .Concat((p.GetValue(tap) ?? []).Select(a => (Option: "--tap", Text: a))).ToList();
+            if (attachments.Count == 0) throw new UsageException("emulate needs at least one --attach HOST=IFACE or --tap HOST=TAP");
+            var external = spec.Hosts.Where(h => h.External).Select(h => h.Name).ToList();
+            foreach (var (option, a) in attachments)
+            {
+                var eq = a.IndexOf('=');
+                if (eq <= 0) throw new UsageException($"{option}: expected HOST={(option == "--tap" ? "TAP" : "IFACE")}, got '{a}'");
+                if (!external.Contains(a[..eq]))
+                    throw new UsageException($"{option}: '{a[..eq]}' is not an external host of the scenario (external: {string.Join(", ", external)}; mark a host `external: true`)");
+            }
+            // Warm the packet paths on a throwaway run of the same scenario (its own traffic, one
             // virtual second at most): otherwise the first real frames wait for the JIT compiler
             // (a first ping of 30-100 ms against 0.3 ms after). The run's output is discarded.
             var warmup = System.Diagnostics.Stopwatch.StartNew();
@@ -42,17 +54,12 @@ public static class EmulateCommand
             var bridges = new List<LiveBridge>();
             try
             {
-                var attachments = (p.GetValue(attach) ?? []).Select(a => (Option: "--attach", Text: a))
-                    .Concat((p.GetValue(tap) ?? []).Select(a => (Option: "--tap", Text: a))).ToList();
-                if (attachments.Count == 0) throw new UsageException("emulate needs at least one --attach HOST=IFACE or --tap HOST=TAP");
                 foreach (var (option, a) in attachments)
                 {
                     var eq = a.IndexOf('=');
-                    if (eq <= 0) throw new UsageException($"{option}: expected HOST={(option == "--tap" ? "TAP" : "IFACE")}, got '{a}'");
                     var host = a[..eq];
                     var iface = a[(eq + 1)..];
-                    if (!world.ExternalPorts.TryGetValue(host, out var port))
-                        throw new UsageException($"{option}: '{host}' is not an external host of the scenario (external: {string.Join(", ", world.ExternalPorts.Keys)}; mark a host `external: true`)");
+                    var port = world.ExternalPorts[host];
                     LiveBridge bridge;
                     try
                     {

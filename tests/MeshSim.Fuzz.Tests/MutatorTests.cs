@@ -12,6 +12,9 @@ public class MutatorTests
         public override IEnumerable<byte[]> Seeds(RepoFiles repo) => [];
         public override IReadOnlyList<(string Open, string Close)> Nesting => [("[", "]")];
         public override IReadOnlyList<string> Dictionary => ["alpha", "beta"];
+        // Not inlined: once dynamic PGO devirtualises and inlines the call at tier 1, this frame would
+        // vanish from the stack trace and the same throw would get a second defect key.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         public override string Run(byte[] input)
         {
             Runs++;
